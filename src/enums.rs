@@ -1,0 +1,234 @@
+//! The enumerations of the GameLift model that a game session carries.
+//!
+//! Each enum serializes as AWS's exact wire string and parses only those
+//! strings. Requests carry enums as [`EnumValue`] so that a value outside the
+//! set survives parsing and is reported by validation, as the service does.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A closed AWS enumeration: its wire strings and the conversion between them.
+pub trait WireEnum: Copy + Sized + 'static {
+    /// Every value, in the model's order.
+    const ALL: &'static [Self];
+    /// The wire strings of [`Self::ALL`], in the same order.
+    const WIRE_NAMES: &'static [&'static str];
+
+    /// The exact wire string of this value.
+    fn as_str(self) -> &'static str;
+
+    /// The value whose wire string is exactly `s` (case-sensitive).
+    #[must_use]
+    fn from_wire(s: &str) -> Option<Self> {
+        Self::WIRE_NAMES
+            .iter()
+            .position(|name| *name == s)
+            .map(|i| Self::ALL[i])
+    }
+}
+
+/// The error of parsing an enum from a string outside its value set.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{value}' is not one of [{}]", expected.join(", "))]
+pub struct UnknownEnumValue {
+    /// The string that was given.
+    pub value: String,
+    /// The strings that would have been accepted.
+    pub expected: &'static [&'static str],
+}
+
+macro_rules! wire_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl WireEnum for $name {
+            const ALL: &'static [Self] = &[$(Self::$variant),+];
+            const WIRE_NAMES: &'static [&'static str] = &[$($wire),+];
+
+            fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $wire,)+
+                }
+            }
+        }
+
+        impl $name {
+            /// The exact wire string of this value.
+            #[must_use]
+            pub fn as_str(self) -> &'static str {
+                WireEnum::as_str(self)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownEnumValue;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                <Self as WireEnum>::from_wire(s).ok_or_else(|| UnknownEnumValue {
+                    value: s.to_owned(),
+                    expected: <Self as WireEnum>::WIRE_NAMES,
+                })
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(deserializer)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+wire_enum! {
+    /// The status of a game session (`GameSessionStatus`).
+    pub enum GameSessionStatus {
+        /// The session is running and can accept players and updates.
+        Active = "ACTIVE",
+        /// The session is being started by its game server process.
+        Activating = "ACTIVATING",
+        /// The session has ended; it can never change again.
+        Terminated = "TERMINATED",
+        /// The session is shutting down.
+        Terminating = "TERMINATING",
+        /// The session failed to start.
+        Error = "ERROR",
+    }
+}
+
+wire_enum! {
+    /// Why a game session has its status (`GameSessionStatusReason`).
+    pub enum GameSessionStatusReason {
+        /// The process hosting the session was interrupted.
+        Interrupted = "INTERRUPTED",
+        /// The session was ended by `TerminateGameSession` in
+        /// `TRIGGER_ON_PROCESS_TERMINATE` mode.
+        TriggeredOnProcessTerminate = "TRIGGERED_ON_PROCESS_TERMINATE",
+        /// The session was ended by `TerminateGameSession` in `FORCE_TERMINATE` mode.
+        ForceTerminated = "FORCE_TERMINATED",
+    }
+}
+
+wire_enum! {
+    /// Whether a game session accepts new players (`PlayerSessionCreationPolicy`).
+    pub enum PlayerSessionCreationPolicy {
+        /// New player sessions may be created.
+        AcceptAll = "ACCEPT_ALL",
+        /// No new player session may be created.
+        DenyAll = "DENY_ALL",
+    }
+}
+
+wire_enum! {
+    /// Whether a game session may be terminated on scale-down (`ProtectionPolicy`).
+    pub enum ProtectionPolicy {
+        /// The session may be terminated during a scale-down event.
+        NoProtection = "NoProtection",
+        /// While ACTIVE, the session may not be terminated during a scale-down event.
+        FullProtection = "FullProtection",
+    }
+}
+
+wire_enum! {
+    /// Whether a game session routes players through a gateway (`PlayerGatewayStatus`).
+    pub enum PlayerGatewayStatus {
+        /// Player gateway is not in use.
+        Disabled = "DISABLED",
+        /// Player gateway is in use.
+        Enabled = "ENABLED",
+    }
+}
+
+/// An enum member of a request as it arrived: a known value, or a string
+/// outside the value set.
+///
+/// AWS reports a value outside the set as a validation error
+/// (`Member must satisfy enum value set: [...]`), listed with every other
+/// violation of the request, not as a parse failure. Holding the unknown
+/// string until validation is what makes that possible. A JSON value that is
+/// not a string at all is still a parse failure (`SerializationException`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EnumValue<T> {
+    /// A value of the set.
+    Known(T),
+    /// A string outside the set, kept verbatim.
+    Unknown(String),
+}
+
+impl<T: WireEnum> EnumValue<T> {
+    /// The wire string, known or not.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            EnumValue::Known(value) => value.as_str(),
+            EnumValue::Unknown(raw) => raw,
+        }
+    }
+
+    /// The known value, or `None` for a string outside the set.
+    #[must_use]
+    pub fn known(&self) -> Option<T> {
+        match self {
+            EnumValue::Known(value) => Some(*value),
+            EnumValue::Unknown(_) => None,
+        }
+    }
+}
+
+impl<T: WireEnum> From<T> for EnumValue<T> {
+    fn from(value: T) -> Self {
+        EnumValue::Known(value)
+    }
+}
+
+impl<T: WireEnum> From<&str> for EnumValue<T> {
+    fn from(s: &str) -> Self {
+        T::from_wire(s).map_or_else(|| EnumValue::Unknown(s.to_owned()), EnumValue::Known)
+    }
+}
+
+impl<T: WireEnum> fmt::Display for EnumValue<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<T: WireEnum> Serialize for EnumValue<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de, T: WireEnum> Deserialize<'de> for EnumValue<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        Ok(match T::from_wire(&s) {
+            Some(value) => EnumValue::Known(value),
+            None => EnumValue::Unknown(s),
+        })
+    }
+}

@@ -1,0 +1,196 @@
+//! The operation's own shapes: `UpdateGameSessionInput` and `UpdateGameSessionOutput`.
+//!
+//! The input holds a request as it arrived, before validation: required
+//! members may be missing and enum members may hold strings outside their
+//! set, so that validation can report every violation in AWS's words.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::enums::{EnumValue, PlayerSessionCreationPolicy, ProtectionPolicy};
+use crate::shapes::{GameProperty, GameSession, REDACTED};
+
+/// A game property as a request carries it: both members may be missing.
+///
+/// The model requires `Key` and `Value`; a request that omits one is still
+/// parsed, and validation reports `Value null at 'gameProperties.N.member.key'
+/// failed to satisfy constraint: Member must not be null`, as AWS does.
+#[derive(Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GamePropertyInput {
+    /// The property's key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The property's value; sensitive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl GamePropertyInput {
+    /// A property input with both members present.
+    #[must_use]
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        GamePropertyInput {
+            key: Some(key.into()),
+            value: Some(value.into()),
+        }
+    }
+}
+
+impl From<GameProperty> for GamePropertyInput {
+    fn from(p: GameProperty) -> Self {
+        GamePropertyInput {
+            key: Some(p.key),
+            value: Some(p.value),
+        }
+    }
+}
+
+impl fmt::Debug for GamePropertyInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Value<'a>(Option<&'a String>);
+        impl fmt::Debug for Value<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self.0 {
+                    Some(_) => write!(f, "Some({REDACTED})"),
+                    None => f.write_str("None"),
+                }
+            }
+        }
+        f.debug_struct("GamePropertyInput")
+            .field("key", &self.key)
+            .field("value", &Value(self.value.as_ref()))
+            .finish()
+    }
+}
+
+/// A request to change a game session (`UpdateGameSessionInput`).
+///
+/// Build one in code with [`UpdateGameSessionInput::new`] and the setters,
+/// or parse one from the wire with serde. Nothing is checked until
+/// validation, which reports every violation at once.
+///
+/// ```
+/// use gamelift_session::{PlayerSessionCreationPolicy, UpdateGameSessionInput};
+///
+/// let input = UpdateGameSessionInput::new("arn:aws:gamelift:us-west-2::gamesession/fleet-1/gs-1")
+///     .name("Friday night")
+///     .maximum_player_session_count(12)
+///     .player_session_creation_policy(PlayerSessionCreationPolicy::DenyAll)
+///     .game_property("difficulty", "novice");
+/// assert_eq!(input.game_properties.as_ref().map(Vec::len), Some(1));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpdateGameSessionInput {
+    /// The session to update: required, 1 to 512 of `[a-zA-Z0-9:/-]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub game_session_id: Option<String>,
+    /// The new player limit: at least 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum_player_session_count: Option<i32>,
+    /// The new name: 1 to 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether the session accepts new players.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub player_session_creation_policy: Option<EnumValue<PlayerSessionCreationPolicy>>,
+    /// Whether the session may be terminated on scale-down.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protection_policy: Option<EnumValue<ProtectionPolicy>>,
+    /// Properties to add or change (never to delete): at most 16.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub game_properties: Option<Vec<GamePropertyInput>>,
+}
+
+impl UpdateGameSessionInput {
+    /// A request for the session `game_session_id` that changes nothing yet.
+    #[must_use]
+    pub fn new(game_session_id: impl Into<String>) -> Self {
+        UpdateGameSessionInput {
+            game_session_id: Some(game_session_id.into()),
+            ..UpdateGameSessionInput::default()
+        }
+    }
+
+    /// Sets the new name.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets the new player limit.
+    #[must_use]
+    pub fn maximum_player_session_count(mut self, count: i32) -> Self {
+        self.maximum_player_session_count = Some(count);
+        self
+    }
+
+    /// Sets whether the session accepts new players.
+    #[must_use]
+    pub fn player_session_creation_policy(
+        mut self,
+        policy: impl Into<EnumValue<PlayerSessionCreationPolicy>>,
+    ) -> Self {
+        self.player_session_creation_policy = Some(policy.into());
+        self
+    }
+
+    /// Sets whether the session may be terminated on scale-down.
+    #[must_use]
+    pub fn protection_policy(mut self, policy: impl Into<EnumValue<ProtectionPolicy>>) -> Self {
+        self.protection_policy = Some(policy.into());
+        self
+    }
+
+    /// Appends a property to add or change.
+    #[must_use]
+    pub fn game_property(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.game_properties
+            .get_or_insert_with(Vec::new)
+            .push(GamePropertyInput::new(key, value));
+        self
+    }
+
+    /// The request's `GameSessionId`, the key to find the session by.
+    ///
+    /// `None` when the member is missing, which validation reports.
+    #[must_use]
+    pub fn game_session_id(&self) -> Option<&str> {
+        self.game_session_id.as_deref()
+    }
+}
+
+/// The answer to an update (`UpdateGameSessionOutput`).
+///
+/// It borrows the session when built from an outcome, so answering a
+/// request costs no copy of the session; parsed from the wire it owns it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UpdateGameSessionOutput<'a> {
+    /// The game session as it is after the update.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub game_session: Option<Cow<'a, GameSession>>,
+}
+
+impl<'a> UpdateGameSessionOutput<'a> {
+    /// An output that borrows `game_session`.
+    #[must_use]
+    pub fn new(game_session: &'a GameSession) -> Self {
+        UpdateGameSessionOutput {
+            game_session: Some(Cow::Borrowed(game_session)),
+        }
+    }
+
+    /// The same output, owning its session.
+    #[must_use]
+    pub fn into_owned(self) -> UpdateGameSessionOutput<'static> {
+        UpdateGameSessionOutput {
+            game_session: self.game_session.map(|s| Cow::Owned(s.into_owned())),
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! The state shapes: `GameSession`, `GameProperty` and `GameSessionDetail`.
+//!
+//! These are plain wire shapes. Every member is optional, as in the model;
+//! member names serialize in AWS's PascalCase; absent members are omitted
+//! on output; unknown members and `null` are accepted on input. Sensitive
+//! members (SPEC section 6) are redacted from `Debug` output.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::enums::{
+    GameSessionStatus, GameSessionStatusReason, PlayerGatewayStatus, PlayerSessionCreationPolicy,
+    ProtectionPolicy,
+};
+
+/// What `Debug` prints in place of a sensitive value, as the AWS SDKs do.
+pub const REDACTED: &str = "*** Sensitive Data Redacted ***";
+
+/// A redacted stand-in for a sensitive member in `Debug` output.
+struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(REDACTED)
+    }
+}
+
+/// A key/value pair stored on a game session (`GameProperty`).
+///
+/// Players search game sessions by these. The value is sensitive: `Debug`
+/// never shows it.
+///
+/// ```
+/// use gamelift_session::GameProperty;
+///
+/// let p = GameProperty::new("difficulty", "novice");
+/// assert!(p.is_searchable());
+/// assert!(!GameProperty::new("map.name", "harbor").is_searchable());
+/// assert_eq!(
+///     format!("{p:?}"),
+///     r#"GameProperty { key: "difficulty", value: *** Sensitive Data Redacted *** }"#
+/// );
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GameProperty {
+    /// The property's key: at most 32 characters; may be empty.
+    pub key: String,
+    /// The property's value: at most 96 characters; sensitive.
+    pub value: String,
+}
+
+impl GameProperty {
+    /// A property with this key and value.
+    #[must_use]
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        GameProperty {
+            key: key.into(),
+            value: value.into(),
+        }
+    }
+
+    /// Whether game session searches can use this property.
+    ///
+    /// GameLift filters keys containing a period (`.`) out of search
+    /// results, so such a property is stored but can never be searched on.
+    #[must_use]
+    pub fn is_searchable(&self) -> bool {
+        is_searchable_key(&self.key)
+    }
+}
+
+/// Whether a property key can be searched on: it contains no period.
+#[must_use]
+pub fn is_searchable_key(key: &str) -> bool {
+    !key.contains('.')
+}
+
+impl fmt::Debug for GameProperty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GameProperty")
+            .field("key", &self.key)
+            .field("value", &Redacted)
+            .finish()
+    }
+}
+
+/// A game session as GameLift describes it (`GameSession`).
+///
+/// Every member is optional, as in the model. Timestamps serialize as
+/// epoch seconds with a millisecond fraction. `IpAddress`, `Port`,
+/// `GameSessionData` and `MatchmakerData` are sensitive: `Debug` never
+/// shows them, while serialization writes them, as the wire requires.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct GameSession {
+    /// The session's id, a full ARN: `arn:aws:gamelift:<region>::gamesession/<fleet-id>/<id>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub game_session_id: Option<String>,
+    /// A descriptive label; need not be unique.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The fleet the session runs on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fleet_id: Option<String>,
+    /// The ARN of that fleet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fleet_arn: Option<String>,
+    /// When the session was created.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::timestamp::option")]
+    pub creation_time: Option<OffsetDateTime>,
+    /// When the session ended.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::timestamp::option")]
+    pub termination_time: Option<OffsetDateTime>,
+    /// How many players are connected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_player_session_count: Option<i32>,
+    /// How many players may be connected at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum_player_session_count: Option<i32>,
+    /// The session's status; only `ACTIVE` sessions can be updated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<GameSessionStatus>,
+    /// Why the session has its status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<GameSessionStatusReason>,
+    /// Key/value pairs players search on; at most 16.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub game_properties: Option<Vec<GameProperty>>,
+    /// The address players connect to; sensitive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// The DNS name players connect to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_name: Option<String>,
+    /// The port players connect to; sensitive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    /// Whether new players are accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub player_session_creation_policy: Option<PlayerSessionCreationPolicy>,
+    /// Who created the session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator_id: Option<String>,
+    /// Custom data for the game server; sensitive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub game_session_data: Option<String>,
+    /// Matchmaking data; sensitive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matchmaker_data: Option<String>,
+    /// The fleet location the session runs in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// The compute resource hosting the session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compute_name: Option<String>,
+    /// Whether players connect through a player gateway.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub player_gateway_status: Option<PlayerGatewayStatus>,
+}
+
+impl GameSession {
+    /// The game properties, or an empty slice when the member is absent.
+    #[must_use]
+    pub fn game_properties(&self) -> &[GameProperty] {
+        self.game_properties.as_deref().unwrap_or_default()
+    }
+
+    /// The value stored under `key`, if any (exact, case-sensitive match).
+    #[must_use]
+    pub fn game_property(&self, key: &str) -> Option<&str> {
+        self.game_properties()
+            .iter()
+            .find(|p| p.key == key)
+            .map(|p| p.value.as_str())
+    }
+}
+
+/// `Some(Redacted)` for a present sensitive member, `None` for an absent one,
+/// so `Debug` still tells the two apart without showing the value.
+fn redact<T>(value: Option<&T>) -> Option<Redacted> {
+    value.map(|_| Redacted)
+}
+
+impl fmt::Debug for GameSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GameSession")
+            .field("game_session_id", &self.game_session_id)
+            .field("name", &self.name)
+            .field("fleet_id", &self.fleet_id)
+            .field("fleet_arn", &self.fleet_arn)
+            .field("creation_time", &self.creation_time)
+            .field("termination_time", &self.termination_time)
+            .field("current_player_session_count", &self.current_player_session_count)
+            .field("maximum_player_session_count", &self.maximum_player_session_count)
+            .field("status", &self.status)
+            .field("status_reason", &self.status_reason)
+            .field("game_properties", &self.game_properties)
+            .field("ip_address", &redact(self.ip_address.as_ref()))
+            .field("dns_name", &self.dns_name)
+            .field("port", &redact(self.port.as_ref()))
+            .field("player_session_creation_policy", &self.player_session_creation_policy)
+            .field("creator_id", &self.creator_id)
+            .field("game_session_data", &redact(self.game_session_data.as_ref()))
+            .field("matchmaker_data", &redact(self.matchmaker_data.as_ref()))
+            .field("location", &self.location)
+            .field("compute_name", &self.compute_name)
+            .field("player_gateway_status", &self.player_gateway_status)
+            .finish()
+    }
+}
+
+/// A game session with its protection policy (`GameSessionDetail`).
+///
+/// The protection policy is not a member of [`GameSession`]; an update can
+/// change it, so this detail is the state an update applies to.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct GameSessionDetail {
+    /// The game session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub game_session: Option<GameSession>,
+    /// Whether the session may be terminated on scale-down.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protection_policy: Option<ProtectionPolicy>,
+}
+
+impl GameSessionDetail {
+    /// A detail holding `game_session` and `protection_policy`.
+    #[must_use]
+    pub fn new(game_session: GameSession, protection_policy: Option<ProtectionPolicy>) -> Self {
+        GameSessionDetail {
+            game_session: Some(game_session),
+            protection_policy,
+        }
+    }
+}

@@ -1,0 +1,369 @@
+//! Request validation in AWS's words.
+//!
+//! Validation walks every member of a request in the order of the model's
+//! shape, collects *every* violation, and reports them together the way the
+//! service does:
+//!
+//! `2 validation errors detected: Value 'x y' at 'gameSessionId' failed to
+//! satisfy constraint: Member must satisfy regular expression pattern:
+//! ^[a-zA-Z0-9:/-]+$; Value '-1' at 'maximumPlayerSessionCount' failed to
+//! satisfy constraint: Member must have value greater than or equal to 0`
+//!
+//! Sensitive values are never echoed, and an echoed value is cut to its
+//! first [`ECHO_LIMIT`] characters so a huge input cannot make a huge message.
+
+use std::fmt;
+
+use crate::enums::{EnumValue, WireEnum};
+use crate::limits::Limits;
+use crate::request::{GamePropertyInput, UpdateGameSessionInput};
+
+/// How many characters of an offending value a message echoes before `...`.
+pub const ECHO_LIMIT: usize = 256;
+
+/// The pattern the model sets for `GameSessionId` in requests.
+pub const GAME_SESSION_ID_PATTERN: &str = "^[a-zA-Z0-9:/-]+$";
+
+/// Where in a request a violation is, printed as AWS prints it
+/// (`gameSessionId`, `gameProperties.2.member.value`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FieldPath {
+    /// A member of the request itself, by its camelCase name.
+    Member(&'static str),
+    /// A member of an item of a list member.
+    Item {
+        /// The list member's camelCase name.
+        list: &'static str,
+        /// The item's position, counted from 1 as AWS counts.
+        index: usize,
+        /// The item's member's camelCase name.
+        member: &'static str,
+    },
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FieldPath::Member(name) => f.write_str(name),
+            FieldPath::Item {
+                list,
+                index,
+                member,
+            } => write!(f, "{list}.{index}.member.{member}"),
+        }
+    }
+}
+
+/// The offending value as a message shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Echo {
+    /// The member was missing: `Value null at ...`.
+    Null,
+    /// The member is sensitive and is not shown: `Value at ...`.
+    Redacted,
+    /// The value, cut to [`ECHO_LIMIT`] characters: `Value 'x' at ...`.
+    Value {
+        /// The first [`ECHO_LIMIT`] characters of the value.
+        text: String,
+        /// Whether the value was longer, which the message marks with `...`.
+        truncated: bool,
+    },
+}
+
+impl Echo {
+    /// The echo of `value`, cut to [`ECHO_LIMIT`] characters.
+    #[must_use]
+    pub fn of(value: &str) -> Echo {
+        match value.char_indices().nth(ECHO_LIMIT) {
+            Some((cut, _)) => Echo::Value {
+                text: value[..cut].to_owned(),
+                truncated: true,
+            },
+            None => Echo::Value {
+                text: value.to_owned(),
+                truncated: false,
+            },
+        }
+    }
+}
+
+impl fmt::Display for Echo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Echo::Null => f.write_str("Value null"),
+            Echo::Redacted => f.write_str("Value"),
+            Echo::Value { text, truncated } => {
+                let more = if *truncated { "..." } else { "" };
+                write!(f, "Value '{text}{more}'")
+            }
+        }
+    }
+}
+
+/// A constraint of the model, printed in AWS's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Constraint {
+    /// `Member must not be null`.
+    NotNull,
+    /// `Member must have length greater than or equal to N`.
+    MinLength(usize),
+    /// `Member must have length less than or equal to N`.
+    MaxLength(usize),
+    /// `Member must satisfy regular expression pattern: P`.
+    Pattern(&'static str),
+    /// `Member must have value greater than or equal to N`.
+    MinValue(i64),
+    /// `Member must satisfy enum value set: [A, B]`.
+    EnumValueSet(&'static [&'static str]),
+}
+
+impl fmt::Display for Constraint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Constraint::NotNull => f.write_str("Member must not be null"),
+            Constraint::MinLength(n) => {
+                write!(f, "Member must have length greater than or equal to {n}")
+            }
+            Constraint::MaxLength(n) => {
+                write!(f, "Member must have length less than or equal to {n}")
+            }
+            Constraint::Pattern(p) => {
+                write!(f, "Member must satisfy regular expression pattern: {p}")
+            }
+            Constraint::MinValue(n) => {
+                write!(f, "Member must have value greater than or equal to {n}")
+            }
+            Constraint::EnumValueSet(set) => {
+                write!(f, "Member must satisfy enum value set: [{}]", set.join(", "))
+            }
+        }
+    }
+}
+
+/// One member of a request failing one constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Violation {
+    /// Where the member is.
+    pub path: FieldPath,
+    /// What the message shows of its value.
+    pub value: Echo,
+    /// The constraint it fails.
+    pub constraint: Constraint,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at '{}' failed to satisfy constraint: {}",
+            self.value, self.path, self.constraint
+        )
+    }
+}
+
+/// Every violation of one request; never empty.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ValidationErrors {
+    violations: Vec<Violation>,
+}
+
+impl ValidationErrors {
+    /// The violations, in the order of the shape's members.
+    #[must_use]
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.violations.len();
+        let noun = if n == 1 { "error" } else { "errors" };
+        write!(f, "{n} validation {noun} detected: ")?;
+        for (i, violation) in self.violations.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{violation}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
+/// Whether `s` has more than `max` Unicode scalar values. Bytes bound
+/// characters from above, so the count is only taken when it can matter.
+pub(crate) fn longer_than(s: &str, max: usize) -> bool {
+    s.len() > max && s.chars().count() > max
+}
+
+/// Collects violations member by member.
+#[derive(Debug, Default)]
+pub(crate) struct Validator {
+    violations: Vec<Violation>,
+}
+
+impl Validator {
+    fn push(&mut self, path: FieldPath, value: Echo, constraint: Constraint) {
+        self.violations.push(Violation {
+            path,
+            value,
+            constraint,
+        });
+    }
+
+    /// The value of a required member, or a `Member must not be null` violation.
+    pub(crate) fn required<'v, T: ?Sized>(
+        &mut self,
+        path: FieldPath,
+        value: Option<&'v T>,
+    ) -> Option<&'v T> {
+        if value.is_none() {
+            self.push(path, Echo::Null, Constraint::NotNull);
+        }
+        value
+    }
+
+    /// Checks a string's length in characters; `sensitive` values are not echoed.
+    pub(crate) fn length(
+        &mut self,
+        path: FieldPath,
+        value: &str,
+        min: usize,
+        max: usize,
+        sensitive: bool,
+    ) {
+        let echo = |v: &str| if sensitive { Echo::Redacted } else { Echo::of(v) };
+        // Every minimum in the model is 0 or 1, so emptiness decides it.
+        if min > 0 && value.is_empty() {
+            self.push(path, echo(value), Constraint::MinLength(min));
+        }
+        if longer_than(value, max) {
+            self.push(path, echo(value), Constraint::MaxLength(max));
+        }
+    }
+
+    /// Checks a string against a pattern, given as its text and its matcher.
+    pub(crate) fn pattern(
+        &mut self,
+        path: FieldPath,
+        value: &str,
+        pattern: &'static str,
+        matches: fn(&str) -> bool,
+    ) {
+        if !matches(value) {
+            self.push(path, Echo::of(value), Constraint::Pattern(pattern));
+        }
+    }
+
+    /// Checks an integer's lower bound.
+    pub(crate) fn min_value(&mut self, path: FieldPath, value: i64, min: i64) {
+        if value < min {
+            self.push(path, Echo::of(&value.to_string()), Constraint::MinValue(min));
+        }
+    }
+
+    /// Checks that an enum member holds a value of its set.
+    pub(crate) fn enum_value<T: WireEnum>(&mut self, path: FieldPath, value: &EnumValue<T>) {
+        if let EnumValue::Unknown(raw) = value {
+            self.push(path, Echo::of(raw), Constraint::EnumValueSet(T::WIRE_NAMES));
+        }
+    }
+
+    /// Checks a list of game properties: its size, then each key and value.
+    pub(crate) fn game_properties(
+        &mut self,
+        list: &'static str,
+        properties: &[GamePropertyInput],
+        limits: &Limits,
+    ) {
+        if properties.len() > limits.max_game_properties {
+            // The list holds sensitive values, so it is not echoed.
+            self.push(
+                FieldPath::Member(list),
+                Echo::Redacted,
+                Constraint::MaxLength(limits.max_game_properties),
+            );
+        }
+        for (i, property) in properties.iter().enumerate() {
+            let at = |member| FieldPath::Item {
+                list,
+                index: i + 1,
+                member,
+            };
+            if let Some(key) = self.required(at("key"), property.key.as_deref()) {
+                self.length(at("key"), key, 0, limits.max_property_key_length, false);
+            }
+            if let Some(value) = self.required(at("value"), property.value.as_deref()) {
+                self.length(at("value"), value, 0, limits.max_property_value_length, true);
+            }
+        }
+    }
+
+    /// `Ok` when nothing was violated, else every violation.
+    pub(crate) fn finish(self) -> Result<(), ValidationErrors> {
+        if self.violations.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationErrors {
+                violations: self.violations,
+            })
+        }
+    }
+}
+
+/// Whether `id` matches `^[a-zA-Z0-9:/-]+$`.
+pub(crate) fn is_game_session_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'/' | b'-'))
+}
+
+/// Validates an `UpdateGameSessionInput` against the model and `limits`,
+/// answering its `GameSessionId`.
+pub(crate) fn check_update_input<'i>(
+    input: &'i UpdateGameSessionInput,
+    limits: &Limits,
+) -> Result<&'i str, ValidationErrors> {
+    let mut v = Validator::default();
+    let id_path = FieldPath::Member("gameSessionId");
+    let id = v.required(id_path, input.game_session_id.as_deref());
+    if let Some(id) = id {
+        v.length(id_path, id, 1, limits.max_game_session_id_length, false);
+        v.pattern(id_path, id, GAME_SESSION_ID_PATTERN, is_game_session_id);
+    }
+    if let Some(count) = input.maximum_player_session_count {
+        v.min_value(
+            FieldPath::Member("maximumPlayerSessionCount"),
+            i64::from(count),
+            0,
+        );
+    }
+    if let Some(name) = input.name.as_deref() {
+        v.length(FieldPath::Member("name"), name, 1, limits.max_name_length, false);
+    }
+    if let Some(policy) = &input.player_session_creation_policy {
+        v.enum_value(FieldPath::Member("playerSessionCreationPolicy"), policy);
+    }
+    if let Some(policy) = &input.protection_policy {
+        v.enum_value(FieldPath::Member("protectionPolicy"), policy);
+    }
+    if let Some(properties) = input.game_properties.as_deref() {
+        v.game_properties("gameProperties", properties, limits);
+    }
+    v.finish()?;
+    // A missing id was recorded as a violation above, so `finish` failed.
+    id.ok_or_else(|| ValidationErrors {
+        violations: vec![Violation {
+            path: id_path,
+            value: Echo::Null,
+            constraint: Constraint::NotNull,
+        }],
+    })
+}
