@@ -178,9 +178,8 @@ impl GameLiftError {
             GameLiftError::Validation(_) | GameLiftError::TooManyGameProperties { .. } => {
                 "InvalidRequestException"
             }
-            GameLiftError::GameSessionNotFound { .. } | GameLiftError::GameSessionMismatch { .. } => {
-                "NotFoundException"
-            }
+            GameLiftError::GameSessionNotFound { .. }
+            | GameLiftError::GameSessionMismatch { .. } => "NotFoundException",
             GameLiftError::InvalidGameSessionStatus { .. } => "InvalidGameSessionStatusException",
             GameLiftError::Serialization { .. } => "SerializationException",
             GameLiftError::Conflict { .. } => "ConflictException",

@@ -80,6 +80,7 @@
 mod enums;
 mod error;
 mod limits;
+mod object;
 mod request;
 mod shapes;
 mod timestamp;

@@ -9,6 +9,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::object::object_only;
+
 use crate::enums::{EnumValue, PlayerSessionCreationPolicy, ProtectionPolicy};
 use crate::shapes::{GameProperty, GameSession, REDACTED};
 
@@ -18,7 +20,7 @@ use crate::shapes::{GameProperty, GameSession, REDACTED};
 /// parsed, and validation reports `Value null at 'gameProperties.N.member.key'
 /// failed to satisfy constraint: Member must not be null`, as AWS does.
 #[derive(Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(remote = "Self", rename_all = "PascalCase")]
 pub struct GamePropertyInput {
     /// The property's key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27,6 +29,8 @@ pub struct GamePropertyInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
+object_only!(GamePropertyInput);
 
 impl GamePropertyInput {
     /// A property input with both members present.
@@ -83,7 +87,7 @@ impl fmt::Debug for GamePropertyInput {
 /// assert_eq!(input.game_properties.as_ref().map(Vec::len), Some(1));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(remote = "Self", rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct UpdateGameSessionInput {
     /// The session to update: required, 1 to 512 of `[a-zA-Z0-9:/-]`.
@@ -105,6 +109,8 @@ pub struct UpdateGameSessionInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub game_properties: Option<Vec<GamePropertyInput>>,
 }
+
+object_only!(UpdateGameSessionInput);
 
 impl UpdateGameSessionInput {
     /// A request for the session `game_session_id` that changes nothing yet.

@@ -8,6 +8,8 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+use crate::object::object_only;
 use time::OffsetDateTime;
 
 use crate::enums::{
@@ -44,13 +46,15 @@ impl fmt::Debug for Redacted {
 /// );
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(remote = "Self", rename_all = "PascalCase")]
 pub struct GameProperty {
     /// The property's key: at most 32 characters; may be empty.
     pub key: String,
     /// The property's value: at most 96 characters; sensitive.
     pub value: String,
 }
+
+object_only!(GameProperty);
 
 impl GameProperty {
     /// A property with this key and value.
@@ -94,7 +98,7 @@ impl fmt::Debug for GameProperty {
 /// `GameSessionData` and `MatchmakerData` are sensitive: `Debug` never
 /// shows them, while serialization writes them, as the wire requires.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(remote = "Self", rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct GameSession {
     /// The session's id, a full ARN: `arn:aws:gamelift:<region>::gamesession/<fleet-id>/<id>`.
@@ -110,10 +114,18 @@ pub struct GameSession {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fleet_arn: Option<String>,
     /// When the session was created.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::timestamp::option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::timestamp::option"
+    )]
     pub creation_time: Option<OffsetDateTime>,
     /// When the session ended.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::timestamp::option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::timestamp::option"
+    )]
     pub termination_time: Option<OffsetDateTime>,
     /// How many players are connected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -162,6 +174,8 @@ pub struct GameSession {
     pub player_gateway_status: Option<PlayerGatewayStatus>,
 }
 
+object_only!(GameSession);
+
 impl GameSession {
     /// The game properties, or an empty slice when the member is absent.
     #[must_use]
@@ -194,17 +208,29 @@ impl fmt::Debug for GameSession {
             .field("fleet_arn", &self.fleet_arn)
             .field("creation_time", &self.creation_time)
             .field("termination_time", &self.termination_time)
-            .field("current_player_session_count", &self.current_player_session_count)
-            .field("maximum_player_session_count", &self.maximum_player_session_count)
+            .field(
+                "current_player_session_count",
+                &self.current_player_session_count,
+            )
+            .field(
+                "maximum_player_session_count",
+                &self.maximum_player_session_count,
+            )
             .field("status", &self.status)
             .field("status_reason", &self.status_reason)
             .field("game_properties", &self.game_properties)
             .field("ip_address", &redact(self.ip_address.as_ref()))
             .field("dns_name", &self.dns_name)
             .field("port", &redact(self.port.as_ref()))
-            .field("player_session_creation_policy", &self.player_session_creation_policy)
+            .field(
+                "player_session_creation_policy",
+                &self.player_session_creation_policy,
+            )
             .field("creator_id", &self.creator_id)
-            .field("game_session_data", &redact(self.game_session_data.as_ref()))
+            .field(
+                "game_session_data",
+                &redact(self.game_session_data.as_ref()),
+            )
             .field("matchmaker_data", &redact(self.matchmaker_data.as_ref()))
             .field("location", &self.location)
             .field("compute_name", &self.compute_name)
@@ -218,7 +244,7 @@ impl fmt::Debug for GameSession {
 /// The protection policy is not a member of [`GameSession`]; an update can
 /// change it, so this detail is the state an update applies to.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(remote = "Self", rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct GameSessionDetail {
     /// The game session.
@@ -228,6 +254,8 @@ pub struct GameSessionDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protection_policy: Option<ProtectionPolicy>,
 }
+
+object_only!(GameSessionDetail);
 
 impl GameSessionDetail {
     /// A detail holding `game_session` and `protection_policy`.

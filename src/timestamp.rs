@@ -55,7 +55,7 @@ pub(crate) mod option {
             None => Ok(None),
             Some(seconds) => super::from_epoch_seconds(seconds).map(Some).ok_or_else(|| {
                 serde::de::Error::custom(format_args!(
-                    "timestamp {seconds} is outside the supported range (years -9999 to 9999)"
+                    "timestamp {seconds:e} is outside the supported range (years -9999 to 9999)"
                 ))
             }),
         }

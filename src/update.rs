@@ -268,7 +268,10 @@ impl<'a> ValidatedUpdate<'a> {
             });
         }
         let existing = session.game_properties();
-        let plan = Plan::new(existing, self.input.game_properties.as_deref().unwrap_or_default());
+        let plan = Plan::new(
+            existing,
+            self.input.game_properties.as_deref().unwrap_or_default(),
+        );
         let count = existing.len() + plan.new_keys;
         if plan.new_keys > 0 && count > self.limits.max_game_properties {
             return Err(GameLiftError::TooManyGameProperties {

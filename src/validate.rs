@@ -137,7 +137,11 @@ impl fmt::Display for Constraint {
                 write!(f, "Member must have value greater than or equal to {n}")
             }
             Constraint::EnumValueSet(set) => {
-                write!(f, "Member must satisfy enum value set: [{}]", set.join(", "))
+                write!(
+                    f,
+                    "Member must satisfy enum value set: [{}]",
+                    set.join(", ")
+                )
             }
         }
     }
@@ -238,7 +242,13 @@ impl Validator {
         max: usize,
         sensitive: bool,
     ) {
-        let echo = |v: &str| if sensitive { Echo::Redacted } else { Echo::of(v) };
+        let echo = |v: &str| {
+            if sensitive {
+                Echo::Redacted
+            } else {
+                Echo::of(v)
+            }
+        };
         // Every minimum in the model is 0 or 1, so emptiness decides it.
         if min > 0 && value.is_empty() {
             self.push(path, echo(value), Constraint::MinLength(min));
@@ -264,7 +274,11 @@ impl Validator {
     /// Checks an integer's lower bound.
     pub(crate) fn min_value(&mut self, path: FieldPath, value: i64, min: i64) {
         if value < min {
-            self.push(path, Echo::of(&value.to_string()), Constraint::MinValue(min));
+            self.push(
+                path,
+                Echo::of(&value.to_string()),
+                Constraint::MinValue(min),
+            );
         }
     }
 
@@ -300,7 +314,13 @@ impl Validator {
                 self.length(at("key"), key, 0, limits.max_property_key_length, false);
             }
             if let Some(value) = self.required(at("value"), property.value.as_deref()) {
-                self.length(at("value"), value, 0, limits.max_property_value_length, true);
+                self.length(
+                    at("value"),
+                    value,
+                    0,
+                    limits.max_property_value_length,
+                    true,
+                );
             }
         }
     }
@@ -346,7 +366,13 @@ pub(crate) fn check_update_input<'i>(
         );
     }
     if let Some(name) = input.name.as_deref() {
-        v.length(FieldPath::Member("name"), name, 1, limits.max_name_length, false);
+        v.length(
+            FieldPath::Member("name"),
+            name,
+            1,
+            limits.max_name_length,
+            false,
+        );
     }
     if let Some(policy) = &input.player_session_creation_policy {
         v.enum_value(FieldPath::Member("playerSessionCreationPolicy"), policy);

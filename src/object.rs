@@ -1,0 +1,61 @@
+//! Shapes are JSON objects, and only objects.
+//!
+//! serde's derive also reads a struct from a sequence of its members in
+//! declaration order, so `["gs-1", 10]` would parse as an update request.
+//! AWS's JSON protocol has no such form: a sequence where a structure
+//! belongs is a `SerializationException`. Each shape derives its serde code
+//! with `#[serde(remote = "Self")]`, which leaves the derived functions
+//! inherent, and [`object_only!`] implements the traits on top, reading
+//! through `deserialize_map` so that only an object reaches them.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{Deserialize, MapAccess, Visitor};
+
+/// Hands the entries of an object to `T`'s derived deserializer.
+pub(crate) struct ObjectVisitor<T>(pub(crate) PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::deserialize(MapAccessDeserializer::new(map))
+    }
+}
+
+/// Implements `Serialize` and `Deserialize` for a shape whose derive uses
+/// `#[serde(remote = "Self")]`, accepting objects only.
+macro_rules! object_only {
+    ($shape:ident) => {
+        impl serde::Serialize for $shape {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                $shape::serialize(self, serializer)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $shape {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                /// The derived deserializer, reachable as a trait for the visitor.
+                struct Derived($shape);
+                impl<'de> serde::Deserialize<'de> for Derived {
+                    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                        $shape::deserialize(d).map(Derived)
+                    }
+                }
+                deserializer
+                    .deserialize_map($crate::object::ObjectVisitor::<Derived>(
+                        std::marker::PhantomData,
+                    ))
+                    .map(|derived| derived.0)
+            }
+        }
+    };
+}
+
+pub(crate) use object_only;

@@ -1,0 +1,82 @@
+//! Shared fixtures for the integration tests.
+#![allow(dead_code)] // Each test file uses its own subset.
+
+use gamelift_session::{
+    GameLiftError, GameProperty, GameSession, GameSessionDetail, GameSessionStatus,
+    PlayerSessionCreationPolicy, ProtectionPolicy, UpdateGameSessionInput, update_game_session,
+};
+
+pub const ID: &str = "arn:aws:gamelift:us-west-2::gamesession/fleet-2a1b3c4d/gs-5e6f7a8b";
+
+/// An ACTIVE session with the given properties and a few other members set.
+pub fn session_with(properties: &[(&str, &str)]) -> GameSession {
+    let mut s = GameSession::default();
+    s.game_session_id = Some(ID.to_owned());
+    s.name = Some("Friday night".to_owned());
+    s.fleet_id = Some("fleet-2a1b3c4d".to_owned());
+    s.status = Some(GameSessionStatus::Active);
+    s.current_player_session_count = Some(3);
+    s.maximum_player_session_count = Some(10);
+    s.player_session_creation_policy = Some(PlayerSessionCreationPolicy::AcceptAll);
+    s.game_properties = Some(
+        properties
+            .iter()
+            .map(|(k, v)| GameProperty::new(*k, *v))
+            .collect(),
+    );
+    s
+}
+
+/// A detail holding `session_with(properties)` under `NoProtection`.
+pub fn detail_with(properties: &[(&str, &str)]) -> GameSessionDetail {
+    GameSessionDetail::new(
+        session_with(properties),
+        Some(ProtectionPolicy::NoProtection),
+    )
+}
+
+/// The session of a detail.
+#[track_caller]
+pub fn session(detail: &GameSessionDetail) -> &GameSession {
+    detail.game_session.as_ref().expect("detail has a session")
+}
+
+/// The (key, value) pairs of a detail's session, in order.
+pub fn pairs(detail: &GameSessionDetail) -> Vec<(String, String)> {
+    session(detail)
+        .game_properties()
+        .iter()
+        .map(|p| (p.key.clone(), p.value.clone()))
+        .collect()
+}
+
+/// Applies `input` to `detail`, expecting an error; checks the value form
+/// and the in-place form agree and that neither touched the session.
+#[track_caller]
+pub fn reject(detail: &GameSessionDetail, input: &UpdateGameSessionInput) -> GameLiftError {
+    let err = update_game_session(detail, input).expect_err("the update should fail");
+    let mut copy = detail.clone();
+    let err2 = gamelift_session::update_game_session_in_place(&mut copy, input)
+        .expect_err("the in-place update should fail too");
+    assert_eq!(err, err2, "both forms give the same error");
+    assert_eq!(&copy, detail, "an error leaves the detail untouched");
+    err
+}
+
+/// Expects `InvalidRequestException` with exactly `message`.
+#[track_caller]
+pub fn assert_invalid(detail: &GameSessionDetail, input: &UpdateGameSessionInput, message: &str) {
+    let err = reject(detail, input);
+    assert_eq!(err.code(), "InvalidRequestException");
+    assert_eq!(err.http_status(), 400);
+    assert_eq!(err.to_string(), message);
+}
+
+/// Expects the update to pass validation and succeed.
+#[track_caller]
+pub fn accept(detail: &GameSessionDetail, input: &UpdateGameSessionInput) -> GameSessionDetail {
+    match update_game_session(detail, input) {
+        Ok(outcome) => outcome.into_detail(),
+        Err(e) => panic!("expected success, got {}: {e}", e.code()),
+    }
+}
