@@ -1,1 +1,366 @@
-fn main() {}
+//! Benchmarks of the update, written without a framework.
+//!
+//! Each case runs in rounds; the cases take turns round by round so that a
+//! noisy neighbour slows them all alike, and each case reports its fastest
+//! round. Allocations are counted by a counting global allocator. Run with
+//! `cargo bench --bench update` (`-- --quick` for a short run). Output: one
+//! line per case, `bench <case> <ns/op> ns/op <allocs/op> allocs/op`, then
+//! the ratios that BENCHMARKS.md tracks.
+
+// The counting allocator must implement `GlobalAlloc`, an unsafe trait; it
+// only forwards to the system allocator.
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use gamelift_session::{
+    GameProperty, GameSession, GameSessionDetail, GameSessionStatus, Limits, PlayerGatewayStatus,
+    PlayerSessionCreationPolicy, ProtectionPolicy, UpdateGameSessionInput, UpdateGameSessionOutput,
+    update_game_session, update_game_session_in_place, update_game_session_with_limits,
+};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+/// Counting is off while rounds are timed: an atomic add per allocation
+/// would weigh on allocation-heavy cases and skew the ratios.
+static COUNTING: AtomicBool = AtomicBool::new(false);
+
+fn count() {
+    if COUNTING.load(Ordering::Relaxed) {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+// SAFETY: every method forwards to `System` with the caller's arguments
+// unchanged, so `System`'s guarantees are this allocator's.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count();
+        // SAFETY: forwarded as is; the caller upholds `alloc`'s contract.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count();
+        // SAFETY: forwarded as is; the caller upholds `alloc_zeroed`'s contract.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count();
+        // SAFETY: forwarded as is; the caller upholds `realloc`'s contract.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded as is; the caller upholds `dealloc`'s contract.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+const ID: &str = "arn:aws:gamelift:us-west-2::gamesession/fleet-2a1b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d/gs-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
+
+/// An ACTIVE session with every member set and `n` properties.
+fn session(n: usize) -> GameSessionDetail {
+    let mut s = GameSession::default();
+    s.game_session_id = Some(ID.to_owned());
+    s.name = Some("Friday night ranked".to_owned());
+    s.fleet_id = Some("fleet-2a1b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d".to_owned());
+    s.fleet_arn = Some(
+        "arn:aws:gamelift:us-west-2:111122223333:fleet/fleet-2a1b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d"
+            .to_owned(),
+    );
+    s.creation_time = Some(time::macros::datetime!(2026-11-23 19:00:00.123 UTC));
+    s.current_player_session_count = Some(6);
+    s.maximum_player_session_count = Some(10);
+    s.status = Some(GameSessionStatus::Active);
+    s.game_properties = Some(
+        (0..n)
+            .map(|i| GameProperty::new(format!("key{i:04}"), format!("value-{i:04}")))
+            .collect(),
+    );
+    s.ip_address = Some("192.0.2.10".to_owned());
+    s.dns_name = Some("ec2-192-0-2-10.us-west-2.compute.amazonaws.com".to_owned());
+    s.port = Some(7777);
+    s.player_session_creation_policy = Some(PlayerSessionCreationPolicy::AcceptAll);
+    s.creator_id = Some("player-0f1e2d3c".to_owned());
+    s.game_session_data = Some(r#"{"seed":42,"mode":"ranked","region":"us-west-2"}"#.to_owned());
+    s.matchmaker_data = Some(r#"{"matchId":"m-0f1e2d3c","players":[]}"#.to_owned());
+    s.location = Some("us-west-2".to_owned());
+    s.compute_name = Some("compute-0f1e2d3c".to_owned());
+    s.player_gateway_status = Some(PlayerGatewayStatus::Disabled);
+    GameSessionDetail::new(s, Some(ProtectionPolicy::NoProtection))
+}
+
+/// 3 upserts of existing keys, 1 new key and a name change.
+fn typical(tag: &str) -> UpdateGameSessionInput {
+    UpdateGameSessionInput::new(ID)
+        .name(format!("Friday night {tag}"))
+        .game_property("key0001", format!("changed-{tag}-1"))
+        .game_property("key0003", format!("changed-{tag}-3"))
+        .game_property("key0005", format!("changed-{tag}-5"))
+        .game_property("mode", format!("mode-{tag}"))
+}
+
+/// Upserts n/2 existing and n/2 new keys into an n/2-property session.
+fn merge_case(n: usize) -> (GameSessionDetail, UpdateGameSessionInput, Limits) {
+    let detail = session(n / 2);
+    let mut input = UpdateGameSessionInput::new(ID);
+    for i in 0..n {
+        input = input.game_property(format!("key{i:04}"), format!("merged-{i:04}"));
+    }
+    let mut limits = Limits::AWS;
+    limits.max_game_properties = n;
+    (detail, input, limits)
+}
+
+struct Case {
+    name: &'static str,
+    run: Box<dyn FnMut()>,
+    iterations: u64,
+    best_ns: f64,
+    allocations: f64,
+}
+
+impl Case {
+    fn new(name: &'static str, run: impl FnMut() + 'static) -> Self {
+        Case {
+            name,
+            run: Box::new(run),
+            iterations: 1,
+            best_ns: f64::INFINITY,
+            allocations: 0.0,
+        }
+    }
+
+    /// Doubles the iterations until one round takes at least `target`.
+    fn calibrate(&mut self, target: Duration) {
+        loop {
+            let start = Instant::now();
+            for _ in 0..self.iterations {
+                (self.run)();
+            }
+            if start.elapsed() >= target || self.iterations >= 1 << 30 {
+                break;
+            }
+            self.iterations *= 2;
+        }
+    }
+
+    fn round(&mut self) {
+        let start = Instant::now();
+        for _ in 0..self.iterations {
+            (self.run)();
+        }
+        let ns = start.elapsed().as_nanos() as f64 / self.iterations as f64;
+        self.best_ns = self.best_ns.min(ns);
+    }
+
+    /// Counts the allocations of one untimed round.
+    fn count_allocations(&mut self) {
+        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        COUNTING.store(true, Ordering::Relaxed);
+        for _ in 0..self.iterations {
+            (self.run)();
+        }
+        COUNTING.store(false, Ordering::Relaxed);
+        let counted = ALLOCATIONS.load(Ordering::Relaxed) - before;
+        self.allocations = counted as f64 / self.iterations as f64;
+    }
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let (rounds, round_time) = if quick {
+        (25, Duration::from_millis(4))
+    } else {
+        (120, Duration::from_millis(10))
+    };
+    // Any other argument that is not a flag names the cases to run.
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let mut cases = build_cases();
+    cases.retain(|c| filters.is_empty() || filters.iter().any(|f| c.name.contains(f.as_str())));
+
+    for case in &mut cases {
+        case.calibrate(round_time);
+    }
+    // Warm-up round, not recorded.
+    for case in &mut cases {
+        case.round();
+        case.best_ns = f64::INFINITY;
+    }
+    for _ in 0..rounds {
+        for case in &mut cases {
+            case.round();
+        }
+    }
+    for case in &mut cases {
+        case.count_allocations();
+    }
+    report(&cases);
+}
+
+fn build_cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+
+    let detail = session(8);
+    {
+        let detail = detail.clone();
+        cases.push(Case::new("clone_detail", move || {
+            black_box(black_box(&detail).clone());
+        }));
+    }
+    {
+        let detail = detail.clone();
+        let input = typical("a");
+        cases.push(Case::new("apply_typical", move || {
+            let outcome = update_game_session(black_box(&detail), black_box(&input));
+            black_box(outcome.is_ok());
+            drop(black_box(outcome));
+        }));
+    }
+    {
+        let mut detail = detail.clone();
+        let inputs = [typical("a"), typical("b")];
+        let mut turn = 0;
+        cases.push(Case::new("apply_in_place", move || {
+            turn ^= 1;
+            let report = update_game_session_in_place(&mut detail, black_box(&inputs[turn]));
+            black_box(report.is_ok());
+            drop(black_box(report));
+        }));
+    }
+    {
+        let detail = detail.clone();
+        let input = UpdateGameSessionInput::new(ID)
+            .name("Friday night ranked")
+            .maximum_player_session_count(10)
+            .game_property("key0001", "value-0001")
+            .game_property("key0003", "value-0003");
+        cases.push(Case::new("apply_noop", move || {
+            let outcome = update_game_session(black_box(&detail), black_box(&input));
+            black_box(outcome.is_ok());
+            drop(black_box(outcome));
+        }));
+    }
+    {
+        let detail = detail.clone();
+        let input = UpdateGameSessionInput::new("x y")
+            .maximum_player_session_count(-1)
+            .game_property("k".repeat(40), "v");
+        cases.push(Case::new("reject_invalid", move || {
+            let outcome = update_game_session(black_box(&detail), black_box(&input));
+            black_box(outcome.is_err());
+            drop(black_box(outcome));
+        }));
+    }
+    let request = serde_json::to_vec(&typical("a")).expect("the request serializes");
+    {
+        let detail = detail.clone();
+        let request = request.clone();
+        cases.push(Case::new("wire_update", move || {
+            let response = wire_update(black_box(&detail), black_box(&request));
+            black_box(response);
+        }));
+    }
+    {
+        let detail = detail.clone();
+        let request = request.clone();
+        let input = typical("a");
+        let updated = update_game_session(&detail, &input)
+            .expect("the typical update applies")
+            .into_detail();
+        cases.push(Case::new("wire_baseline", move || {
+            let input: UpdateGameSessionInput =
+                serde_json::from_slice(black_box(&request)).expect("the request parses");
+            black_box(&input);
+            let copy = black_box(&detail).clone();
+            black_box(&copy);
+            let session = updated.game_session.as_ref().expect("a session");
+            let response = serde_json::to_vec(&UpdateGameSessionOutput::new(black_box(session)))
+                .expect("the response serializes");
+            black_box(response);
+        }));
+    }
+    for (name, n) in [
+        ("merge_n16", 16),
+        ("merge_n64", 64),
+        ("merge_n256", 256),
+        ("merge_n1024", 1024),
+    ] {
+        let (detail, input, limits) = merge_case(n);
+        cases.push(Case::new(name, move || {
+            let outcome =
+                update_game_session_with_limits(black_box(&detail), black_box(&input), &limits);
+            black_box(outcome.is_ok());
+            drop(black_box(outcome));
+        }));
+    }
+    cases
+}
+
+fn report(cases: &[Case]) {
+    for case in cases {
+        println!(
+            "bench {} {:.1} ns/op {:.1} allocs/op",
+            case.name, case.best_ns, case.allocations
+        );
+    }
+    let ns = |name: &str| {
+        cases
+            .iter()
+            .find(|c| c.name == name)
+            .map_or(f64::NAN, |c| c.best_ns)
+    };
+    let ratio = |label: &str, value: f64, target: f64| {
+        let verdict = if value <= target { "ok" } else { "MISSED" };
+        println!("ratio {label} {value:.2} (target <= {target}) {verdict}");
+    };
+    let clone = ns("clone_detail");
+    ratio(
+        "apply_typical/clone_detail",
+        ns("apply_typical") / clone,
+        1.5,
+    );
+    ratio(
+        "apply_in_place/clone_detail",
+        ns("apply_in_place") / clone,
+        0.5,
+    );
+    ratio("apply_noop/clone_detail", ns("apply_noop") / clone, 1.25);
+    ratio(
+        "wire_update/wire_baseline",
+        ns("wire_update") / ns("wire_baseline"),
+        1.3,
+    );
+    ratio(
+        "merge_n1024/merge_n16 per property",
+        (ns("merge_n1024") / 1024.0) / (ns("merge_n16") / 16.0),
+        2.0,
+    );
+}
+
+/// JSON request bytes to JSON response bytes, or an error body.
+fn wire_update(detail: &GameSessionDetail, request: &[u8]) -> Vec<u8> {
+    let result = serde_json::from_slice::<UpdateGameSessionInput>(request)
+        .map_err(gamelift_session::GameLiftError::serialization)
+        .and_then(|input| {
+            update_game_session(detail, &input).map(|outcome| {
+                serde_json::to_vec(&outcome.output()).expect("the output serializes")
+            })
+        });
+    match result {
+        Ok(body) => body,
+        Err(e) => e.body().to_json().into_bytes(),
+    }
+}

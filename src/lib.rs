@@ -76,6 +76,7 @@
 //! - Limits are data ([`Limits`]); the defaults are AWS's.
 
 #![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod enums;
 mod error;

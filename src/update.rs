@@ -290,7 +290,10 @@ impl<'a> ValidatedUpdate<'a> {
         session: &mut GameSession,
         protection_policy: &mut Option<ProtectionPolicy>,
     ) -> UpdateReport<'a> {
-        let mut changes = Vec::new();
+        let mut changes = Changes {
+            list: Vec::new(),
+            bound: 4 + plan.steps.len(),
+        };
         let mut warnings = Vec::new();
 
         if let Some(new) = self.input.maximum_player_session_count
@@ -372,7 +375,27 @@ impl<'a> ValidatedUpdate<'a> {
                 }),
         );
 
-        UpdateReport { changes, warnings }
+        UpdateReport {
+            changes: changes.list,
+            warnings,
+        }
+    }
+}
+
+/// The change list under construction: it allocates once, at the first
+/// change, for as many changes as the request can make, and never for an
+/// update that changes nothing.
+struct Changes<'a> {
+    list: Vec<Change<'a>>,
+    bound: usize,
+}
+
+impl<'a> Changes<'a> {
+    fn push(&mut self, change: Change<'a>) {
+        if self.list.capacity() == 0 {
+            self.list.reserve_exact(self.bound);
+        }
+        self.list.push(change);
     }
 }
 

@@ -6,10 +6,10 @@ use gamelift_session::{
     PlayerSessionCreationPolicy, ProtectionPolicy, UpdateGameSessionInput, update_game_session,
 };
 
-pub const ID: &str = "arn:aws:gamelift:us-west-2::gamesession/fleet-2a1b3c4d/gs-5e6f7a8b";
+pub(crate) const ID: &str = "arn:aws:gamelift:us-west-2::gamesession/fleet-2a1b3c4d/gs-5e6f7a8b";
 
 /// An ACTIVE session with the given properties and a few other members set.
-pub fn session_with(properties: &[(&str, &str)]) -> GameSession {
+pub(crate) fn session_with(properties: &[(&str, &str)]) -> GameSession {
     let mut s = GameSession::default();
     s.game_session_id = Some(ID.to_owned());
     s.name = Some("Friday night".to_owned());
@@ -28,7 +28,7 @@ pub fn session_with(properties: &[(&str, &str)]) -> GameSession {
 }
 
 /// A detail holding `session_with(properties)` under `NoProtection`.
-pub fn detail_with(properties: &[(&str, &str)]) -> GameSessionDetail {
+pub(crate) fn detail_with(properties: &[(&str, &str)]) -> GameSessionDetail {
     GameSessionDetail::new(
         session_with(properties),
         Some(ProtectionPolicy::NoProtection),
@@ -37,12 +37,12 @@ pub fn detail_with(properties: &[(&str, &str)]) -> GameSessionDetail {
 
 /// The session of a detail.
 #[track_caller]
-pub fn session(detail: &GameSessionDetail) -> &GameSession {
+pub(crate) fn session(detail: &GameSessionDetail) -> &GameSession {
     detail.game_session.as_ref().expect("detail has a session")
 }
 
 /// The (key, value) pairs of a detail's session, in order.
-pub fn pairs(detail: &GameSessionDetail) -> Vec<(String, String)> {
+pub(crate) fn pairs(detail: &GameSessionDetail) -> Vec<(String, String)> {
     session(detail)
         .game_properties()
         .iter()
@@ -53,7 +53,7 @@ pub fn pairs(detail: &GameSessionDetail) -> Vec<(String, String)> {
 /// Applies `input` to `detail`, expecting an error; checks the value form
 /// and the in-place form agree and that neither touched the session.
 #[track_caller]
-pub fn reject(detail: &GameSessionDetail, input: &UpdateGameSessionInput) -> GameLiftError {
+pub(crate) fn reject(detail: &GameSessionDetail, input: &UpdateGameSessionInput) -> GameLiftError {
     let err = update_game_session(detail, input).expect_err("the update should fail");
     let mut copy = detail.clone();
     let err2 = gamelift_session::update_game_session_in_place(&mut copy, input)
@@ -65,7 +65,11 @@ pub fn reject(detail: &GameSessionDetail, input: &UpdateGameSessionInput) -> Gam
 
 /// Expects `InvalidRequestException` with exactly `message`.
 #[track_caller]
-pub fn assert_invalid(detail: &GameSessionDetail, input: &UpdateGameSessionInput, message: &str) {
+pub(crate) fn assert_invalid(
+    detail: &GameSessionDetail,
+    input: &UpdateGameSessionInput,
+    message: &str,
+) {
     let err = reject(detail, input);
     assert_eq!(err.code(), "InvalidRequestException");
     assert_eq!(err.http_status(), 400);
@@ -74,7 +78,10 @@ pub fn assert_invalid(detail: &GameSessionDetail, input: &UpdateGameSessionInput
 
 /// Expects the update to pass validation and succeed.
 #[track_caller]
-pub fn accept(detail: &GameSessionDetail, input: &UpdateGameSessionInput) -> GameSessionDetail {
+pub(crate) fn accept(
+    detail: &GameSessionDetail,
+    input: &UpdateGameSessionInput,
+) -> GameSessionDetail {
     match update_game_session(detail, input) {
         Ok(outcome) => outcome.into_detail(),
         Err(e) => panic!("expected success, got {}: {e}", e.code()),
