@@ -1,0 +1,28 @@
+//! Every public type can cross threads, so an embedder can share sessions,
+//! requests and outcomes between request handlers.
+
+use gamelift_session::*;
+
+fn assert_send_sync<T: Send + Sync>() {}
+
+#[test]
+fn public_types_are_send_and_sync() {
+    assert_send_sync::<GameSession>();
+    assert_send_sync::<GameSessionDetail>();
+    assert_send_sync::<GameProperty>();
+    assert_send_sync::<GamePropertyInput>();
+    assert_send_sync::<UpdateGameSessionInput>();
+    assert_send_sync::<UpdateGameSessionOutput<'static>>();
+    assert_send_sync::<UpdateOutcome<'static>>();
+    assert_send_sync::<UpdateReport<'static>>();
+    assert_send_sync::<ValidatedUpdate<'static>>();
+    assert_send_sync::<Change<'static>>();
+    assert_send_sync::<Warning>();
+    assert_send_sync::<GameLiftError>();
+    assert_send_sync::<ErrorBody>();
+    assert_send_sync::<ValidationErrors>();
+    assert_send_sync::<Violation>();
+    assert_send_sync::<Limits>();
+    assert_send_sync::<EnumValue<ProtectionPolicy>>();
+    assert_send_sync::<UnknownEnumValue>();
+}
