@@ -104,3 +104,8 @@ pub use update::{
 pub use validate::{
     Constraint, ECHO_LIMIT, Echo, FieldPath, GAME_SESSION_ID_PATTERN, ValidationErrors, Violation,
 };
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
