@@ -163,6 +163,17 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// How `TerminateGameSession` ends a session (`TerminationMode`).
+    pub enum TerminationMode {
+        /// Ask the game server to end the session through its normal
+        /// shutdown (`OnProcessTerminate`): the session becomes TERMINATING.
+        TriggerOnProcessTerminate = "TRIGGER_ON_PROCESS_TERMINATE",
+        /// Stop the server process at once: the session becomes TERMINATED.
+        ForceTerminate = "FORCE_TERMINATE",
+    }
+}
+
 /// An enum member of a request as it arrived: a known value, or a string
 /// outside the value set.
 ///

@@ -63,14 +63,53 @@ pub enum GameLiftError {
         actual: Option<String>,
     },
 
-    /// `InvalidGameSessionStatusException`: only ACTIVE sessions can be
-    /// updated. Raised by the update for every other status.
-    #[error("{}", StatusMessage { game_session_id, status: *status })]
+    /// `InvalidGameSessionStatusException`: the session's status does not
+    /// allow the action. Raised by the update for every status but ACTIVE,
+    /// and by the lifecycle functions for transitions the status forbids.
+    #[error("{}", StatusMessage { game_session_id, status: *status, action: *action })]
     InvalidGameSessionStatus {
         /// The session's id.
         game_session_id: String,
         /// The session's status; `None` when the session has none.
         status: Option<GameSessionStatus>,
+        /// What was refused.
+        action: SessionAction,
+    },
+
+    /// `GameSessionFullException`: no player can join now. Raised by
+    /// [`check_player_join`](crate::check_player_join).
+    #[error(
+        "Game session {game_session_id} {}",
+        if *accepting { format!("is full: {current} of {maximum} players, {requested} more requested") }
+        else { "is not accepting new players (PlayerSessionCreationPolicy DENY_ALL)".to_owned() }
+    )]
+    GameSessionFull {
+        /// The session's id.
+        game_session_id: String,
+        /// Whether the session accepts new players at all.
+        accepting: bool,
+        /// Players connected.
+        current: i32,
+        /// The player limit.
+        maximum: i32,
+        /// Players asking to join.
+        requested: usize,
+    },
+
+    /// `InvalidRequestException` for a rule that is not a member
+    /// constraint, such as a request that names neither a fleet nor an alias.
+    #[error("{message}")]
+    InvalidRequest {
+        /// The message.
+        message: String,
+    },
+
+    /// `UnknownOperationException`: the protocol named an operation this
+    /// service does not serve. Raised by an embedder's router.
+    #[error("Unknown operation {operation}")]
+    UnknownOperation {
+        /// The operation as the request named it.
+        operation: String,
     },
 
     /// `SerializationException`: the body is not JSON, or a member has the
@@ -111,27 +150,68 @@ pub enum GameLiftError {
     },
 }
 
+/// What a status refused, for [`GameLiftError::InvalidGameSessionStatus`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SessionAction {
+    /// `UpdateGameSession`: only ACTIVE sessions.
+    Update,
+    /// `TerminateGameSession`: not ERROR or TERMINATED sessions.
+    Terminate,
+    /// Creating a player session: only ACTIVE sessions.
+    JoinPlayer,
+    /// A status change driven by the game server.
+    Transition {
+        /// The status the session was to move to.
+        to: GameSessionStatus,
+    },
+}
+
 struct StatusMessage<'a> {
     game_session_id: &'a str,
     status: Option<GameSessionStatus>,
+    action: SessionAction,
 }
 
 impl fmt::Display for StatusMessage<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let id = self.game_session_id;
-        match self.status {
-            Some(GameSessionStatus::Terminated) => write!(
+        let Some(status) = self.status else {
+            return write!(f, "Game session {id} has no status; {}", Rule(self.action));
+        };
+        match (self.action, status) {
+            (SessionAction::Update, GameSessionStatus::Terminated) => write!(
                 f,
                 "Game session {id} has ended (status TERMINATED) and can never be updated"
             ),
-            Some(status) => write!(
+            (SessionAction::Terminate, GameSessionStatus::Terminated) => {
+                write!(f, "Game session {id} has already ended (status TERMINATED)")
+            }
+            (SessionAction::Transition { to }, _) => write!(
                 f,
-                "Game session {id} is in status {status}; only ACTIVE game sessions can be updated"
+                "Game session {id} cannot move from status {status} to {to}"
             ),
-            None => write!(
+            (action, _) => write!(
                 f,
-                "Game session {id} has no status; only ACTIVE game sessions can be updated"
+                "Game session {id} is in status {status}; {}",
+                Rule(action)
             ),
+        }
+    }
+}
+
+/// The rule a refused action broke, as the end of a message.
+struct Rule(SessionAction);
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            SessionAction::Update => f.write_str("only ACTIVE game sessions can be updated"),
+            SessionAction::Terminate => {
+                f.write_str("game sessions in status ERROR or TERMINATED cannot be terminated")
+            }
+            SessionAction::JoinPlayer => f.write_str("players can join only ACTIVE game sessions"),
+            SessionAction::Transition { to } => write!(f, "it cannot move to {to}"),
         }
     }
 }
@@ -175,9 +255,11 @@ impl GameLiftError {
     #[must_use]
     pub fn code(&self) -> &'static str {
         match self {
-            GameLiftError::Validation(_) | GameLiftError::TooManyGameProperties { .. } => {
-                "InvalidRequestException"
-            }
+            GameLiftError::Validation(_)
+            | GameLiftError::TooManyGameProperties { .. }
+            | GameLiftError::InvalidRequest { .. } => "InvalidRequestException",
+            GameLiftError::GameSessionFull { .. } => "GameSessionFullException",
+            GameLiftError::UnknownOperation { .. } => "UnknownOperationException",
             GameLiftError::GameSessionNotFound { .. }
             | GameLiftError::GameSessionMismatch { .. } => "NotFoundException",
             GameLiftError::InvalidGameSessionStatus { .. } => "InvalidGameSessionStatusException",

@@ -78,8 +78,11 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod create;
+mod describe;
 mod enums;
 mod error;
+mod lifecycle;
 mod limits;
 mod object;
 mod request;
@@ -88,13 +91,29 @@ mod timestamp;
 mod update;
 mod validate;
 
+pub use create::{
+    CreateContext, CreateGameSessionInput, MAX_FLEET_OR_ALIAS_LENGTH, MAX_GAME_SESSION_DATA_LENGTH,
+    MAX_ID_STRING_LENGTH, MAX_LOCATION_LENGTH, create_game_session,
+    create_game_session_with_limits, fleet_id_of, game_session_arn,
+};
+pub use describe::{
+    DEFAULT_PAGE_SIZE, DescribeGameSessionDetailsInput, DescribeGameSessionDetailsOutput,
+    DescribeGameSessionsInput, DescribeGameSessionsOutput, Page, describe_game_sessions,
+};
 pub use enums::{
     EnumValue, GameSessionStatus, GameSessionStatusReason, PlayerGatewayStatus,
-    PlayerSessionCreationPolicy, ProtectionPolicy, UnknownEnumValue, WireEnum,
+    PlayerSessionCreationPolicy, ProtectionPolicy, TerminationMode, UnknownEnumValue, WireEnum,
 };
-pub use error::{ErrorBody, GameLiftError};
+pub use error::{ErrorBody, GameLiftError, SessionAction};
+pub use lifecycle::{
+    TerminateGameSessionInput, Transition, check_player_join, may_terminate_on_scale_down,
+    terminate_game_session, transition,
+};
 pub use limits::Limits;
-pub use request::{GamePropertyInput, UpdateGameSessionInput, UpdateGameSessionOutput};
+pub use request::{
+    CreateGameSessionOutput, GamePropertyInput, GameSessionOutput, TerminateGameSessionOutput,
+    UpdateGameSessionInput, UpdateGameSessionOutput,
+};
 pub use shapes::{GameProperty, GameSession, GameSessionDetail, REDACTED, is_searchable_key};
 pub use update::{
     Change, UpdateOutcome, UpdateReport, ValidatedUpdate, Warning, update_game_session,
@@ -102,7 +121,8 @@ pub use update::{
     update_game_session_with_limits,
 };
 pub use validate::{
-    Constraint, ECHO_LIMIT, Echo, FieldPath, GAME_SESSION_ID_PATTERN, ValidationErrors, Violation,
+    ALIAS_ID_OR_ARN_PATTERN, Constraint, ECHO_LIMIT, Echo, FLEET_ID_OR_ARN_PATTERN, FieldPath,
+    GAME_SESSION_ID_PATTERN, ID_STRING_PATTERN, LOCATION_PATTERN, ValidationErrors, Violation,
 };
 
 /// The README's examples, compiled and run as doctests.

@@ -1,4 +1,5 @@
-//! The operation's own shapes: `UpdateGameSessionInput` and `UpdateGameSessionOutput`.
+//! The update's own shapes: `UpdateGameSessionInput`, and the output shape
+//! that the operations returning one game session share.
 //!
 //! The input holds a request as it arrived, before validation: required
 //! members may be missing and enum members may hold strings outside their
@@ -171,31 +172,40 @@ impl UpdateGameSessionInput {
     }
 }
 
-/// The answer to an update (`UpdateGameSessionOutput`).
+/// The answer of an operation that returns one game session:
+/// `UpdateGameSessionOutput`, `CreateGameSessionOutput` and
+/// `TerminateGameSessionOutput` all have this one shape.
 ///
 /// It borrows the session when built from an outcome, so answering a
 /// request costs no copy of the session; parsed from the wire it owns it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct UpdateGameSessionOutput<'a> {
+pub struct GameSessionOutput<'a> {
     /// The game session as it is after the update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub game_session: Option<Cow<'a, GameSession>>,
 }
 
-impl<'a> UpdateGameSessionOutput<'a> {
+/// `UpdateGameSessionOutput`: `{"GameSession": ...}`.
+pub type UpdateGameSessionOutput<'a> = GameSessionOutput<'a>;
+/// `CreateGameSessionOutput`: `{"GameSession": ...}`.
+pub type CreateGameSessionOutput<'a> = GameSessionOutput<'a>;
+/// `TerminateGameSessionOutput`: `{"GameSession": ...}`.
+pub type TerminateGameSessionOutput<'a> = GameSessionOutput<'a>;
+
+impl<'a> GameSessionOutput<'a> {
     /// An output that borrows `game_session`.
     #[must_use]
     pub fn new(game_session: &'a GameSession) -> Self {
-        UpdateGameSessionOutput {
+        GameSessionOutput {
             game_session: Some(Cow::Borrowed(game_session)),
         }
     }
 
     /// The same output, owning its session.
     #[must_use]
-    pub fn into_owned(self) -> UpdateGameSessionOutput<'static> {
-        UpdateGameSessionOutput {
+    pub fn into_owned(self) -> GameSessionOutput<'static> {
+        GameSessionOutput {
             game_session: self.game_session.map(|s| Cow::Owned(s.into_owned())),
         }
     }

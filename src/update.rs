@@ -14,7 +14,7 @@ use std::fmt;
 use crate::enums::{GameSessionStatus, PlayerSessionCreationPolicy, ProtectionPolicy};
 use crate::error::GameLiftError;
 use crate::limits::Limits;
-use crate::request::{UpdateGameSessionInput, UpdateGameSessionOutput};
+use crate::request::{GameSessionOutput, UpdateGameSessionInput};
 use crate::shapes::{GameProperty, GameSession, GameSessionDetail, REDACTED, is_searchable_key};
 use crate::validate::check_update_input;
 
@@ -257,6 +257,7 @@ impl<'a> ValidatedUpdate<'a> {
             return Err(GameLiftError::InvalidGameSessionStatus {
                 game_session_id: self.game_session_id.to_owned(),
                 status: session.status,
+                action: crate::SessionAction::Update,
             });
         }
         let existing = session.game_properties();
@@ -720,8 +721,8 @@ impl<'a> UpdateOutcome<'a> {
 
     /// The response to send back, borrowing the session.
     #[must_use]
-    pub fn output(&self) -> UpdateGameSessionOutput<'_> {
-        UpdateGameSessionOutput {
+    pub fn output(&self) -> GameSessionOutput<'_> {
+        GameSessionOutput {
             game_session: self.detail.game_session.as_ref().map(Cow::Borrowed),
         }
     }

@@ -352,6 +352,70 @@ pub(crate) fn is_game_session_id(id: &str) -> bool {
     !id.is_empty() && id.bytes().fold(true, |ok, b| ok & allowed(b))
 }
 
+/// The pattern of `IdStringModel` (`GameSessionId`, `IdempotencyToken` of a create).
+pub const ID_STRING_PATTERN: &str = "^[a-zA-Z0-9-]+$";
+/// The pattern of a fleet location.
+pub const LOCATION_PATTERN: &str = "^[A-Za-z0-9\\-]+$";
+/// The pattern of a fleet id or fleet ARN in a request.
+pub const FLEET_ID_OR_ARN_PATTERN: &str =
+    "^[a-z]*fleet-[a-zA-Z0-9\\-]+$|^arn:.*:[a-z]*fleet\\/[a-z]*fleet-[a-zA-Z0-9\\-]+$";
+/// The pattern of an alias id or alias ARN in a request.
+pub const ALIAS_ID_OR_ARN_PATTERN: &str = "^(alias-\\S+|arn:.*:alias\\/alias-\\S+)$";
+
+fn all_bytes(s: &str, allowed: impl Fn(u8) -> bool) -> bool {
+    !s.is_empty() && s.bytes().all(allowed)
+}
+
+/// Whether `s` matches `^[a-zA-Z0-9-]+$`.
+pub(crate) fn is_id_string(s: &str) -> bool {
+    all_bytes(s, |b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// Whether `s` matches `^[A-Za-z0-9\-]+$`.
+pub(crate) fn is_location(s: &str) -> bool {
+    is_id_string(s)
+}
+
+/// Whether `s` matches `^[a-z]*fleet-[a-zA-Z0-9\-]+$`.
+pub(crate) fn is_fleet_id(s: &str) -> bool {
+    // `[a-z]*fleet` is a run of lowercase letters ending in "fleet"; the
+    // first byte after the run must be the '-'.
+    let run = s.bytes().take_while(u8::is_ascii_lowercase).count();
+    s[..run].ends_with("fleet") && s[run..].strip_prefix('-').is_some_and(is_id_string)
+}
+
+/// Whether `s` matches the fleet id or fleet ARN pattern.
+pub(crate) fn is_fleet_id_or_arn(s: &str) -> bool {
+    if is_fleet_id(s) {
+        return true;
+    }
+    // `^arn:.*:[a-z]*fleet\/<fleet id>$`: the fleet id follows the last '/',
+    // and the segment before it, after the last ':', is `[a-z]*fleet`.
+    let Some(rest) = s.strip_prefix("arn:") else {
+        return false;
+    };
+    let Some((head, id)) = rest.rsplit_once('/') else {
+        return false;
+    };
+    let Some((_, kind)) = head.rsplit_once(':') else {
+        return false;
+    };
+    kind.ends_with("fleet") && kind.bytes().all(|b| b.is_ascii_lowercase()) && is_fleet_id(id)
+}
+
+/// Whether `s` matches `^(alias-\S+|arn:.*:alias\/alias-\S+)$`.
+pub(crate) fn is_alias_id_or_arn(s: &str) -> bool {
+    // Java's `\S`: anything but space, \t, \n, \x0B, \f and \r.
+    let non_space =
+        |t: &str| !t.is_empty() && !t.contains([' ', '\t', '\n', '\u{b}', '\u{c}', '\r']);
+    if let Some(rest) = s.strip_prefix("alias-") {
+        return non_space(rest);
+    }
+    s.strip_prefix("arn:")
+        .and_then(|rest| rest.rsplit_once(":alias/alias-"))
+        .is_some_and(|(_, id)| non_space(id))
+}
+
 /// Validates an `UpdateGameSessionInput` against the model and `limits`,
 /// answering its `GameSessionId`.
 pub(crate) fn check_update_input<'i>(

@@ -34,6 +34,7 @@ fn all() -> Vec<(GameLiftError, &'static str, u16)> {
             GameLiftError::InvalidGameSessionStatus {
                 game_session_id: "gs-1".into(),
                 status: Some(GameSessionStatus::Activating),
+                action: gamelift_session::SessionAction::Update,
             },
             "InvalidGameSessionStatusException",
             400,

@@ -121,7 +121,8 @@ fn every_status_but_active_is_rejected_even_for_a_noop() {
                 err,
                 GameLiftError::InvalidGameSessionStatus {
                     game_session_id: ID.to_owned(),
-                    status: Some(status)
+                    status: Some(status),
+                    action: gamelift_session::SessionAction::Update,
                 }
             );
         }

@@ -1,0 +1,395 @@
+//! Creating a game session: `CreateGameSessionInput` and the new session.
+//!
+//! The crate holds no fleets, no clock and no id generator; the caller
+//! supplies what a service knows in a [`CreateContext`], and
+//! [`create_game_session`] validates the request and builds the session in
+//! status `ACTIVATING`, as GameLift does until the game server reports in.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::enums::{GameSessionStatus, PlayerSessionCreationPolicy, ProtectionPolicy};
+use crate::error::GameLiftError;
+use crate::limits::Limits;
+use crate::object::object_only;
+use crate::request::GamePropertyInput;
+use crate::shapes::{GameProperty, GameSession, GameSessionDetail, REDACTED};
+use crate::validate::{
+    ALIAS_ID_OR_ARN_PATTERN, FLEET_ID_OR_ARN_PATTERN, FieldPath, ID_STRING_PATTERN,
+    LOCATION_PATTERN, ValidationErrors, Validator, is_alias_id_or_arn, is_fleet_id_or_arn,
+    is_id_string, is_location,
+};
+
+/// Most characters in a custom game session id or idempotency token.
+pub const MAX_ID_STRING_LENGTH: usize = 48;
+/// Most characters in a fleet location.
+pub const MAX_LOCATION_LENGTH: usize = 64;
+/// Most characters in a fleet or alias id or ARN in a request.
+pub const MAX_FLEET_OR_ALIAS_LENGTH: usize = 512;
+/// Most characters in `GameSessionData`.
+pub const MAX_GAME_SESSION_DATA_LENGTH: usize = 262_144;
+
+/// A request to start a game session (`CreateGameSessionInput`).
+///
+/// `GameSessionData` is sensitive: `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(remote = "Self", rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateGameSessionInput {
+    /// The fleet to host the session: a fleet id or ARN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fleet_id: Option<String>,
+    /// An alias that resolves to the fleet, instead of `FleetId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias_id: Option<String>,
+    /// The player limit: required, at least 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum_player_session_count: Option<i32>,
+    /// A descriptive label: 1 to 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Initial properties: at most 16.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub game_properties: Option<Vec<GamePropertyInput>>,
+    /// Who creates the session: 1 to 1024 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator_id: Option<String>,
+    /// A custom id, the last part of the session's ARN: 1 to 48 of `[a-zA-Z0-9-]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub game_session_id: Option<String>,
+    /// The legacy name of `GameSessionId`, used when that is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_token: Option<String>,
+    /// Custom data for the game server; sensitive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub game_session_data: Option<String>,
+    /// The fleet location to place the session in: 1 to 64 of `[A-Za-z0-9-]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+object_only!(CreateGameSessionInput);
+
+impl fmt::Debug for CreateGameSessionInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateGameSessionInput")
+            .field("fleet_id", &self.fleet_id)
+            .field("alias_id", &self.alias_id)
+            .field(
+                "maximum_player_session_count",
+                &self.maximum_player_session_count,
+            )
+            .field("name", &self.name)
+            .field("game_properties", &self.game_properties)
+            .field("creator_id", &self.creator_id)
+            .field("game_session_id", &self.game_session_id)
+            .field("idempotency_token", &self.idempotency_token)
+            .field(
+                "game_session_data",
+                &self.game_session_data.as_ref().map(|_| REDACTED),
+            )
+            .field("location", &self.location)
+            .finish()
+    }
+}
+
+impl CreateGameSessionInput {
+    /// A request for a session of up to `maximum_player_session_count`
+    /// players on `fleet_id`.
+    #[must_use]
+    pub fn new(fleet_id: impl Into<String>, maximum_player_session_count: i32) -> Self {
+        CreateGameSessionInput {
+            fleet_id: Some(fleet_id.into()),
+            maximum_player_session_count: Some(maximum_player_session_count),
+            ..CreateGameSessionInput::default()
+        }
+    }
+
+    /// Sets the name.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets the custom id.
+    #[must_use]
+    pub fn game_session_id(mut self, id: impl Into<String>) -> Self {
+        self.game_session_id = Some(id.into());
+        self
+    }
+
+    /// Sets the location.
+    #[must_use]
+    pub fn location(mut self, location: impl Into<String>) -> Self {
+        self.location = Some(location.into());
+        self
+    }
+
+    /// Appends an initial property.
+    #[must_use]
+    pub fn game_property(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.game_properties
+            .get_or_insert_with(Vec::new)
+            .push(GamePropertyInput::new(key, value));
+        self
+    }
+
+    /// Validates this request against the model and `limits`: every
+    /// violation, in the order of the shape's members.
+    ///
+    /// # Errors
+    ///
+    /// [`GameLiftError::Validation`] with every violation, or
+    /// [`GameLiftError::InvalidRequest`] when it names neither a fleet nor
+    /// an alias, or both.
+    pub fn validate_with(&self, limits: &Limits) -> Result<(), GameLiftError> {
+        check_create_input(self, limits)?;
+        match (&self.fleet_id, &self.alias_id) {
+            (Some(_), None) | (None, Some(_)) => Ok(()),
+            (None, None) => Err(GameLiftError::InvalidRequest {
+                message: "A game session needs a fleet: specify FleetId or AliasId".to_owned(),
+            }),
+            (Some(_), Some(_)) => Err(GameLiftError::InvalidRequest {
+                message: "Specify FleetId or AliasId, not both".to_owned(),
+            }),
+        }
+    }
+
+    /// The last part of the new session's ARN, if the request names one:
+    /// `GameSessionId`, else `IdempotencyToken`.
+    #[must_use]
+    pub fn requested_id(&self) -> Option<&str> {
+        self.game_session_id
+            .as_deref()
+            .or(self.idempotency_token.as_deref())
+    }
+}
+
+fn check_create_input(
+    input: &CreateGameSessionInput,
+    limits: &Limits,
+) -> Result<(), ValidationErrors> {
+    let mut v = Validator::default();
+    let member = FieldPath::Member;
+    if let Some(fleet) = input.fleet_id.as_deref() {
+        v.length(
+            member("fleetId"),
+            fleet,
+            1,
+            MAX_FLEET_OR_ALIAS_LENGTH,
+            false,
+        );
+        v.pattern(
+            member("fleetId"),
+            fleet,
+            FLEET_ID_OR_ARN_PATTERN,
+            is_fleet_id_or_arn,
+        );
+    }
+    if let Some(alias) = input.alias_id.as_deref() {
+        v.length(
+            member("aliasId"),
+            alias,
+            1,
+            MAX_FLEET_OR_ALIAS_LENGTH,
+            false,
+        );
+        v.pattern(
+            member("aliasId"),
+            alias,
+            ALIAS_ID_OR_ARN_PATTERN,
+            is_alias_id_or_arn,
+        );
+    }
+    let count = member("maximumPlayerSessionCount");
+    if let Some(n) = v.required(count, input.maximum_player_session_count.as_ref()) {
+        v.min_value(count, i64::from(*n), 0);
+    }
+    if let Some(name) = input.name.as_deref() {
+        v.length(member("name"), name, 1, limits.max_name_length, false);
+    }
+    if let Some(properties) = input.game_properties.as_deref() {
+        v.game_properties("gameProperties", properties, limits);
+    }
+    if let Some(creator) = input.creator_id.as_deref() {
+        v.length(
+            member("creatorId"),
+            creator,
+            1,
+            limits.max_name_length,
+            false,
+        );
+    }
+    for (name, id) in [
+        ("gameSessionId", input.game_session_id.as_deref()),
+        ("idempotencyToken", input.idempotency_token.as_deref()),
+    ] {
+        if let Some(id) = id {
+            v.length(member(name), id, 1, MAX_ID_STRING_LENGTH, false);
+            v.pattern(member(name), id, ID_STRING_PATTERN, is_id_string);
+        }
+    }
+    if let Some(data) = input.game_session_data.as_deref() {
+        v.length(
+            member("gameSessionData"),
+            data,
+            1,
+            MAX_GAME_SESSION_DATA_LENGTH,
+            true,
+        );
+    }
+    if let Some(location) = input.location.as_deref() {
+        v.length(member("location"), location, 1, MAX_LOCATION_LENGTH, false);
+        v.pattern(member("location"), location, LOCATION_PATTERN, is_location);
+    }
+    v.finish()
+}
+
+/// What the service knows when it creates a session, and the request does not say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CreateContext<'a> {
+    /// The fleet's home Region, e.g. `us-west-2`.
+    pub region: &'a str,
+    /// The account that owns the fleet, for the fleet's ARN.
+    pub account_id: &'a str,
+    /// The fleet id the request's `FleetId` or `AliasId` resolves to.
+    pub fleet_id: &'a str,
+    /// The creation time.
+    pub now: OffsetDateTime,
+    /// An id for the session when the request names none: 1 to 48 of `[a-zA-Z0-9-]`.
+    pub fresh_id: &'a str,
+    /// The protection policy of new sessions on the fleet.
+    pub protection_policy: ProtectionPolicy,
+}
+
+impl<'a> CreateContext<'a> {
+    /// A context with the fleet's default protection, `NoProtection`.
+    #[must_use]
+    pub fn new(
+        region: &'a str,
+        account_id: &'a str,
+        fleet_id: &'a str,
+        now: OffsetDateTime,
+        fresh_id: &'a str,
+    ) -> Self {
+        CreateContext {
+            region,
+            account_id,
+            fleet_id,
+            now,
+            fresh_id,
+            protection_policy: ProtectionPolicy::NoProtection,
+        }
+    }
+}
+
+/// The fleet id inside a fleet id or fleet ARN: what follows the last `/`.
+#[must_use]
+pub fn fleet_id_of(fleet_id_or_arn: &str) -> &str {
+    fleet_id_or_arn
+        .rsplit_once('/')
+        .map_or(fleet_id_or_arn, |(_, id)| id)
+}
+
+/// A game session's ARN: `arn:aws:gamelift:<region>::gamesession/<fleet-id>/<id>`,
+/// with `/<location>` before the id for a location other than the home Region.
+#[must_use]
+pub fn game_session_arn(region: &str, fleet_id: &str, location: Option<&str>, id: &str) -> String {
+    match location {
+        Some(location) if location != region => {
+            format!("arn:aws:gamelift:{region}::gamesession/{fleet_id}/{location}/{id}")
+        }
+        _ => format!("arn:aws:gamelift:{region}::gamesession/{fleet_id}/{id}"),
+    }
+}
+
+/// Validates `input` and builds the new session, in status `ACTIVATING`.
+///
+/// The session's id is the ARN of [`game_session_arn`] with the request's
+/// id (`GameSessionId`, else `IdempotencyToken`) or else `context.fresh_id`.
+/// It accepts all players (`ACCEPT_ALL`), has none yet, and takes the
+/// context's protection policy. Properties named twice take their last
+/// value, as in an update.
+///
+/// # Errors
+///
+/// `InvalidRequestException`: every violation of the model
+/// ([`GameLiftError::Validation`]), or no fleet and no alias
+/// ([`GameLiftError::InvalidRequest`]).
+///
+/// # Example
+///
+/// ```
+/// use gamelift_session::{create_game_session, CreateContext, CreateGameSessionInput, GameSessionStatus};
+/// use time::OffsetDateTime;
+///
+/// let input = CreateGameSessionInput::new("fleet-1a2b", 8).name("Friday").game_session_id("gs-1");
+/// let context = CreateContext::new("us-west-2", "111122223333", "fleet-1a2b", OffsetDateTime::UNIX_EPOCH, "unused");
+/// let detail = create_game_session(&input, &context).unwrap();
+/// let session = detail.game_session.as_ref().unwrap();
+/// assert_eq!(session.game_session_id.as_deref(), Some("arn:aws:gamelift:us-west-2::gamesession/fleet-1a2b/gs-1"));
+/// assert_eq!(session.status, Some(GameSessionStatus::Activating));
+///
+/// let err = create_game_session(&CreateGameSessionInput::new("fleet-1a2b", -1), &context).unwrap_err();
+/// assert_eq!(err.to_string(), "1 validation error detected: Value '-1' at 'maximumPlayerSessionCount' \
+///     failed to satisfy constraint: Member must have value greater than or equal to 0");
+/// ```
+pub fn create_game_session(
+    input: &CreateGameSessionInput,
+    context: &CreateContext<'_>,
+) -> Result<GameSessionDetail, GameLiftError> {
+    create_game_session_with_limits(input, context, &Limits::AWS)
+}
+
+/// [`create_game_session`] under `limits` instead of AWS's.
+///
+/// # Errors
+///
+/// As [`create_game_session`].
+pub fn create_game_session_with_limits(
+    input: &CreateGameSessionInput,
+    context: &CreateContext<'_>,
+    limits: &Limits,
+) -> Result<GameSessionDetail, GameLiftError> {
+    input.validate_with(limits)?;
+    let fleet_id = fleet_id_of(context.fleet_id);
+    let id = input.requested_id().unwrap_or(context.fresh_id);
+    let location = input.location.as_deref();
+    let mut properties: Vec<GameProperty> = Vec::new();
+    for p in input.game_properties.iter().flatten() {
+        let (Some(key), Some(value)) = (&p.key, &p.value) else {
+            continue; // validation rejected missing members
+        };
+        match properties.iter_mut().find(|existing| existing.key == *key) {
+            Some(existing) => existing.value.clone_from(value),
+            None => properties.push(GameProperty::new(key.clone(), value.clone())),
+        }
+    }
+    let session = GameSession {
+        game_session_id: Some(game_session_arn(context.region, fleet_id, location, id)),
+        name: input.name.clone(),
+        fleet_id: Some(fleet_id.to_owned()),
+        fleet_arn: Some(format!(
+            "arn:aws:gamelift:{}:{}:fleet/{fleet_id}",
+            context.region, context.account_id
+        )),
+        creation_time: Some(context.now),
+        current_player_session_count: Some(0),
+        maximum_player_session_count: input.maximum_player_session_count,
+        status: Some(GameSessionStatus::Activating),
+        game_properties: Some(properties),
+        player_session_creation_policy: Some(PlayerSessionCreationPolicy::AcceptAll),
+        creator_id: input.creator_id.clone(),
+        game_session_data: input.game_session_data.clone(),
+        location: Some(location.unwrap_or(context.region).to_owned()),
+        ..GameSession::default()
+    };
+    Ok(GameSessionDetail::new(
+        session,
+        Some(context.protection_policy),
+    ))
+}

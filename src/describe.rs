@@ -1,0 +1,291 @@
+//! `DescribeGameSessions` and `DescribeGameSessionDetails`: which sessions a
+//! request selects, a page at a time.
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+
+use crate::create::{MAX_FLEET_OR_ALIAS_LENGTH, MAX_LOCATION_LENGTH, fleet_id_of};
+use crate::enums::GameSessionStatus;
+use crate::error::GameLiftError;
+use crate::limits::Limits;
+use crate::object::object_only;
+use crate::shapes::{GameSession, GameSessionDetail};
+use crate::validate::{
+    ALIAS_ID_OR_ARN_PATTERN, FLEET_ID_OR_ARN_PATTERN, FieldPath, GAME_SESSION_ID_PATTERN,
+    LOCATION_PATTERN, Validator, is_alias_id_or_arn, is_fleet_id_or_arn, is_game_session_id,
+    is_location,
+};
+
+/// A request to list game sessions (`DescribeGameSessionsInput`, and
+/// `DescribeGameSessionDetailsInput`, which has the same members).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(remote = "Self", rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct DescribeGameSessionsInput {
+    /// Sessions on this fleet (id or ARN).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fleet_id: Option<String>,
+    /// The one session with this id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub game_session_id: Option<String>,
+    /// Sessions on the fleet this alias points to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias_id: Option<String>,
+    /// Only sessions in this location.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// Only sessions in this status (`ACTIVE`, `TERMINATED`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_filter: Option<String>,
+    /// Most sessions in one page: at least 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    /// Where the previous page ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+object_only!(DescribeGameSessionsInput);
+
+/// `DescribeGameSessionDetailsInput`: the same members as [`DescribeGameSessionsInput`].
+pub type DescribeGameSessionDetailsInput = DescribeGameSessionsInput;
+
+/// The page size when a request sets no `Limit`.
+pub const DEFAULT_PAGE_SIZE: usize = 100;
+
+impl DescribeGameSessionsInput {
+    /// The request for the one session `game_session_id`.
+    #[must_use]
+    pub fn for_game_session(game_session_id: impl Into<String>) -> Self {
+        DescribeGameSessionsInput {
+            game_session_id: Some(game_session_id.into()),
+            ..DescribeGameSessionsInput::default()
+        }
+    }
+
+    /// The request for every session on `fleet_id`.
+    #[must_use]
+    pub fn for_fleet(fleet_id: impl Into<String>) -> Self {
+        DescribeGameSessionsInput {
+            fleet_id: Some(fleet_id.into()),
+            ..DescribeGameSessionsInput::default()
+        }
+    }
+
+    fn validate_with(&self, limits: &Limits) -> Result<Option<GameSessionStatus>, GameLiftError> {
+        let mut v = Validator::default();
+        let member = FieldPath::Member;
+        if let Some(fleet) = self.fleet_id.as_deref() {
+            v.length(
+                member("fleetId"),
+                fleet,
+                1,
+                MAX_FLEET_OR_ALIAS_LENGTH,
+                false,
+            );
+            v.pattern(
+                member("fleetId"),
+                fleet,
+                FLEET_ID_OR_ARN_PATTERN,
+                is_fleet_id_or_arn,
+            );
+        }
+        if let Some(id) = self.game_session_id.as_deref() {
+            v.length(
+                member("gameSessionId"),
+                id,
+                1,
+                limits.max_game_session_id_length,
+                false,
+            );
+            v.pattern(
+                member("gameSessionId"),
+                id,
+                GAME_SESSION_ID_PATTERN,
+                is_game_session_id,
+            );
+        }
+        if let Some(alias) = self.alias_id.as_deref() {
+            v.length(
+                member("aliasId"),
+                alias,
+                1,
+                MAX_FLEET_OR_ALIAS_LENGTH,
+                false,
+            );
+            v.pattern(
+                member("aliasId"),
+                alias,
+                ALIAS_ID_OR_ARN_PATTERN,
+                is_alias_id_or_arn,
+            );
+        }
+        if let Some(location) = self.location.as_deref() {
+            v.length(member("location"), location, 1, MAX_LOCATION_LENGTH, false);
+            v.pattern(member("location"), location, LOCATION_PATTERN, is_location);
+        }
+        if let Some(status) = self.status_filter.as_deref() {
+            v.length(
+                member("statusFilter"),
+                status,
+                1,
+                limits.max_name_length,
+                false,
+            );
+        }
+        if let Some(limit) = self.limit {
+            v.min_value(member("limit"), i64::from(limit), 1);
+        }
+        if let Some(token) = self.next_token.as_deref() {
+            v.length(member("nextToken"), token, 1, limits.max_name_length, false);
+        }
+        v.finish()?;
+        if self.fleet_id.is_none() && self.game_session_id.is_none() && self.alias_id.is_none() {
+            return Err(GameLiftError::InvalidRequest {
+                message: "Specify a FleetId, an AliasId or a GameSessionId".to_owned(),
+            });
+        }
+        self.status_filter
+            .as_deref()
+            .map(|s| {
+                s.parse::<GameSessionStatus>()
+                    .map_err(|e| GameLiftError::InvalidRequest {
+                        message: format!("StatusFilter {e}"),
+                    })
+            })
+            .transpose()
+    }
+
+    /// Whether `detail` is one this request selects (ignoring paging).
+    /// An alias is resolved by the caller, which passes its fleet.
+    fn selects(
+        &self,
+        detail: &GameSessionDetail,
+        status: Option<GameSessionStatus>,
+        alias_fleet: Option<&str>,
+    ) -> bool {
+        let Some(s) = detail.game_session.as_ref() else {
+            return false;
+        };
+        let fleet = self.fleet_id.as_deref().map(fleet_id_of).or(alias_fleet);
+        fleet.is_none_or(|f| s.fleet_id.as_deref() == Some(f))
+            && self
+                .game_session_id
+                .as_deref()
+                .is_none_or(|id| s.game_session_id.as_deref() == Some(id))
+            && self
+                .location
+                .as_deref()
+                .is_none_or(|l| s.location.as_deref() == Some(l))
+            && status.is_none_or(|st| s.status == Some(st))
+    }
+}
+
+/// One page of a describe: the selected sessions, and where the next page starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<'s> {
+    /// The sessions of this page, in the order they were given.
+    pub details: Vec<&'s GameSessionDetail>,
+    /// The token for the next page; `None` on the last page.
+    pub next_token: Option<String>,
+}
+
+impl<'s> Page<'s> {
+    /// The `DescribeGameSessions` response.
+    #[must_use]
+    pub fn game_sessions_output(&self) -> DescribeGameSessionsOutput<'s> {
+        DescribeGameSessionsOutput {
+            game_sessions: Some(
+                self.details
+                    .iter()
+                    .filter_map(|d| d.game_session.as_ref().map(Cow::Borrowed))
+                    .collect(),
+            ),
+            next_token: self.next_token.clone(),
+        }
+    }
+
+    /// The `DescribeGameSessionDetails` response.
+    #[must_use]
+    pub fn details_output(&self) -> DescribeGameSessionDetailsOutput<'s> {
+        DescribeGameSessionDetailsOutput {
+            game_session_details: Some(self.details.iter().map(|d| Cow::Borrowed(*d)).collect()),
+            next_token: self.next_token.clone(),
+        }
+    }
+}
+
+/// Selects the sessions `input` asks for from `sessions`, one page.
+///
+/// `alias_fleet` is the fleet the request's `AliasId` resolves to, which
+/// only the caller knows.
+///
+/// # Errors
+///
+/// `InvalidRequestException` for an invalid request (every violation), one
+/// that names no fleet, alias or session, an unknown `StatusFilter` or a
+/// `NextToken` this function did not issue; `NotFoundException` when the
+/// request names a `GameSessionId` no session has.
+pub fn describe_game_sessions<'s>(
+    input: &DescribeGameSessionsInput,
+    sessions: impl IntoIterator<Item = &'s GameSessionDetail>,
+    alias_fleet: Option<&str>,
+) -> Result<Page<'s>, GameLiftError> {
+    let status = input.validate_with(&Limits::AWS)?;
+    let start = match input.next_token.as_deref() {
+        None => 0,
+        Some(token) => token
+            .parse::<usize>()
+            .map_err(|_| GameLiftError::InvalidRequest {
+                message: format!("Invalid NextToken: {token}"),
+            })?,
+    };
+    let size = input
+        .limit
+        .and_then(|l| usize::try_from(l).ok())
+        .unwrap_or(DEFAULT_PAGE_SIZE);
+    let selected: Vec<&GameSessionDetail> = sessions
+        .into_iter()
+        .filter(|d| input.selects(d, status, alias_fleet))
+        .collect();
+    if let Some(id) = input.game_session_id.as_deref()
+        && selected.is_empty()
+    {
+        return Err(GameLiftError::game_session_not_found(id));
+    }
+    let end = start.saturating_add(size).min(selected.len());
+    let details = selected
+        .get(start..end)
+        .map(<[_]>::to_vec)
+        .unwrap_or_default();
+    let next_token = (end < selected.len()).then(|| end.to_string());
+    Ok(Page {
+        details,
+        next_token,
+    })
+}
+
+/// The answer to `DescribeGameSessions` (`DescribeGameSessionsOutput`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeGameSessionsOutput<'a> {
+    /// The sessions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub game_sessions: Option<Vec<Cow<'a, GameSession>>>,
+    /// The token for the next page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The answer to `DescribeGameSessionDetails` (`DescribeGameSessionDetailsOutput`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeGameSessionDetailsOutput<'a> {
+    /// The sessions with their protection policies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub game_session_details: Option<Vec<Cow<'a, GameSessionDetail>>>,
+    /// The token for the next page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
