@@ -49,6 +49,14 @@ pub enum GameLiftError {
         game_session_id: String,
     },
 
+    /// `NotFoundException` for a resource other than a game session, such
+    /// as an alias, raised by an embedder.
+    #[error("{message}")]
+    NotFound {
+        /// The message.
+        message: String,
+    },
+
     /// `NotFoundException`: the request was applied to a session whose id
     /// is not the requested one (or that has no id). Raised by the update,
     /// to guard embedders against applying a request to the wrong session.
@@ -261,7 +269,8 @@ impl GameLiftError {
             GameLiftError::GameSessionFull { .. } => "GameSessionFullException",
             GameLiftError::UnknownOperation { .. } => "UnknownOperationException",
             GameLiftError::GameSessionNotFound { .. }
-            | GameLiftError::GameSessionMismatch { .. } => "NotFoundException",
+            | GameLiftError::GameSessionMismatch { .. }
+            | GameLiftError::NotFound { .. } => "NotFoundException",
             GameLiftError::InvalidGameSessionStatus { .. } => "InvalidGameSessionStatusException",
             GameLiftError::Serialization { .. } => "SerializationException",
             GameLiftError::Conflict { .. } => "ConflictException",

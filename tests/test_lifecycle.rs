@@ -2,7 +2,11 @@
 //! scale-down protection.
 
 // Table-driven tests read best as one long function with plain matches.
-#![allow(clippy::too_many_lines, clippy::single_match_else, clippy::match_same_arms)]
+#![allow(
+    clippy::too_many_lines,
+    clippy::single_match_else,
+    clippy::match_same_arms
+)]
 
 use gamelift_session::{
     CreateContext, CreateGameSessionInput, DescribeGameSessionsInput, GameLiftError, GameProperty,

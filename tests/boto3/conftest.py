@@ -1,0 +1,79 @@
+"""Starts the emulator example on a free loopback port for the session."""
+
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import boto3
+import botocore.config
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BINARY = Path(os.environ.get("EMULATOR_BIN", ROOT / "target" / "debug" / "examples" / "emulator"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def endpoint():
+    if not BINARY.exists():
+        pytest.fail(f"build the emulator first: cargo build --example emulator ({BINARY} is missing)")
+    port = free_port()
+    log = open(ROOT / "target" / "emulator-test.log", "w")
+    proc = subprocess.Popen([str(BINARY), "--port", str(port)], stderr=log)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("the emulator did not start; see target/emulator-test.log")
+            time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()
+
+
+def make_client(endpoint, validate=True):
+    return boto3.client(
+        "gamelift",
+        endpoint_url=endpoint,
+        region_name="us-west-2",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=botocore.config.Config(
+            parameter_validation=validate, retries={"max_attempts": 1, "mode": "standard"}
+        ),
+    )
+
+
+@pytest.fixture(scope="session")
+def gamelift(endpoint):
+    """A boto3 client that validates parameters itself, as users run it."""
+    return make_client(endpoint)
+
+
+@pytest.fixture(scope="session")
+def raw(endpoint):
+    """A boto3 client that sends whatever it is given, for invalid requests."""
+    return make_client(endpoint, validate=False)
+
+
+@pytest.fixture
+def session(gamelift):
+    """A fresh ACTIVE session with two properties."""
+    return gamelift.create_game_session(
+        FleetId="fleet-1a2b3c4d",
+        MaximumPlayerSessionCount=10,
+        Name="Friday night",
+        GameProperties=[{"Key": "difficulty", "Value": "novice"}, {"Key": "mode", "Value": "casual"}],
+    )["GameSession"]
