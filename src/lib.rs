@@ -74,6 +74,20 @@
 //! - Sensitive values are never echoed in messages (`Value at '...'`); echoed
 //!   values are cut to 256 characters and marked `...`.
 //! - Limits are data ([`Limits`]); the defaults are AWS's.
+//!
+//! # The rest of a session's life
+//!
+//! An emulator needs more than the update, so the crate also holds, as pure
+//! functions to the same standard: [`create_game_session`] (validating
+//! `CreateGameSessionInput` and building the ARN from what the caller
+//! knows), the game server's status changes ([`transition`]: ACTIVATING ->
+//! ACTIVE or ERROR, ACTIVE -> TERMINATING -> TERMINATED),
+//! [`terminate_game_session`] in both modes, [`check_player_join`],
+//! [`may_terminate_on_scale_down`] and [`describe_game_sessions`].
+//! Decisions there: any session but an ERROR or TERMINATED one can be
+//! terminated; a session that denies new players answers
+//! `GameSessionFullException`; a repeated property in a create takes its
+//! last value, as in an update.
 
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
