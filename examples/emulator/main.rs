@@ -13,6 +13,10 @@
 //! cargo run --example emulator -- --port 9080    # or GAMELIFT_EMULATOR_PORT=9080
 //! ```
 //!
+//! `--activation` sets what the missing game server does with a new
+//! session: `active` (the default) reports it ready, `never` never reports
+//! in (the session stays ACTIVATING), `fail` fails to start it (ERROR).
+//!
 //! Requests are not authenticated: any credentials work. Each request is
 //! logged as one line on standard error.
 
@@ -57,9 +61,18 @@ impl Store {
     }
 }
 
+/// What the simulated game server does with a new session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Activation {
+    Active,
+    Never,
+    Fail,
+}
+
 #[derive(Debug)]
 struct Emulator {
     region: String,
+    activation: Activation,
     store: Mutex<Store>,
     next_id: AtomicU64,
 }
@@ -96,8 +109,13 @@ impl Emulator {
             &fresh,
         );
         let mut detail = create_game_session(&input, &context)?;
-        // No game server will report in: the session activates at once.
-        transition(&mut detail, Transition::Activate, OffsetDateTime::now_utc())?;
+        // No game server will report in; the session's fate is the setting's.
+        let now = OffsetDateTime::now_utc();
+        match self.activation {
+            Activation::Active => transition(&mut detail, Transition::Activate, now)?,
+            Activation::Fail => transition(&mut detail, Transition::FailActivation, now)?,
+            Activation::Never => {}
+        }
         let id = detail
             .game_session
             .as_ref()
@@ -226,29 +244,38 @@ async fn handle(
     response
 }
 
-fn port() -> Result<u16, String> {
+/// The command line: `[--port N] [--activation active|never|fail]`.
+fn options() -> Result<(u16, Activation), String> {
+    let usage = "usage: emulator [--port N] [--activation active|never|fail]";
     let mut args = std::env::args().skip(1);
     let mut port = std::env::var("GAMELIFT_EMULATOR_PORT").ok();
+    let mut activation = Activation::Active;
     while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--port" => port = args.next(),
-            other => {
-                return Err(format!(
-                    "unknown argument {other}; usage: emulator [--port N]"
-                ));
+        match (arg.as_str(), args.next()) {
+            ("--port", Some(p)) => port = Some(p),
+            ("--activation", Some(a)) => {
+                activation = match a.as_str() {
+                    "active" => Activation::Active,
+                    "never" => Activation::Never,
+                    "fail" => Activation::Fail,
+                    other => return Err(format!("unknown activation {other}; {usage}")),
+                }
             }
+            _ => return Err(format!("unexpected argument {arg}; {usage}")),
         }
     }
-    port.map_or(Ok(DEFAULT_PORT), |p| {
+    let port = port.map_or(Ok(DEFAULT_PORT), |p| {
         p.parse().map_err(|_| format!("not a port: {p}"))
-    })
+    })?;
+    Ok((port, activation))
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let port = port()?;
+    let (port, activation) = options()?;
     let emulator = Arc::new(Emulator {
         region: std::env::var("AWS_REGION").unwrap_or_else(|_| "us-west-2".to_owned()),
+        activation,
         store: Mutex::default(),
         next_id: AtomicU64::new(1),
     });

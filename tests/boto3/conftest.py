@@ -20,13 +20,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def endpoint():
+def start(activation):
+    """Starts an emulator whose simulated game server does `activation`."""
     if not BINARY.exists():
         pytest.fail(f"build the emulator first: cargo build --example emulator ({BINARY} is missing)")
     port = free_port()
-    log = open(ROOT / "target" / "emulator-test.log", "w")
-    proc = subprocess.Popen([str(BINARY), "--port", str(port)], stderr=log)
+    log = open(ROOT / "target" / f"emulator-test-{activation}.log", "w")
+    proc = subprocess.Popen([str(BINARY), "--port", str(port), "--activation", activation], stderr=log)
     deadline = time.monotonic() + 20
     while True:
         try:
@@ -35,12 +35,31 @@ def endpoint():
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                pytest.fail("the emulator did not start; see target/emulator-test.log")
+                pytest.fail(f"the emulator did not start; see {log.name}")
             time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    return proc, log, f"http://127.0.0.1:{port}"
+
+
+def stop(proc, log):
     proc.terminate()
     proc.wait(timeout=10)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def endpoint():
+    """The emulator, whose sessions become ACTIVE at once."""
+    proc, log, url = start("active")
+    yield url
+    stop(proc, log)
+
+
+@pytest.fixture(scope="session", params=["never", "fail"])
+def stalled_endpoint(request):
+    """An emulator whose sessions stay ACTIVATING, or fail to start (ERROR)."""
+    proc, log, url = start(request.param)
+    yield request.param, url
+    stop(proc, log)
 
 
 def make_client(endpoint, validate=True):

@@ -241,6 +241,22 @@ def test_terminating_and_terminated_sessions_refuse_updates(gamelift, session):
     assert gid in [s["GameSessionId"] for s in filtered]
 
 
+def test_activating_and_error_sessions_refuse_updates(stalled_endpoint):
+    activation, url = stalled_endpoint
+    client = make_client(url)
+    gid = client.create_game_session(FleetId="fleet-1a2b3c4d", MaximumPlayerSessionCount=2)["GameSession"]["GameSessionId"]
+    status = {"never": "ACTIVATING", "fail": "ERROR"}[activation]
+    assert client.describe_game_sessions(GameSessionId=gid)["GameSessions"][0]["Status"] == status
+    code, message, _ = error_of(client.update_game_session, GameSessionId=gid, Name="x")
+    assert (code, message) == ("InvalidGameSessionStatusException", f"Game session {gid} is in status {status}; only ACTIVE game sessions can be updated")
+    if status == "ERROR":
+        code, message, _ = error_of(client.terminate_game_session, GameSessionId=gid, TerminationMode="FORCE_TERMINATE")
+        assert (code, message) == ("InvalidGameSessionStatusException", f"Game session {gid} is in status ERROR; game sessions in status ERROR or TERMINATED cannot be terminated")
+    else:
+        ended = client.terminate_game_session(GameSessionId=gid, TerminationMode="FORCE_TERMINATE")["GameSession"]
+        assert ended["Status"] == "TERMINATED"
+
+
 def test_terminate_validation(raw, session):
     code, message, _ = error_of(raw.terminate_game_session, GameSessionId=session["GameSessionId"], TerminationMode="NOW")
     assert (code, message) == ("InvalidRequestException", one_violation("Value 'NOW' at 'terminationMode' failed to satisfy constraint: Member must satisfy enum value set: [TRIGGER_ON_PROCESS_TERMINATE, FORCE_TERMINATE]"))
