@@ -277,7 +277,7 @@ def post(endpoint, target, body):
 def test_unknown_operations_and_malformed_json(endpoint):
     status, body = post(endpoint, "GameLift.DeleteEverything", b"{}")
     assert (status, body["__type"]) == (400, "UnknownOperationException")
-    assert body["Message"] == "Unknown operation GameLift.DeleteEverything"
+    assert body["Message"] == "Unknown operation DeleteEverything"
     for bad in (b"{", b"not json", b"[]", b'["gs-1"]'):
         status, body = post(endpoint, "GameLift.UpdateGameSession", bad)
         assert (status, body["__type"]) == (400, "SerializationException"), bad
