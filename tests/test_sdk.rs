@@ -1,0 +1,305 @@
+//! The AWS SDK for Rust, which speaks Smithy RPC v2 CBOR, against the
+//! emulator started in process on an ephemeral port.
+
+#[allow(dead_code)] // The SDK tests do not use every activation setting.
+#[path = "../examples/emulator/server.rs"]
+mod server;
+
+use std::sync::Arc;
+
+use aws_sdk_gamelift::Client;
+use aws_sdk_gamelift::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_gamelift::operation::terminate_game_session::TerminateGameSessionError;
+use aws_sdk_gamelift::operation::update_game_session::UpdateGameSessionError;
+use aws_sdk_gamelift::types::{
+    GameProperty, GameSessionStatus, GameSessionStatusReason, PlayerSessionCreationPolicy,
+    ProtectionPolicy, TerminationMode,
+};
+
+async fn client() -> Client {
+    let emulator = Arc::new(server::Emulator::new(
+        "us-west-2",
+        server::Activation::Active,
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    tokio::spawn(async move { axum::serve(listener, server::router(emulator)).await });
+    let config = aws_sdk_gamelift::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-west-2"))
+        .credentials_provider(Credentials::new("test", "test", None, None, "static"))
+        .endpoint_url(url)
+        .retry_config(aws_sdk_gamelift::config::retry::RetryConfig::disabled())
+        .build();
+    Client::from_conf(config)
+}
+
+fn property(key: &str, value: &str) -> GameProperty {
+    GameProperty::builder().key(key).value(value).build()
+}
+
+async fn create(client: &Client) -> aws_sdk_gamelift::types::GameSession {
+    client
+        .create_game_session()
+        .fleet_id("fleet-1a2b3c4d")
+        .maximum_player_session_count(10)
+        .name("Friday night")
+        .game_properties(property("difficulty", "novice"))
+        .send()
+        .await
+        .expect("created")
+        .game_session
+        .expect("a session")
+}
+
+#[tokio::test]
+async fn create_update_describe_and_terminate_through_the_sdk() {
+    let client = client().await;
+    let created = create(&client).await;
+    let id = created.game_session_id().expect("an id").to_owned();
+    assert!(id.starts_with("arn:aws:gamelift:us-west-2::gamesession/fleet-1a2b3c4d/"));
+    assert_eq!(created.status(), Some(&GameSessionStatus::Active));
+    assert_eq!(
+        created.player_session_creation_policy(),
+        Some(&PlayerSessionCreationPolicy::AcceptAll)
+    );
+    let creation = created.creation_time().expect("a creation time");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970");
+    assert!((creation.as_secs_f64() - now.as_secs_f64()).abs() < 60.0);
+    assert_eq!(
+        creation.subsec_nanos() % 1_000_000,
+        0,
+        "millisecond precision"
+    );
+
+    let updated = client
+        .update_game_session()
+        .game_session_id(&id)
+        .name("Saturday")
+        .maximum_player_session_count(20)
+        .player_session_creation_policy(PlayerSessionCreationPolicy::DenyAll)
+        .protection_policy(ProtectionPolicy::FullProtection)
+        .game_properties(property("difficulty", "expert"))
+        .game_properties(property("map.name", "harbor"))
+        .send()
+        .await
+        .expect("updated")
+        .game_session
+        .expect("a session");
+    assert_eq!(updated.name(), Some("Saturday"));
+    assert_eq!(updated.maximum_player_session_count(), Some(20));
+    assert_eq!(
+        updated.player_session_creation_policy(),
+        Some(&PlayerSessionCreationPolicy::DenyAll)
+    );
+    assert_eq!(
+        updated.game_properties(),
+        [
+            property("difficulty", "expert"),
+            property("map.name", "harbor")
+        ]
+    );
+    assert_eq!(
+        updated.creation_time(),
+        created.creation_time(),
+        "timestamps survive exactly"
+    );
+
+    let described = client
+        .describe_game_sessions()
+        .game_session_id(&id)
+        .send()
+        .await
+        .expect("described");
+    assert_eq!(described.game_sessions(), std::slice::from_ref(&updated));
+    let details = client
+        .describe_game_session_details()
+        .game_session_id(&id)
+        .send()
+        .await
+        .expect("described");
+    let detail = &details.game_session_details()[0];
+    assert_eq!(
+        detail.protection_policy(),
+        Some(&ProtectionPolicy::FullProtection)
+    );
+    assert_eq!(detail.game_session(), Some(&updated));
+
+    let terminated = client
+        .terminate_game_session()
+        .game_session_id(&id)
+        .termination_mode(TerminationMode::ForceTerminate)
+        .send()
+        .await
+        .expect("terminated")
+        .game_session
+        .expect("a session");
+    assert_eq!(terminated.status(), Some(&GameSessionStatus::Terminated));
+    assert_eq!(
+        terminated.status_reason(),
+        Some(&GameSessionStatusReason::ForceTerminated)
+    );
+    assert!(terminated.termination_time().is_some());
+}
+
+#[tokio::test]
+async fn every_error_arrives_as_its_typed_variant() {
+    let client = client().await;
+    let id = create(&client)
+        .await
+        .game_session_id()
+        .expect("an id")
+        .to_owned();
+
+    // The SDK's builders do not validate: invalid values reach the emulator.
+    let err = client
+        .update_game_session()
+        .game_session_id(&id)
+        .maximum_player_session_count(-1)
+        .name("")
+        .send()
+        .await
+        .expect_err("invalid")
+        .into_service_error();
+    let UpdateGameSessionError::InvalidRequestException(e) = &err else {
+        panic!("expected InvalidRequestException, got {err:?}");
+    };
+    assert_eq!(
+        e.message(),
+        Some(
+            "2 validation errors detected: Value '-1' at 'maximumPlayerSessionCount' failed to satisfy constraint: \
+             Member must have value greater than or equal to 0; Value '' at 'name' failed to satisfy constraint: \
+             Member must have length greater than or equal to 1"
+        )
+    );
+
+    let err = client
+        .update_game_session()
+        .game_session_id(&id)
+        .player_session_creation_policy(PlayerSessionCreationPolicy::from("ACCEPT_SOME"))
+        .send()
+        .await
+        .expect_err("invalid")
+        .into_service_error();
+    assert!(
+        matches!(err, UpdateGameSessionError::InvalidRequestException(_)),
+        "{err:?}"
+    );
+
+    let missing = "arn:aws:gamelift:us-west-2::gamesession/fleet-1a2b3c4d/none";
+    let err = client
+        .update_game_session()
+        .game_session_id(missing)
+        .name("x")
+        .send()
+        .await
+        .expect_err("unknown")
+        .into_service_error();
+    let UpdateGameSessionError::NotFoundException(e) = &err else {
+        panic!("expected NotFoundException, got {err:?}");
+    };
+    assert_eq!(
+        e.message(),
+        Some(format!("Game session {missing} not found").as_str())
+    );
+
+    client
+        .terminate_game_session()
+        .game_session_id(&id)
+        .termination_mode(TerminationMode::TriggerOnProcessTerminate)
+        .send()
+        .await
+        .expect("terminating");
+    let err = client
+        .update_game_session()
+        .game_session_id(&id)
+        .name("x")
+        .send()
+        .await
+        .expect_err("terminating")
+        .into_service_error();
+    let UpdateGameSessionError::InvalidGameSessionStatusException(e) = &err else {
+        panic!("expected InvalidGameSessionStatusException, got {err:?}");
+    };
+    assert_eq!(e.message(), Some(format!("Game session {id} is in status TERMINATING; only ACTIVE game sessions can be updated").as_str()));
+
+    client
+        .terminate_game_session()
+        .game_session_id(&id)
+        .termination_mode(TerminationMode::ForceTerminate)
+        .send()
+        .await
+        .expect("ended");
+    let err = client
+        .terminate_game_session()
+        .game_session_id(&id)
+        .termination_mode(TerminationMode::ForceTerminate)
+        .send()
+        .await
+        .expect_err("already ended")
+        .into_service_error();
+    let TerminateGameSessionError::InvalidGameSessionStatusException(e) = &err else {
+        panic!("expected InvalidGameSessionStatusException, got {err:?}");
+    };
+    assert_eq!(
+        e.message(),
+        Some(format!("Game session {id} has already ended (status TERMINATED)").as_str())
+    );
+}
+
+#[tokio::test]
+async fn the_merge_limit_and_paging_through_the_sdk() {
+    let client = client().await;
+    let mut create = client
+        .create_game_session()
+        .fleet_id("fleet-limit")
+        .maximum_player_session_count(1);
+    for i in 0..16 {
+        create = create.game_properties(property(&format!("k{i}"), "v"));
+    }
+    let id = create
+        .send()
+        .await
+        .expect("created")
+        .game_session
+        .and_then(|s| s.game_session_id)
+        .expect("an id");
+    let err = client
+        .update_game_session()
+        .game_session_id(&id)
+        .game_properties(property("k16", "v"))
+        .send()
+        .await
+        .expect_err("over the limit")
+        .into_service_error();
+    assert!(
+        matches!(err, UpdateGameSessionError::InvalidRequestException(_)),
+        "{err:?}"
+    );
+    for _ in 0..4 {
+        client
+            .create_game_session()
+            .fleet_id("fleet-limit")
+            .maximum_player_session_count(1)
+            .send()
+            .await
+            .expect("created");
+    }
+    let pages: Vec<usize> = client
+        .describe_game_sessions()
+        .fleet_id("fleet-limit")
+        .limit(2)
+        .into_paginator()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .expect("pages")
+        .iter()
+        .map(|p| p.game_sessions().len())
+        .collect();
+    assert_eq!(pages, [2, 2, 1]);
+}
