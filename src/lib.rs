@@ -100,6 +100,8 @@ mod lifecycle;
 mod limits;
 mod object;
 mod request;
+#[cfg(feature = "aws-sdk")]
+mod sdk;
 mod shapes;
 mod timestamp;
 mod update;
@@ -128,6 +130,8 @@ pub use request::{
     CreateGameSessionOutput, GamePropertyInput, GameSessionOutput, TerminateGameSessionOutput,
     UpdateGameSessionInput, UpdateGameSessionOutput,
 };
+#[cfg(feature = "aws-sdk")]
+pub use sdk::SdkConversionError;
 pub use shapes::{GameProperty, GameSession, GameSessionDetail, REDACTED, is_searchable_key};
 pub use update::{
     Change, UpdateOutcome, UpdateReport, ValidatedUpdate, Warning, update_game_session,
