@@ -283,6 +283,34 @@ def test_unknown_operations_and_malformed_json(endpoint):
         assert (status, body["__type"]) == (400, "SerializationException"), bad
 
 
+def post_cbor(endpoint, operation, body):
+    request = urllib.request.Request(
+        f"{endpoint}/service/GameLift/operation/{operation}", data=body, method="POST",
+        headers={"smithy-protocol": "rpc-v2-cbor", "Content-Type": "application/cbor", "Accept": "application/cbor"},
+    )
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+def test_the_cbor_protocol_answers_errors_in_cbor(endpoint):
+    for body in (b"\xff", b"\x82\x01\x02", b"\xa1\x78\x19MaximumPlayerSessionCount\x63ten"):
+        status, headers, answer = post_cbor(endpoint, "UpdateGameSession", body)
+        assert status == 400, body
+        assert headers["Content-Type"] == "application/cbor"
+        assert headers["smithy-protocol"] == "rpc-v2-cbor"
+        # A CBOR map: __type is the shape id, Message the text.
+        assert answer[0] == 0xA2
+        assert b"com.amazonaws.gamelift#SerializationException" in answer
+        assert b"Message" in answer
+    status, _, answer = post_cbor(endpoint, "DeleteEverything", b"\xa0")
+    assert status == 400 and b"#UnknownOperationException" in answer
+    status, _, answer = post_cbor(endpoint, "UpdateGameSession", b"\xa0")
+    assert status == 400 and b"#InvalidRequestException" in answer and b"Member must not be null" in answer
+
+
 # -- concurrency -----------------------------------------------------------------------------
 
 
