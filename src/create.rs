@@ -16,11 +16,7 @@ use crate::limits::Limits;
 use crate::object::object_only;
 use crate::request::GamePropertyInput;
 use crate::shapes::{GameProperty, GameSession, GameSessionDetail, REDACTED};
-use crate::validate::{
-    ALIAS_ID_OR_ARN_PATTERN, FLEET_ID_OR_ARN_PATTERN, FieldPath, ID_STRING_PATTERN,
-    LOCATION_PATTERN, ValidationErrors, Validator, is_alias_id_or_arn, is_fleet_id_or_arn,
-    is_id_string, is_location,
-};
+use crate::validate::{FieldPath, ValidationErrors, Validator};
 
 /// Most characters in a custom game session id or idempotency token.
 pub const MAX_ID_STRING_LENGTH: usize = 48;
@@ -175,75 +171,37 @@ fn check_create_input(
     let mut v = Validator::default();
     let member = FieldPath::Member;
     if let Some(fleet) = input.fleet_id.as_deref() {
-        v.length(
-            member("fleetId"),
-            fleet,
-            1,
-            MAX_FLEET_OR_ALIAS_LENGTH,
-            false,
-        );
-        v.pattern(
-            member("fleetId"),
-            fleet,
-            FLEET_ID_OR_ARN_PATTERN,
-            is_fleet_id_or_arn,
-        );
+        v.fleet_id_or_arn(member("fleetId"), fleet);
     }
     if let Some(alias) = input.alias_id.as_deref() {
-        v.length(
-            member("aliasId"),
-            alias,
-            1,
-            MAX_FLEET_OR_ALIAS_LENGTH,
-            false,
-        );
-        v.pattern(
-            member("aliasId"),
-            alias,
-            ALIAS_ID_OR_ARN_PATTERN,
-            is_alias_id_or_arn,
-        );
+        v.alias_id_or_arn(member("aliasId"), alias);
     }
     let count = member("maximumPlayerSessionCount");
     if let Some(n) = v.required(count, input.maximum_player_session_count.as_ref()) {
         v.min_value(count, i64::from(*n), 0);
     }
     if let Some(name) = input.name.as_deref() {
-        v.length(member("name"), name, 1, limits.max_name_length, false);
+        v.non_zero_and_max_string(member("name"), name, limits);
     }
     if let Some(properties) = input.game_properties.as_deref() {
         v.game_properties("gameProperties", properties, limits);
     }
     if let Some(creator) = input.creator_id.as_deref() {
-        v.length(
-            member("creatorId"),
-            creator,
-            1,
-            limits.max_name_length,
-            false,
-        );
+        v.non_zero_and_max_string(member("creatorId"), creator, limits);
     }
-    for (name, id) in [
-        ("gameSessionId", input.game_session_id.as_deref()),
-        ("idempotencyToken", input.idempotency_token.as_deref()),
-    ] {
-        if let Some(id) = id {
-            v.length(member(name), id, 1, MAX_ID_STRING_LENGTH, false);
-            v.pattern(member(name), id, ID_STRING_PATTERN, is_id_string);
-        }
+    if let Some(id) = input.game_session_id.as_deref() {
+        v.id_string(member("gameSessionId"), id);
+    }
+    if let Some(token) = input.idempotency_token.as_deref() {
+        v.id_string(member("idempotencyToken"), token);
     }
     if let Some(data) = input.game_session_data.as_deref() {
-        v.length(
-            member("gameSessionData"),
-            data,
-            1,
-            MAX_GAME_SESSION_DATA_LENGTH,
-            true,
-        );
+        // Sensitive: never echoed.
+        let path = member("gameSessionData");
+        v.length(path, data, 1, MAX_GAME_SESSION_DATA_LENGTH, true);
     }
     if let Some(location) = input.location.as_deref() {
-        v.length(member("location"), location, 1, MAX_LOCATION_LENGTH, false);
-        v.pattern(member("location"), location, LOCATION_PATTERN, is_location);
+        v.location(member("location"), location);
     }
     v.finish()
 }

@@ -5,17 +5,13 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use crate::create::{MAX_FLEET_OR_ALIAS_LENGTH, MAX_LOCATION_LENGTH, fleet_id_of};
+use crate::create::fleet_id_of;
 use crate::enums::GameSessionStatus;
 use crate::error::GameLiftError;
 use crate::limits::Limits;
 use crate::object::object_only;
 use crate::shapes::{GameSession, GameSessionDetail};
-use crate::validate::{
-    ALIAS_ID_OR_ARN_PATTERN, FLEET_ID_OR_ARN_PATTERN, FieldPath, GAME_SESSION_ID_PATTERN,
-    LOCATION_PATTERN, Validator, is_alias_id_or_arn, is_fleet_id_or_arn, is_game_session_id,
-    is_location,
-};
+use crate::validate::{FieldPath, Validator};
 
 /// A request to list game sessions (`DescribeGameSessionsInput`, and
 /// `DescribeGameSessionDetailsInput`, which has the same members).
@@ -77,68 +73,25 @@ impl DescribeGameSessionsInput {
         let mut v = Validator::default();
         let member = FieldPath::Member;
         if let Some(fleet) = self.fleet_id.as_deref() {
-            v.length(
-                member("fleetId"),
-                fleet,
-                1,
-                MAX_FLEET_OR_ALIAS_LENGTH,
-                false,
-            );
-            v.pattern(
-                member("fleetId"),
-                fleet,
-                FLEET_ID_OR_ARN_PATTERN,
-                is_fleet_id_or_arn,
-            );
+            v.fleet_id_or_arn(member("fleetId"), fleet);
         }
         if let Some(id) = self.game_session_id.as_deref() {
-            v.length(
-                member("gameSessionId"),
-                id,
-                1,
-                limits.max_game_session_id_length,
-                false,
-            );
-            v.pattern(
-                member("gameSessionId"),
-                id,
-                GAME_SESSION_ID_PATTERN,
-                is_game_session_id,
-            );
+            v.arn_string(member("gameSessionId"), id, limits);
         }
         if let Some(alias) = self.alias_id.as_deref() {
-            v.length(
-                member("aliasId"),
-                alias,
-                1,
-                MAX_FLEET_OR_ALIAS_LENGTH,
-                false,
-            );
-            v.pattern(
-                member("aliasId"),
-                alias,
-                ALIAS_ID_OR_ARN_PATTERN,
-                is_alias_id_or_arn,
-            );
+            v.alias_id_or_arn(member("aliasId"), alias);
         }
         if let Some(location) = self.location.as_deref() {
-            v.length(member("location"), location, 1, MAX_LOCATION_LENGTH, false);
-            v.pattern(member("location"), location, LOCATION_PATTERN, is_location);
+            v.location(member("location"), location);
         }
         if let Some(status) = self.status_filter.as_deref() {
-            v.length(
-                member("statusFilter"),
-                status,
-                1,
-                limits.max_name_length,
-                false,
-            );
+            v.non_zero_and_max_string(member("statusFilter"), status, limits);
         }
         if let Some(limit) = self.limit {
             v.min_value(member("limit"), i64::from(limit), 1);
         }
         if let Some(token) = self.next_token.as_deref() {
-            v.length(member("nextToken"), token, 1, limits.max_name_length, false);
+            v.non_zero_and_max_string(member("nextToken"), token, limits);
         }
         v.finish()?;
         if self.fleet_id.is_none() && self.game_session_id.is_none() && self.alias_id.is_none() {

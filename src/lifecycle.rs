@@ -22,7 +22,7 @@ use crate::error::{GameLiftError, SessionAction};
 use crate::limits::Limits;
 use crate::object::object_only;
 use crate::shapes::{GameSession, GameSessionDetail};
-use crate::validate::{FieldPath, GAME_SESSION_ID_PATTERN, Validator, is_game_session_id};
+use crate::validate::{FieldPath, Validator};
 
 /// A status change driven by the game server hosting a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -146,8 +146,7 @@ impl TerminateGameSessionInput {
         let id_path = FieldPath::Member("gameSessionId");
         let id = v.required(id_path, self.game_session_id.as_deref());
         if let Some(id) = id {
-            v.length(id_path, id, 1, limits.max_game_session_id_length, false);
-            v.pattern(id_path, id, GAME_SESSION_ID_PATTERN, is_game_session_id);
+            v.arn_string(id_path, id, limits);
         }
         let mode_path = FieldPath::Member("terminationMode");
         let mode = v.required(mode_path, self.termination_mode.as_ref());

@@ -14,6 +14,7 @@
 
 use std::fmt;
 
+use crate::create::{MAX_FLEET_OR_ALIAS_LENGTH, MAX_ID_STRING_LENGTH, MAX_LOCATION_LENGTH};
 use crate::enums::{EnumValue, WireEnum};
 use crate::limits::Limits;
 use crate::request::{GamePropertyInput, UpdateGameSessionInput};
@@ -325,6 +326,46 @@ impl Validator {
         }
     }
 
+    /// `ArnStringModel`: 1 to the id limit of `[a-zA-Z0-9:/-]`.
+    pub(crate) fn arn_string(&mut self, path: FieldPath, value: &str, limits: &Limits) {
+        self.length(path, value, 1, limits.max_game_session_id_length, false);
+        self.pattern(path, value, GAME_SESSION_ID_PATTERN, is_game_session_id);
+    }
+
+    /// `NonZeroAndMaxString`: 1 to the name limit of any characters.
+    pub(crate) fn non_zero_and_max_string(
+        &mut self,
+        path: FieldPath,
+        value: &str,
+        limits: &Limits,
+    ) {
+        self.length(path, value, 1, limits.max_name_length, false);
+    }
+
+    /// `FleetIdOrArn`.
+    pub(crate) fn fleet_id_or_arn(&mut self, path: FieldPath, value: &str) {
+        self.length(path, value, 1, MAX_FLEET_OR_ALIAS_LENGTH, false);
+        self.pattern(path, value, FLEET_ID_OR_ARN_PATTERN, is_fleet_id_or_arn);
+    }
+
+    /// `AliasIdOrArn`.
+    pub(crate) fn alias_id_or_arn(&mut self, path: FieldPath, value: &str) {
+        self.length(path, value, 1, MAX_FLEET_OR_ALIAS_LENGTH, false);
+        self.pattern(path, value, ALIAS_ID_OR_ARN_PATTERN, is_alias_id_or_arn);
+    }
+
+    /// `LocationStringModel`.
+    pub(crate) fn location(&mut self, path: FieldPath, value: &str) {
+        self.length(path, value, 1, MAX_LOCATION_LENGTH, false);
+        self.pattern(path, value, LOCATION_PATTERN, is_location);
+    }
+
+    /// `IdStringModel`.
+    pub(crate) fn id_string(&mut self, path: FieldPath, value: &str) {
+        self.length(path, value, 1, MAX_ID_STRING_LENGTH, false);
+        self.pattern(path, value, ID_STRING_PATTERN, is_id_string);
+    }
+
     /// `Ok` when nothing was violated, else every violation.
     pub(crate) fn finish(self) -> Result<(), ValidationErrors> {
         if self.violations.is_empty() {
@@ -426,8 +467,7 @@ pub(crate) fn check_update_input<'i>(
     let id_path = FieldPath::Member("gameSessionId");
     let id = v.required(id_path, input.game_session_id.as_deref());
     if let Some(id) = id {
-        v.length(id_path, id, 1, limits.max_game_session_id_length, false);
-        v.pattern(id_path, id, GAME_SESSION_ID_PATTERN, is_game_session_id);
+        v.arn_string(id_path, id, limits);
     }
     if let Some(count) = input.maximum_player_session_count {
         v.min_value(
@@ -437,13 +477,7 @@ pub(crate) fn check_update_input<'i>(
         );
     }
     if let Some(name) = input.name.as_deref() {
-        v.length(
-            FieldPath::Member("name"),
-            name,
-            1,
-            limits.max_name_length,
-            false,
-        );
+        v.non_zero_and_max_string(FieldPath::Member("name"), name, limits);
     }
     if let Some(policy) = &input.player_session_creation_policy {
         v.enum_value(FieldPath::Member("playerSessionCreationPolicy"), policy);
