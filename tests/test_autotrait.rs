@@ -25,4 +25,14 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<Limits>();
     assert_send_sync::<EnumValue<ProtectionPolicy>>();
     assert_send_sync::<UnknownEnumValue>();
+    assert_send_sync::<SessionAction>();
+    assert_send_sync::<CreateGameSessionInput>();
+    assert_send_sync::<CreateContext<'static>>();
+    assert_send_sync::<TerminateGameSessionInput>();
+    assert_send_sync::<Transition>();
+    assert_send_sync::<DescribeGameSessionsInput>();
+    assert_send_sync::<DescribeGameSessionsOutput<'static>>();
+    assert_send_sync::<DescribeGameSessionDetailsOutput<'static>>();
+    assert_send_sync::<Page<'static>>();
+    assert_send_sync::<GameSessionOutput<'static>>();
 }

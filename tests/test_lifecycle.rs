@@ -629,3 +629,38 @@ proptest! {
         prop_assert_eq!(serde_json::from_str::<GameSessionDetail>(&json).unwrap(), d.clone());
     }
 }
+
+#[test]
+fn describe_validates_every_member() {
+    let mut input = DescribeGameSessionsInput::for_fleet("fleet 1");
+    input.game_session_id = Some("gs 1".into());
+    input.alias_id = Some("alias 1".into());
+    input.location = Some("us_west".into());
+    input.next_token = Some(String::new());
+    let err = describe_game_sessions(&input, &[], None).unwrap_err();
+    assert_eq!(err.code(), "InvalidRequestException");
+    assert_eq!(
+        err.to_string(),
+        "5 validation errors detected: \
+         Value 'fleet 1' at 'fleetId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-z]*fleet-[a-zA-Z0-9\\-]+$|^arn:.*:[a-z]*fleet\\/[a-z]*fleet-[a-zA-Z0-9\\-]+$; \
+         Value 'gs 1' at 'gameSessionId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/-]+$; \
+         Value 'alias 1' at 'aliasId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(alias-\\S+|arn:.*:alias\\/alias-\\S+)$; \
+         Value 'us_west' at 'location' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[A-Za-z0-9\\-]+$; \
+         Value '' at 'nextToken' failed to satisfy constraint: Member must have length greater than or equal to 1"
+    );
+}
+
+#[test]
+fn create_never_echoes_game_session_data_and_checks_the_token() {
+    let mut input = CreateGameSessionInput::new("fleet-1a2b", 1);
+    input.game_session_data = Some("secret".repeat(50_000));
+    input.idempotency_token = Some("tok_1".into());
+    let err = create_game_session(&input, &context("fleet-1a2b")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "2 validation errors detected: \
+         Value 'tok_1' at 'idempotencyToken' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9-]+$; \
+         Value at 'gameSessionData' failed to satisfy constraint: Member must have length less than or equal to 262144"
+    );
+    assert!(!format!("{input:?}").contains("secret"));
+}
