@@ -4,8 +4,9 @@
 //! against the AWS service model, applies it exactly as the service defines
 //! it, and returns the new state, what changed and what to warn about, or
 //! the exact AWS error with the session untouched. Its serde shapes are the
-//! AWS JSON 1.1 wire format, so an emulator built on it answers real AWS
-//! clients.
+//! AWS wire format, so an emulator built on it answers real AWS clients:
+//! with `serde_json` they are AWS JSON 1.1, and with a CBOR serde library
+//! (ciborium) Smithy RPC v2 CBOR, timestamps in tag 1 included.
 //!
 //! The rules, in the order they run (SPEC section 4):
 //!
@@ -88,6 +89,13 @@
 //! terminated; a session that denies new players answers
 //! `GameSessionFullException`; a repeated property in a create takes its
 //! last value, as in an update.
+//!
+//! # Features
+//!
+//! - `aws-sdk` (off by default): conversions between this crate's shapes and
+//!   the AWS SDK for Rust's (`aws_sdk_gamelift::types`), and from its
+//!   `UpdateGameSessionInput`; its `SdkConversionError` says what cannot
+//!   convert. Without it the crate depends on serde, thiserror and time only.
 
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
