@@ -15,7 +15,8 @@ use crate::error::GameLiftError;
 use crate::limits::Limits;
 use crate::object::object_only;
 use crate::request::GamePropertyInput;
-use crate::shapes::{GameProperty, GameSession, GameSessionDetail, REDACTED};
+use crate::shapes::{GameSession, GameSessionDetail, REDACTED};
+use crate::update::merged_properties;
 use crate::validate::{FieldPath, ValidationErrors, Validator};
 
 /// Most characters in a custom game session id or idempotency token.
@@ -317,16 +318,7 @@ pub fn create_game_session_with_limits(
     let fleet_id = fleet_id_of(context.fleet_id);
     let id = input.requested_id().unwrap_or(context.fresh_id);
     let location = input.location.as_deref();
-    let mut properties: Vec<GameProperty> = Vec::new();
-    for p in input.game_properties.iter().flatten() {
-        let (Some(key), Some(value)) = (&p.key, &p.value) else {
-            continue; // validation rejected missing members
-        };
-        match properties.iter_mut().find(|existing| existing.key == *key) {
-            Some(existing) => existing.value.clone_from(value),
-            None => properties.push(GameProperty::new(key.clone(), value.clone())),
-        }
-    }
+    let properties = merged_properties(input.game_properties.as_deref().unwrap_or_default());
     let session = GameSession {
         game_session_id: Some(game_session_arn(context.region, fleet_id, location, id)),
         name: input.name.clone(),

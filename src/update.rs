@@ -459,6 +459,16 @@ impl<'k> KeyIndex<'k> {
     }
 }
 
+/// The properties a request names, merged by the update's rule (first
+/// place, last value) as if onto a session with none: what a create stores.
+pub(crate) fn merged_properties(requested: &[crate::GamePropertyInput]) -> Vec<GameProperty> {
+    Plan::new(&[], requested)
+        .steps
+        .iter()
+        .map(|step| GameProperty::new(step.key, step.value))
+        .collect()
+}
+
 impl<'a> Plan<'a> {
     fn new(existing: &[GameProperty], requested: &'a [crate::GamePropertyInput]) -> Self {
         let mut steps: Vec<Step<'a>> = Vec::with_capacity(requested.len());
