@@ -1,10 +1,6 @@
 //! The AWS SDK for Rust, which speaks Smithy RPC v2 CBOR, against the
 //! emulator started in process on an ephemeral port.
 
-#[allow(dead_code)] // The SDK tests do not use every activation setting.
-#[path = "../examples/emulator/server.rs"]
-mod server;
-
 use std::sync::Arc;
 
 use aws_sdk_gamelift::Client;
@@ -15,17 +11,20 @@ use aws_sdk_gamelift::types::{
     GameProperty, GameSessionStatus, GameSessionStatusReason, PlayerSessionCreationPolicy,
     ProtectionPolicy, TerminationMode,
 };
+use gamelift_emulator::{Emulator, HttpLimits, Settings, Timeouts, router, serve};
 
 async fn client() -> Client {
-    let emulator = Arc::new(server::Emulator::new(
-        "us-west-2",
-        server::Activation::Active,
-    ));
+    let emulator = Arc::new(Emulator::new(Settings::default()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a loopback port");
     let url = format!("http://{}", listener.local_addr().expect("an address"));
-    tokio::spawn(async move { axum::serve(listener, server::router(emulator)).await });
+    tokio::spawn(serve(
+        listener,
+        router(emulator, HttpLimits::default()),
+        Timeouts::default(),
+        std::future::pending(),
+    ));
     let config = aws_sdk_gamelift::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-west-2"))

@@ -1,4 +1,4 @@
-"""Starts the emulator example on a free loopback port for the session."""
+"""Starts the gamelift-emulator binary on a free loopback port for the session."""
 
 import os
 import socket
@@ -10,8 +10,9 @@ import boto3
 import botocore.config
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BINARY = Path(os.environ.get("EMULATOR_BIN", ROOT / "target" / "debug" / "examples" / "emulator"))
+ROOT = Path(__file__).resolve().parents[3]
+BINARY = Path(os.environ.get("EMULATOR_BIN", ROOT / "target" / "debug" / "gamelift-emulator"))
+LOG_DIR = Path(os.environ.get("EMULATOR_LOG_DIR", ROOT / "target"))
 
 
 def free_port() -> int:
@@ -23,9 +24,10 @@ def free_port() -> int:
 def start(activation):
     """Starts an emulator whose simulated game server does `activation`."""
     if not BINARY.exists():
-        pytest.fail(f"build the emulator first: cargo build --example emulator ({BINARY} is missing)")
+        pytest.fail(f"build the emulator first: cargo build -p gamelift-emulator ({BINARY} is missing)")
     port = free_port()
-    log = open(ROOT / "target" / f"emulator-test-{activation}.log", "w")
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log = open(LOG_DIR / f"emulator-test-{activation}.log", "w")
     proc = subprocess.Popen([str(BINARY), "--port", str(port), "--activation", activation], stderr=log)
     deadline = time.monotonic() + 20
     while True:

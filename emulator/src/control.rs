@@ -1,0 +1,113 @@
+//! The control API for tests, under `/_emulator/`, beside the AWS API.
+//!
+//! No AWS operation uses that path. JSON in, JSON out, errors in the AWS
+//! JSON shape (`{"__type": ..., "Message": ...}`):
+//!
+//! | request | what it does | answer |
+//! |---|---|---|
+//! | `GET /_emulator/health` | readiness check | `{"Status": "ok", "GameSessions": N}` |
+//! | `POST /_emulator/reset` | forgets every session | `{"GameSessionsRemoved": N}` |
+//! | `POST /_emulator/game-sessions/activate` | the game server reports the session ready: ACTIVATING -> ACTIVE | `{"GameSession": ...}` |
+//! | `POST /_emulator/game-sessions/fail-activation` | the game server fails to start it: ACTIVATING -> ERROR | `{"GameSession": ...}` |
+//! | `POST /_emulator/game-sessions/process-ended` | its server process ended: TERMINATING -> TERMINATED | `{"GameSession": ...}` |
+//!
+//! The `game-sessions` requests take `{"GameSessionId": "<arn>"}`. A session
+//! in the wrong status answers the crate's `InvalidGameSessionStatusException`,
+//! an unknown id `NotFoundException`, a body without the id
+//! `InvalidRequestException`.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use gamelift_session::{GameLiftError, Transition};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::failure::Failure;
+use crate::log::Bounded;
+use crate::protocol::Protocol;
+use crate::service::Emulator;
+
+/// `GET /_emulator/health`.
+pub(crate) async fn health(State(emulator): State<Arc<Emulator>>) -> Response {
+    let sessions = emulator.store().sessions.len();
+    json_response(
+        StatusCode::OK,
+        &json!({"Status": "ok", "GameSessions": sessions}),
+    )
+}
+
+/// `POST /_emulator/reset`.
+pub(crate) async fn reset(State(emulator): State<Arc<Emulator>>) -> Response {
+    let removed = emulator.reset();
+    tracing::info!(removed, "control: reset");
+    json_response(StatusCode::OK, &json!({"GameSessionsRemoved": removed}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct SessionRequest {
+    game_session_id: Option<String>,
+}
+
+/// `POST /_emulator/game-sessions/{action}`.
+pub(crate) async fn game_server(
+    State(emulator): State<Arc<Emulator>>,
+    Path(action): Path<String>,
+    body: Bytes,
+) -> Response {
+    let started = Instant::now();
+    let answer = run_game_server(&emulator, &action, &body);
+    let (status, body) = match answer {
+        Ok(body) => (StatusCode::OK, body),
+        Err(f) => (f.status, Protocol::Json.error_body(f.code, &f.message)),
+    };
+    tracing::info!(
+        control = %Bounded(&action),
+        status = status.as_u16(),
+        duration_us = started.elapsed().as_micros() as u64,
+    );
+    with_json_type((status, body).into_response())
+}
+
+fn json_response(status: StatusCode, value: &serde_json::Value) -> Response {
+    with_json_type((status, value.to_string()).into_response())
+}
+
+fn with_json_type(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+fn run_game_server(emulator: &Emulator, action: &str, body: &[u8]) -> Result<Vec<u8>, Failure> {
+    let change = match action {
+        "activate" => Transition::Activate,
+        "fail-activation" => Transition::FailActivation,
+        "process-ended" => Transition::FinishTermination,
+        other => {
+            return Err(Failure::new(
+                StatusCode::NOT_FOUND,
+                "UnknownOperationException",
+                format!(
+                    "No control action {}; there are activate, fail-activation and process-ended",
+                    Bounded(other)
+                ),
+            ));
+        }
+    };
+    let request: SessionRequest = Protocol::Json.parse(body)?;
+    let Some(id) = request.game_session_id else {
+        return Err(GameLiftError::InvalidRequest {
+            message: "The body needs a GameSessionId: {\"GameSessionId\": \"<arn>\"}".to_owned(),
+        }
+        .into());
+    };
+    Ok(emulator.game_server(&id, change)?)
+}

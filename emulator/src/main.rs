@@ -1,0 +1,166 @@
+//! `gamelift-emulator`: a local Amazon GameLift endpoint for testing game backends.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Parser, ValueEnum};
+use gamelift_emulator::{
+    Activation, Emulator, HttpLimits, Settings, Timeouts, router, serve, state,
+};
+
+/// A local Amazon GameLift endpoint: boto3, the AWS CLI and the AWS SDKs
+/// talk to it over AWS JSON 1.1 and Smithy RPC v2 CBOR on one port.
+///
+/// Requests are not authenticated: any credentials work. Logs go to
+/// standard error; `RUST_LOG` sets the level (default info).
+#[derive(Debug, Parser)]
+#[command(name = "gamelift-emulator", version, about, long_about)]
+struct Cli {
+    /// The port to listen on.
+    #[arg(long, env = "GAMELIFT_EMULATOR_PORT", default_value_t = 9080)]
+    port: u16,
+
+    /// The address to listen on; 0.0.0.0 to be reachable from other hosts
+    /// (in a container, say).
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: IpAddr,
+
+    /// The home Region, in every ARN.
+    #[arg(long, env = "AWS_REGION", default_value = "us-west-2")]
+    region: String,
+
+    /// What the simulated game server does with a new session.
+    #[arg(long, value_enum, default_value_t = ActivationArg::Active)]
+    activation: ActivationArg,
+
+    /// Load the state from FILE at start (if it exists) and save it there
+    /// at shutdown. Without it, nothing touches the disk.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+
+    /// Seconds a client has to send a request's headers, or its body, and
+    /// the longest an idle kept-alive connection is held open.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = positive_seconds)]
+    request_timeout: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ActivationArg {
+    /// New sessions become ACTIVE at once.
+    Active,
+    /// New sessions stay ACTIVATING until the control API activates them.
+    Never,
+    /// New sessions fail to start: ERROR.
+    Fail,
+}
+
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s > 0.0 && s <= 86_400.0 => Ok(s),
+        _ => Err("expected a number of seconds above 0 and at most 86400".to_owned()),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("gamelift-emulator: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let settings = Settings {
+        region: cli.region,
+        activation: match cli.activation {
+            ActivationArg::Active => Activation::Active,
+            ActivationArg::Never => Activation::Never,
+            ActivationArg::Fail => Activation::Fail,
+        },
+    };
+    let emulator = match &cli.state {
+        Some(path) => match state::load(path).map_err(|e| e.to_string())? {
+            Some(saved) => Emulator::with_state(settings, saved)
+                .map_err(|e| format!("state file {}: {e}", path.display()))?,
+            None => Emulator::new(settings),
+        },
+        None => Emulator::new(settings),
+    };
+    let emulator = Arc::new(emulator);
+    let request_timeout = Duration::from_secs_f64(cli.request_timeout);
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let _log = gamelift_emulator::init_logging();
+    let address = SocketAddr::new(cli.bind, cli.port);
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .map_err(|e| cannot_listen(address, &e))?;
+        let bound = listener
+            .local_addr()
+            .map_err(|e| cannot_listen(address, &e))?;
+        tracing::info!("gamelift emulator listening on http://{bound}");
+        let app = router(
+            Arc::clone(&emulator),
+            HttpLimits {
+                body_timeout: request_timeout,
+                ..HttpLimits::default()
+            },
+        );
+        let timeouts = Timeouts {
+            header: request_timeout,
+            ..Timeouts::default()
+        };
+        serve(listener, app, timeouts, shutdown_signal()).await;
+        Ok::<(), String>(())
+    })?;
+    if let Some(path) = &cli.state {
+        state::save(path, &emulator.state()).map_err(|e| e.to_string())?;
+        tracing::info!("state saved to {}", path.display());
+    }
+    tracing::info!("gamelift emulator stopped");
+    Ok(())
+}
+
+fn cannot_listen(address: SocketAddr, error: &std::io::Error) -> String {
+    let why = match error.kind() {
+        std::io::ErrorKind::AddrInUse => "the address is already in use".to_owned(),
+        std::io::ErrorKind::AddrNotAvailable => {
+            "no interface of this machine has that address".to_owned()
+        }
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => error.to_string(),
+    };
+    format!("cannot listen on {address}: {why}")
+}
+
+/// Completes at the first SIGINT (Ctrl-C) or SIGTERM (`docker stop`,
+/// systemd, `timeout`).
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = interrupt => {},
+                    _ = terminate.recv() => {},
+                }
+            }
+            Err(_) => {
+                let _ = interrupt.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+    tracing::info!("shutting down: finishing requests under way");
+}

@@ -1,0 +1,201 @@
+//! Everything the emulator holds, and the state file that outlives the process.
+//!
+//! The state file is JSON, versioned, and written in the same shapes the
+//! AWS API uses, so a person can write one by hand as a test fixture:
+//!
+//! ```json
+//! {
+//!   "Version": 1,
+//!   "GameSessionDetails": [
+//!     {
+//!       "GameSession": {
+//!         "GameSessionId": "arn:aws:gamelift:us-west-2::gamesession/fleet-1a2b3c4d/gs-1",
+//!         "FleetId": "fleet-1a2b3c4d",
+//!         "Name": "Friday night",
+//!         "Status": "ACTIVE",
+//!         "CurrentPlayerSessionCount": 0,
+//!         "MaximumPlayerSessionCount": 8,
+//!         "PlayerSessionCreationPolicy": "ACCEPT_ALL",
+//!         "GameProperties": [{"Key": "mode", "Value": "ranked"}],
+//!         "CreationTime": 1764000000.0
+//!       },
+//!       "ProtectionPolicy": "NoProtection"
+//!     }
+//!   ]
+//! }
+//! ```
+//!
+//! `Version` is required and must be [`STATE_VERSION`]; every other member
+//! may be left out. Unknown top-level members are refused, so that a typo
+//! in a fixture is an error and not silently lost state. Every game session
+//! needs a `GameSessionId`, unique in the file. The file is written at
+//! shutdown to a temporary file beside it, then renamed over it, so a crash
+//! never leaves half a file.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use gamelift_session::{GameLiftError, GameSessionDetail};
+use serde::{Deserialize, Serialize};
+
+/// The version of the state file format this emulator reads and writes.
+pub const STATE_VERSION: u32 = 1;
+
+/// The emulator's state, as the state file holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct State {
+    /// The format's version: [`STATE_VERSION`].
+    pub version: u32,
+    /// Every game session, in creation order.
+    #[serde(default)]
+    pub game_session_details: Vec<GameSessionDetail>,
+}
+
+/// The sessions, in creation order, with an index by id.
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    pub(crate) sessions: Vec<GameSessionDetail>,
+    by_id: HashMap<String, usize>,
+}
+
+fn id_of(detail: &GameSessionDetail) -> Option<&str> {
+    detail.game_session.as_ref()?.game_session_id.as_deref()
+}
+
+impl Store {
+    /// A store holding `state`'s sessions.
+    ///
+    /// # Errors
+    ///
+    /// A sentence naming the first session without an id, or the first
+    /// repeated id.
+    pub(crate) fn from_state(state: State) -> Result<Self, String> {
+        if state.version != STATE_VERSION {
+            return Err(format!(
+                "unsupported Version {} (this emulator reads version {STATE_VERSION})",
+                state.version
+            ));
+        }
+        let mut store = Store::default();
+        for (i, detail) in state.game_session_details.into_iter().enumerate() {
+            let Some(id) = id_of(&detail) else {
+                return Err(format!(
+                    "GameSessionDetails[{i}] has no GameSession.GameSessionId"
+                ));
+            };
+            if store.by_id.contains_key(id) {
+                return Err(format!(
+                    "GameSessionDetails[{i}] repeats the GameSessionId {id}"
+                ));
+            }
+            store.insert(detail);
+        }
+        Ok(store)
+    }
+
+    /// The state to save.
+    pub(crate) fn to_state(&self) -> State {
+        State {
+            version: STATE_VERSION,
+            game_session_details: self.sessions.clone(),
+        }
+    }
+
+    /// The index of the session with this id.
+    pub(crate) fn position(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The session with this id.
+    pub(crate) fn get_mut(&mut self, id: &str) -> Result<&mut GameSessionDetail, GameLiftError> {
+        self.by_id
+            .get(id)
+            .and_then(|&i| self.sessions.get_mut(i))
+            .ok_or_else(|| GameLiftError::game_session_not_found(id))
+    }
+
+    /// Adds a session whose id is not in the store yet; answers its index.
+    pub(crate) fn insert(&mut self, detail: GameSessionDetail) -> usize {
+        let i = self.sessions.len();
+        if let Some(id) = id_of(&detail) {
+            self.by_id.insert(id.to_owned(), i);
+        }
+        self.sessions.push(detail);
+        i
+    }
+
+    /// Forgets everything; answers how many sessions there were.
+    pub(crate) fn clear(&mut self) -> usize {
+        let n = self.sessions.len();
+        *self = Store::default();
+        n
+    }
+}
+
+/// A state file that could not be read or written.
+#[derive(Debug)]
+pub struct StateFileError {
+    path: PathBuf,
+    problem: String,
+}
+
+impl fmt::Display for StateFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "state file {}: {}", self.path.display(), self.problem)
+    }
+}
+
+impl std::error::Error for StateFileError {}
+
+impl StateFileError {
+    fn new(path: &Path, problem: impl Into<String>) -> Self {
+        StateFileError {
+            path: path.to_owned(),
+            problem: problem.into(),
+        }
+    }
+}
+
+/// Reads the state file at `path`: `Ok(None)` when there is no file.
+///
+/// # Errors
+///
+/// A file that exists but cannot be read, is not JSON of the format, or
+/// breaks its rules (see the module docs). The file is never changed.
+pub fn load(path: &Path) -> Result<Option<State>, StateFileError> {
+    let text = match std::fs::read(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(StateFileError::new(path, format!("cannot be read: {e}"))),
+    };
+    let state: State = serde_json::from_slice(&text)
+        .map_err(|e| StateFileError::new(path, format!("is not a valid state file: {e}")))?;
+    // Check the rules now, so a bad file stops start-up.
+    Store::from_state(state.clone()).map_err(|e| StateFileError::new(path, e))?;
+    Ok(Some(state))
+}
+
+/// Writes `state` to `path` atomically: a temporary file beside it, then a rename.
+///
+/// # Errors
+///
+/// The file or its temporary could not be written or renamed.
+pub fn save(path: &Path, state: &State) -> Result<(), StateFileError> {
+    let mut text = serde_json::to_vec_pretty(state)
+        .map_err(|e| StateFileError::new(path, format!("cannot be encoded: {e}")))?;
+    text.push(b'\n');
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(format!(".{}.tmp", std::process::id()));
+    let temporary = PathBuf::from(temporary);
+    let written = std::fs::write(&temporary, &text).and_then(|()| {
+        std::fs::File::open(&temporary)?.sync_all()?;
+        std::fs::rename(&temporary, path)
+    });
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        StateFileError::new(path, format!("cannot be written: {e}"))
+    })
+}
