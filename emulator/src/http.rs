@@ -1,6 +1,7 @@
 //! The HTTP face of the emulator: the routes of both AWS protocols and of the
 //! control API, reading bodies within their limits, and one log line per request.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -99,8 +100,7 @@ async fn json(State(app): State<App>, request: Request) -> Response {
     let target = parts
         .headers
         .get("x-amz-target")
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_default();
+        .map_or(Cow::Borrowed(""), |v| String::from_utf8_lossy(v.as_bytes()));
     // An operation of another service is unknown here too, under its full name.
     let operation = match target.strip_prefix("GameLift.") {
         Some(op) if !op.is_empty() => op,
@@ -199,6 +199,11 @@ fn respond(
 fn request_id() -> HeaderValue {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(1);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    HeaderValue::from_str(&format!("{n:032x}")).unwrap_or(HeaderValue::from_static("0"))
+    let mut n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let mut digits = [b'0'; 32];
+    for digit in digits.iter_mut().rev() {
+        *digit = b"0123456789abcdef"[(n & 0xf) as usize];
+        n >>= 4;
+    }
+    HeaderValue::from_bytes(&digits).unwrap_or(HeaderValue::from_static("0"))
 }

@@ -2,14 +2,20 @@
 //!
 //! Every request is one line at INFO (protocol, operation, status, error
 //! code, duration); what the crate warns about is a line at WARN. Lines are
-//! formatted whole on the request's thread and written by a background
-//! thread, one `write` each, so a slow terminal or pipe never holds up a
-//! request. `RUST_LOG` sets the level (default `info`).
+//! formatted whole on the request's thread and queued; a background thread
+//! writes what has queued up every 50 ms, in one `write` of whole lines. So
+//! a slow terminal or pipe never holds up a request, a request never wakes
+//! another thread to log, and a busy emulator makes one system call per
+//! batch, not per line. `RUST_LOG` sets the level (default `info`).
 
 use std::fmt;
+use std::io::{self, Write};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::Duration;
 
-use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::MakeWriter;
 
 /// The most characters of a name taken from a request that a log line or
 /// an error message shows.
@@ -44,19 +50,110 @@ impl fmt::Display for Bounded<'_> {
     }
 }
 
+/// How often the background thread writes what has queued up.
+const FLUSH_EVERY: Duration = Duration::from_millis(50);
+/// Past this many queued bytes, a writer wakes the background thread at once.
+const WAKE_AT: usize = 256 * 1024;
+
+/// Log lines queued for the background writer.
+#[derive(Debug, Default)]
+struct Queue {
+    lines: Mutex<Vec<u8>>,
+    wake: Condvar,
+    stopping: std::sync::atomic::AtomicBool,
+}
+
+/// Where the subscriber writes: the queue. The subscriber formats each
+/// event into one buffer and writes it with one call, so every line
+/// arrives whole, and a request pays one uncontended lock and one copy.
+#[derive(Debug, Clone)]
+struct QueueWriter(Arc<Queue>);
+
+impl io::Write for QueueWriter {
+    fn write(&mut self, line: &[u8]) -> io::Result<usize> {
+        let mut lines = self.0.lines.lock().unwrap_or_else(PoisonError::into_inner);
+        lines.extend_from_slice(line);
+        if lines.len() >= WAKE_AT {
+            self.0.wake.notify_one();
+        }
+        Ok(line.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for QueueWriter {
+    type Writer = QueueWriter;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+/// Keeps the background writer running; dropping it writes what is left
+/// and stops the thread.
+#[derive(Debug)]
+pub struct LogGuard {
+    queue: Arc<Queue>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for LogGuard {
+    fn drop(&mut self) {
+        self.queue.stopping.store(true, Ordering::Release);
+        self.queue.wake.notify_one();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Writes queued lines to standard error every [`FLUSH_EVERY`], one
+/// `write` per batch of whole lines, until the guard is dropped.
+fn write_queued(queue: &Queue) {
+    let mut batch = Vec::with_capacity(64 * 1024);
+    loop {
+        let stopping = {
+            let lines = queue.lines.lock().unwrap_or_else(PoisonError::into_inner);
+            let (mut lines, _) = queue
+                .wake
+                .wait_timeout(lines, FLUSH_EVERY)
+                .unwrap_or_else(PoisonError::into_inner);
+            std::mem::swap(&mut *lines, &mut batch);
+            queue.stopping.load(Ordering::Acquire)
+        };
+        if !batch.is_empty() {
+            let _ = io::stderr().lock().write_all(&batch);
+            batch.clear();
+        }
+        if stopping {
+            let rest = std::mem::take(&mut *queue.lines.lock().unwrap_or_else(PoisonError::into_inner));
+            let _ = io::stderr().lock().write_all(&rest);
+            return;
+        }
+    }
+}
+
 /// Installs the global subscriber: `RUST_LOG` (default `info`), lines to
-/// standard error through a background writer. Keep the guard until exit:
-/// dropping it flushes what is left.
-pub fn init() -> WorkerGuard {
-    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .finish(std::io::stderr());
+/// standard error through the background writer. Keep the guard until
+/// exit: dropping it writes what is left.
+pub fn init() -> LogGuard {
+    let queue = Arc::new(Queue::default());
+    let thread = {
+        let queue = Arc::clone(&queue);
+        std::thread::Builder::new()
+            .name("log-writer".to_owned())
+            .spawn(move || write_queued(&queue))
+            .ok()
+    };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(writer)
+        .with_writer(QueueWriter(Arc::clone(&queue)))
         .with_target(false)
         .with_ansi(false)
         .init();
-    guard
+    LogGuard { queue, thread }
 }
