@@ -129,7 +129,8 @@ fn write_queued(queue: &Queue) {
             batch.clear();
         }
         if stopping {
-            let rest = std::mem::take(&mut *queue.lines.lock().unwrap_or_else(PoisonError::into_inner));
+            let rest =
+                std::mem::take(&mut *queue.lines.lock().unwrap_or_else(PoisonError::into_inner));
             let _ = io::stderr().lock().write_all(&rest);
             return;
         }
@@ -139,6 +140,7 @@ fn write_queued(queue: &Queue) {
 /// Installs the global subscriber: `RUST_LOG` (default `info`), lines to
 /// standard error through the background writer. Keep the guard until
 /// exit: dropping it writes what is left.
+#[must_use = "dropping the guard stops the log writer"]
 pub fn init() -> LogGuard {
     let queue = Arc::new(Queue::default());
     let thread = {
