@@ -11,7 +11,7 @@ use crate::error::GameLiftError;
 use crate::limits::Limits;
 use crate::object::object_only;
 use crate::shapes::{GameSession, GameSessionDetail};
-use crate::validate::{FieldPath, Validator};
+use crate::validate::{Cut, FieldPath, Validator};
 
 /// A request to list game sessions (`DescribeGameSessionsInput`, and
 /// `DescribeGameSessionDetailsInput`, which has the same members).
@@ -191,7 +191,7 @@ pub fn describe_game_sessions<'s>(
         Some(token) => token
             .parse::<usize>()
             .map_err(|_| GameLiftError::InvalidRequest {
-                message: format!("Invalid NextToken: {token}"),
+                message: format!("Invalid NextToken: {}", Cut(token)),
             })?,
     };
     let size = input

@@ -31,7 +31,7 @@ pub trait WireEnum: Copy + Sized + 'static {
 
 /// The error of parsing an enum from a string outside its value set.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{value}' is not one of [{}]", expected.join(", "))]
+#[error("'{}' is not one of [{}]", crate::validate::Cut(value), expected.join(", "))]
 pub struct UnknownEnumValue {
     /// The string that was given.
     pub value: String,

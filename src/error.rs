@@ -5,7 +5,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::enums::GameSessionStatus;
-use crate::validate::ValidationErrors;
+use crate::validate::{Cut, MAX_MESSAGE_BYTES, ValidationErrors};
 
 /// Every error an update can end in, each with its AWS exception shape.
 ///
@@ -13,7 +13,9 @@ use crate::validate::ValidationErrors;
 /// reads from `__type`, [`http_status`](GameLiftError::http_status) the
 /// status to answer with, and [`body`](GameLiftError::body) the wire body.
 /// The `Display` text is the `Message` member: it never contains a
-/// sensitive value.
+/// sensitive value, every piece of a request it echoes is cut to
+/// [`ECHO_LIMIT`](crate::ECHO_LIMIT) characters, and it is never longer
+/// than [`MAX_MESSAGE_BYTES`].
 ///
 /// The library raises the variants documented as raised by it; the
 /// others exist so that an embedder (an emulator, a server) reports the
@@ -29,8 +31,9 @@ pub enum GameLiftError {
     /// `InvalidRequestException`: merging the request's properties would
     /// leave the session with more properties than the limit allows.
     #[error(
-        "Game session {game_session_id} would have {count} game properties after the update, \
-         more than the limit of {limit}; game properties cannot be deleted"
+        "Game session {} would have {count} game properties after the update, \
+         more than the limit of {limit}; game properties cannot be deleted",
+        Cut(game_session_id)
     )]
     TooManyGameProperties {
         /// The session's id.
@@ -43,7 +46,7 @@ pub enum GameLiftError {
 
     /// `NotFoundException`: no session has the requested id. Raised by the
     /// embedder's lookup, through [`GameLiftError::game_session_not_found`].
-    #[error("Game session {game_session_id} not found")]
+    #[error("Game session {} not found", Cut(game_session_id))]
     GameSessionNotFound {
         /// The requested id.
         game_session_id: String,
@@ -51,7 +54,7 @@ pub enum GameLiftError {
 
     /// `NotFoundException` for a resource other than a game session, such
     /// as an alias, raised by an embedder.
-    #[error("{message}")]
+    #[error("{}", Capped(message))]
     NotFound {
         /// The message.
         message: String,
@@ -61,8 +64,9 @@ pub enum GameLiftError {
     /// is not the requested one (or that has no id). Raised by the update,
     /// to guard embedders against applying a request to the wrong session.
     #[error(
-        "Game session {requested} not found: the update was applied to {}",
-        .actual.as_deref().map_or_else(|| "a game session with no id".to_owned(), |id| format!("game session {id}"))
+        "Game session {} not found: the update was applied to {}",
+        Cut(requested),
+        .actual.as_deref().map_or_else(|| "a game session with no id".to_owned(), |id| format!("game session {}", Cut(id)))
     )]
     GameSessionMismatch {
         /// The id the request names.
@@ -87,7 +91,8 @@ pub enum GameLiftError {
     /// `GameSessionFullException`: no player can join now. Raised by
     /// [`check_player_join`](crate::check_player_join).
     #[error(
-        "Game session {game_session_id} {}",
+        "Game session {} {}",
+        Cut(game_session_id),
         if *accepting { format!("is full: {current} of {maximum} players, {requested} more requested") }
         else { "is not accepting new players (PlayerSessionCreationPolicy DENY_ALL)".to_owned() }
     )]
@@ -106,7 +111,7 @@ pub enum GameLiftError {
 
     /// `InvalidRequestException` for a rule that is not a member
     /// constraint, such as a request that names neither a fleet nor an alias.
-    #[error("{message}")]
+    #[error("{}", Capped(message))]
     InvalidRequest {
         /// The message.
         message: String,
@@ -114,7 +119,7 @@ pub enum GameLiftError {
 
     /// `UnknownOperationException`: the protocol named an operation this
     /// service does not serve. Raised by an embedder's router.
-    #[error("Unknown operation {operation}")]
+    #[error("Unknown operation {}", Cut(operation))]
     UnknownOperation {
         /// The operation as the request named it.
         operation: String,
@@ -123,35 +128,35 @@ pub enum GameLiftError {
     /// `SerializationException`: the body is not JSON, or a member has the
     /// wrong JSON type. Raised by the embedder's parser, through
     /// [`GameLiftError::serialization`].
-    #[error("{message}")]
+    #[error("{}", Capped(message))]
     Serialization {
         /// What the parser said.
         message: String,
     },
 
     /// `ConflictException`, raised by an embedder.
-    #[error("{message}")]
+    #[error("{}", Capped(message))]
     Conflict {
         /// The message.
         message: String,
     },
 
     /// `InternalServiceException` (HTTP 500), raised by an embedder.
-    #[error("{message}")]
+    #[error("{}", Capped(message))]
     InternalService {
         /// The message.
         message: String,
     },
 
     /// `UnauthorizedException`, raised by an embedder.
-    #[error("{message}")]
+    #[error("{}", Capped(message))]
     Unauthorized {
         /// The message.
         message: String,
     },
 
     /// `NotReadyException`, raised by an embedder.
-    #[error("{message}")]
+    #[error("{}", Capped(message))]
     NotReady {
         /// The message.
         message: String,
@@ -183,7 +188,7 @@ struct StatusMessage<'a> {
 
 impl fmt::Display for StatusMessage<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let id = self.game_session_id;
+        let id = Cut(self.game_session_id);
         let Some(status) = self.status else {
             return write!(f, "Game session {id} has no status; {}", Rule(self.action));
         };
@@ -205,6 +210,150 @@ impl fmt::Display for StatusMessage<'_> {
                 Rule(action)
             ),
         }
+    }
+}
+
+/// A message given whole by an embedder, cut to [`MAX_MESSAGE_BYTES`].
+struct Capped<'a>(&'a str);
+
+impl fmt::Display for Capped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(cap(self.0))
+    }
+}
+
+/// `text` cut to at most [`MAX_MESSAGE_BYTES`] bytes, on a character boundary.
+fn cap(text: &str) -> &str {
+    if text.len() <= MAX_MESSAGE_BYTES {
+        return text;
+    }
+    let mut end = MAX_MESSAGE_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Where [`ParserMessage`] is in a parser's message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Scan {
+    /// Copying.
+    #[default]
+    Text,
+    /// After a marker, copying the kind of a value (`integer`, `string`)
+    /// up to the value itself.
+    Kind,
+    /// Dropping a value quoted in backticks.
+    Backticked,
+    /// Dropping a value quoted as a Rust string literal.
+    Quoted,
+    /// Dropping the character after a backslash inside a quoted value.
+    Escaped,
+}
+
+/// Serde's words before a value it quotes from the input.
+const VALUE_MARKERS: [&str; 3] = ["invalid type: ", "invalid value: ", "unknown variant "];
+/// The most characters kept from the start and from the end of a parser's message.
+const PARSER_HEAD: usize = 384;
+const PARSER_TAIL: usize = 96;
+
+/// A parser's message as it streams in, with every value it quotes dropped
+/// and only its start and its end (where `serde_json` says the position) kept.
+#[derive(Debug, Default)]
+struct ParserMessage {
+    head: String,
+    tail: std::collections::VecDeque<char>,
+    chars: usize,
+    scan: Scan,
+    /// The last characters copied, to recognise a marker across writes.
+    recent: String,
+}
+
+impl ParserMessage {
+    fn emit(&mut self, c: char) {
+        self.chars += 1;
+        if self.chars <= PARSER_HEAD {
+            self.head.push(c);
+        } else {
+            if self.tail.len() == PARSER_TAIL {
+                self.tail.pop_front();
+            }
+            self.tail.push_back(c);
+        }
+        self.recent.push(c);
+        if self.recent.len() > 32 {
+            let cut = self.recent.len() - 16;
+            let cut = (cut..self.recent.len())
+                .find(|&i| self.recent.is_char_boundary(i))
+                .unwrap_or(0);
+            self.recent.drain(..cut);
+        }
+    }
+
+    /// Drops the spaces just copied (before a dropped value).
+    fn trim_space(&mut self) {
+        while self.tail.back() == Some(&' ') {
+            self.tail.pop_back();
+            self.chars -= 1;
+        }
+        if self.tail.is_empty() {
+            while self.head.ends_with(' ') {
+                self.head.pop();
+                self.chars -= 1;
+            }
+        }
+    }
+
+    fn finish(self) -> String {
+        let mut message = self.head;
+        if !self.tail.is_empty() {
+            if self.chars > PARSER_HEAD + PARSER_TAIL {
+                message.push_str("...");
+            }
+            message.extend(self.tail);
+        }
+        message
+    }
+}
+
+impl fmt::Write for ParserMessage {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for c in s.chars() {
+            self.scan = match (self.scan, c) {
+                (Scan::Text, c) => {
+                    self.emit(c);
+                    if VALUE_MARKERS.iter().any(|m| self.recent.ends_with(m)) {
+                        Scan::Kind
+                    } else {
+                        Scan::Text
+                    }
+                }
+                (Scan::Kind, '`') => {
+                    self.trim_space();
+                    Scan::Backticked
+                }
+                (Scan::Kind, '"') => {
+                    self.trim_space();
+                    Scan::Quoted
+                }
+                (Scan::Kind, ',') => {
+                    self.emit(c);
+                    Scan::Text
+                }
+                (Scan::Kind, c) => {
+                    self.emit(c);
+                    Scan::Kind
+                }
+                (Scan::Backticked, '`') | (Scan::Quoted, '"') => {
+                    self.recent.clear();
+                    Scan::Text
+                }
+                (Scan::Quoted, '\\') => Scan::Escaped,
+                (Scan::Escaped, _) => Scan::Quoted,
+                (scan, _) => scan,
+            };
+        }
+        Ok(())
     }
 }
 
@@ -243,19 +392,30 @@ impl GameLiftError {
 
     /// The `SerializationException` for a body that could not be parsed.
     ///
+    /// The parser's message keeps what it says of the position and of what
+    /// was expected, but never a value it quotes from the body: a body's
+    /// value may belong to a sensitive member (a property's `Value`,
+    /// `GameSessionData`) or be megabytes long. The message is at most
+    /// about 500 bytes, whatever the parser said.
+    ///
     /// ```
     /// use gamelift_session::{GameLiftError, UpdateGameSessionInput};
     ///
-    /// let e = serde_json::from_str::<UpdateGameSessionInput>(r#"{"MaximumPlayerSessionCount": "ten"}"#)
+    /// let body = r#"{"GameSessionId": "gs-1", "GameProperties": [{"Key": "k", "Value": 987654321}]}"#;
+    /// let e = serde_json::from_str::<UpdateGameSessionInput>(body)
     ///     .map_err(GameLiftError::serialization)
     ///     .unwrap_err();
     /// assert_eq!(e.code(), "SerializationException");
     /// assert_eq!(e.http_status(), 400);
+    /// assert_eq!(e.to_string(), "invalid type: integer, expected a string at line 1 column 76");
     /// ```
     #[must_use]
     pub fn serialization(cause: impl fmt::Display) -> Self {
+        use fmt::Write;
+        let mut message = ParserMessage::default();
+        let _ = write!(message, "{cause}");
         GameLiftError::Serialization {
-            message: cause.to_string(),
+            message: message.finish(),
         }
     }
 
@@ -290,12 +450,15 @@ impl GameLiftError {
         }
     }
 
-    /// The wire body of this error, to serialize as the response.
+    /// The wire body of this error, to serialize as the response. Its
+    /// message is at most [`MAX_MESSAGE_BYTES`] bytes.
     #[must_use]
     pub fn body(&self) -> ErrorBody {
+        let mut message = self.to_string();
+        message.truncate(cap(&message).len());
         ErrorBody {
             error_type: self.code(),
-            message: self.to_string(),
+            message,
         }
     }
 }

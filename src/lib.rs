@@ -148,7 +148,8 @@ pub use update::{
 };
 pub use validate::{
     ALIAS_ID_OR_ARN_PATTERN, Constraint, ECHO_LIMIT, Echo, FLEET_ID_OR_ARN_PATTERN, FieldPath,
-    GAME_SESSION_ID_PATTERN, ID_STRING_PATTERN, LOCATION_PATTERN, ValidationErrors, Violation,
+    GAME_SESSION_ID_PATTERN, ID_STRING_PATTERN, KEPT_VIOLATIONS, LOCATION_PATTERN,
+    MAX_MESSAGE_BYTES, ValidationErrors, Violation,
 };
 
 /// The README's examples, compiled and run as doctests.

@@ -10,7 +10,12 @@
 //! satisfy constraint: Member must have value greater than or equal to 0`
 //!
 //! Sensitive values are never echoed, and an echoed value is cut to its
-//! first [`ECHO_LIMIT`] characters so a huge input cannot make a huge message.
+//! first [`ECHO_LIMIT`] characters. A request may hold millions of
+//! violations (a list of a million empty properties): the count stays
+//! exact, but only the first [`KEPT_VIOLATIONS`] are kept, and the message
+//! lists as many as fit in [`MAX_MESSAGE_BYTES`], then says how many more
+//! there are. So no input, however large, makes a large message, and
+//! rendering one costs what it shows.
 
 use std::fmt;
 
@@ -21,6 +26,16 @@ use crate::request::{GamePropertyInput, UpdateGameSessionInput};
 
 /// How many characters of an offending value a message echoes before `...`.
 pub const ECHO_LIMIT: usize = 256;
+
+/// The most bytes of any error message the crate renders (4 KiB).
+///
+/// A validation message keeps its exact count and AWS's format, and lists
+/// violations while they fit; every other message cuts what it echoes.
+pub const MAX_MESSAGE_BYTES: usize = 4096;
+
+/// How many violations of one request are kept, in the order of the shape's
+/// members; any more are only counted. Far more than a message can show.
+pub const KEPT_VIOLATIONS: usize = 64;
 
 /// The pattern the model sets for `GameSessionId` in requests.
 pub const GAME_SESSION_ID_PATTERN: &str = "^[a-zA-Z0-9:/-]+$";
@@ -77,16 +92,34 @@ impl Echo {
     /// The echo of `value`, cut to [`ECHO_LIMIT`] characters.
     #[must_use]
     pub fn of(value: &str) -> Echo {
-        match value.char_indices().nth(ECHO_LIMIT) {
-            Some((cut, _)) => Echo::Value {
-                text: value[..cut].to_owned(),
-                truncated: true,
-            },
-            None => Echo::Value {
-                text: value.to_owned(),
-                truncated: false,
-            },
+        let (text, truncated) = cut(value, ECHO_LIMIT);
+        Echo::Value {
+            text: text.to_owned(),
+            truncated,
         }
+    }
+}
+
+/// The first `max` characters of `value`, and whether anything was cut.
+pub(crate) fn cut(value: &str, max: usize) -> (&str, bool) {
+    match value.char_indices().nth(max) {
+        Some((end, _)) => (&value[..end], true),
+        None => (value, false),
+    }
+}
+
+/// Text taken from a request, shown in a message: cut to [`ECHO_LIMIT`]
+/// characters and marked `...` when longer.
+pub(crate) struct Cut<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Cut<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (text, truncated) = cut(self.0, ECHO_LIMIT);
+        f.write_str(text)?;
+        if truncated {
+            f.write_str("...")?;
+        }
+        Ok(())
     }
 }
 
@@ -171,55 +204,106 @@ impl fmt::Display for Violation {
 }
 
 /// Every violation of one request; never empty.
+///
+/// It counts every violation but keeps only the first [`KEPT_VIOLATIONS`].
+/// Its message lists violations while the message stays within
+/// [`MAX_MESSAGE_BYTES`], then says how many more there are:
+///
+/// ```
+/// use gamelift_session::{GamePropertyInput, UpdateGameSessionInput, MAX_MESSAGE_BYTES};
+///
+/// let mut input = UpdateGameSessionInput::new("gs-1");
+/// input.game_properties = Some(vec![GamePropertyInput::default(); 100_000]);
+/// let err = input.validate().unwrap_err();
+/// let message = err.to_string();
+/// assert!(message.starts_with("200001 validation errors detected: Value at 'gameProperties' \
+///     failed to satisfy constraint: Member must have length less than or equal to 16; \
+///     Value null at 'gameProperties.1.member.key' failed to satisfy constraint: Member must not be null; "));
+/// assert!(message.ends_with("; and 199961 more"));
+/// assert!(message.len() <= MAX_MESSAGE_BYTES);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ValidationErrors {
     violations: Vec<Violation>,
+    count: usize,
 }
 
 impl ValidationErrors {
-    /// The violations, in the order of the shape's members.
+    /// The violations kept: the first [`KEPT_VIOLATIONS`], in the order of
+    /// the shape's members.
     #[must_use]
     pub fn violations(&self) -> &[Violation] {
         &self.violations
+    }
+
+    /// How many violations the request has, kept or not.
+    #[must_use]
+    pub fn count(&self) -> usize {
+        self.count
     }
 }
 
 impl fmt::Display for ValidationErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.violations.len();
+        use fmt::Write;
+        let n = self.count;
         let noun = if n == 1 { "error" } else { "errors" };
-        write!(f, "{n} validation {noun} detected: ")?;
-        for (i, violation) in self.violations.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
+        let mut message = String::with_capacity(256);
+        let _ = write!(message, "{n} validation {noun} detected: ");
+        // Room left for "; and N more" once a violation does not fit.
+        let budget = MAX_MESSAGE_BYTES - "; and 18446744073709551615 more".len();
+        let mut shown = 0;
+        let mut one = String::with_capacity(256);
+        for violation in &self.violations {
+            one.clear();
+            if shown > 0 {
+                one.push_str("; ");
             }
-            write!(f, "{violation}")?;
+            let _ = write!(one, "{violation}");
+            // A violation is at most about 1.3 KB (an echo of 256
+            // characters), so the first one always fits.
+            if shown > 0 && message.len() + one.len() > budget {
+                break;
+            }
+            message.push_str(&one);
+            shown += 1;
         }
-        Ok(())
+        if shown < n {
+            let _ = write!(message, "; and {} more", n - shown);
+        }
+        f.write_str(&message)
     }
 }
 
 impl std::error::Error for ValidationErrors {}
 
 /// Whether `s` has more than `max` Unicode scalar values. Bytes bound
-/// characters from above, so the count is only taken when it can matter.
+/// characters from above, so characters are only counted when it can
+/// matter, and never past `max + 1`: a megabyte value costs no more than
+/// one just over the limit.
 pub(crate) fn longer_than(s: &str, max: usize) -> bool {
-    s.len() > max && s.chars().count() > max
+    s.len() > max && s.chars().nth(max).is_some()
 }
 
-/// Collects violations member by member.
+/// Collects violations member by member: counts them all, keeps the first
+/// [`KEPT_VIOLATIONS`].
 #[derive(Debug, Default)]
 pub(crate) struct Validator {
     violations: Vec<Violation>,
+    count: usize,
 }
 
 impl Validator {
-    fn push(&mut self, path: FieldPath, value: Echo, constraint: Constraint) {
-        self.violations.push(Violation {
-            path,
-            value,
-            constraint,
-        });
+    /// Records a violation; the echo is only made for a violation kept.
+    fn push(&mut self, path: FieldPath, value: impl FnOnce() -> Echo, constraint: Constraint) {
+        self.count += 1;
+        if self.violations.len() < KEPT_VIOLATIONS {
+            self.violations.push(Violation {
+                path,
+                value: value(),
+                constraint,
+            });
+        }
     }
 
     /// The value of a required member, or a `Member must not be null` violation.
@@ -229,7 +313,7 @@ impl Validator {
         value: Option<&'v T>,
     ) -> Option<&'v T> {
         if value.is_none() {
-            self.push(path, Echo::Null, Constraint::NotNull);
+            self.push(path, || Echo::Null, Constraint::NotNull);
         }
         value
     }
@@ -243,19 +327,19 @@ impl Validator {
         max: usize,
         sensitive: bool,
     ) {
-        let echo = |v: &str| {
+        let echo = || {
             if sensitive {
                 Echo::Redacted
             } else {
-                Echo::of(v)
+                Echo::of(value)
             }
         };
         // Every minimum in the model is 0 or 1, so emptiness decides it.
         if min > 0 && value.is_empty() {
-            self.push(path, echo(value), Constraint::MinLength(min));
+            self.push(path, echo, Constraint::MinLength(min));
         }
         if longer_than(value, max) {
-            self.push(path, echo(value), Constraint::MaxLength(max));
+            self.push(path, echo, Constraint::MaxLength(max));
         }
     }
 
@@ -268,7 +352,7 @@ impl Validator {
         matches: fn(&str) -> bool,
     ) {
         if !matches(value) {
-            self.push(path, Echo::of(value), Constraint::Pattern(pattern));
+            self.push(path, || Echo::of(value), Constraint::Pattern(pattern));
         }
     }
 
@@ -277,7 +361,7 @@ impl Validator {
         if value < min {
             self.push(
                 path,
-                Echo::of(&value.to_string()),
+                || Echo::of(&value.to_string()),
                 Constraint::MinValue(min),
             );
         }
@@ -286,7 +370,11 @@ impl Validator {
     /// Checks that an enum member holds a value of its set.
     pub(crate) fn enum_value<T: WireEnum>(&mut self, path: FieldPath, value: &EnumValue<T>) {
         if let EnumValue::Unknown(raw) = value {
-            self.push(path, Echo::of(raw), Constraint::EnumValueSet(T::WIRE_NAMES));
+            self.push(
+                path,
+                || Echo::of(raw),
+                Constraint::EnumValueSet(T::WIRE_NAMES),
+            );
         }
     }
 
@@ -301,7 +389,7 @@ impl Validator {
             // The list holds sensitive values, so it is not echoed.
             self.push(
                 FieldPath::Member(list),
-                Echo::Redacted,
+                || Echo::Redacted,
                 Constraint::MaxLength(limits.max_game_properties),
             );
         }
@@ -368,11 +456,12 @@ impl Validator {
 
     /// `Ok` when nothing was violated, else every violation.
     pub(crate) fn finish(self) -> Result<(), ValidationErrors> {
-        if self.violations.is_empty() {
+        if self.count == 0 {
             Ok(())
         } else {
             Err(ValidationErrors {
                 violations: self.violations,
+                count: self.count,
             })
         }
     }
@@ -496,5 +585,6 @@ pub(crate) fn check_update_input<'i>(
             value: Echo::Null,
             constraint: Constraint::NotNull,
         }],
+        count: 1,
     })
 }

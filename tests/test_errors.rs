@@ -158,13 +158,16 @@ fn validation_errors_carry_structured_violations() {
 }
 
 #[test]
-fn a_serialization_error_keeps_the_parsers_words() {
+fn a_serialization_error_keeps_the_parsers_words_but_not_its_values() {
     let parse =
         serde_json::from_str::<UpdateGameSessionInput>("{\"Name\": 5}").expect_err("wrong type");
+    assert_eq!(
+        parse.to_string(),
+        "invalid type: integer `5`, expected a string at line 1 column 10"
+    );
     let err = GameLiftError::serialization(&parse);
-    assert_eq!(err.to_string(), parse.to_string());
     assert_eq!(
         err.to_string(),
-        "invalid type: integer `5`, expected a string at line 1 column 10"
+        "invalid type: integer, expected a string at line 1 column 10"
     );
 }
