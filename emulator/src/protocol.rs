@@ -58,9 +58,9 @@ impl Protocol {
             Protocol::Json => serde_json::from_slice(body).map_err(GameLiftError::serialization),
             // An operation's input may come as an empty body: an empty map.
             Protocol::Cbor if body.is_empty() => {
-                ciborium::from_reader(&[0xa0_u8][..]).map_err(GameLiftError::serialization)
+                ciborium::from_reader(&[0xa0_u8][..]).map_err(cbor_error)
             }
-            Protocol::Cbor => ciborium::from_reader(body).map_err(GameLiftError::serialization),
+            Protocol::Cbor => ciborium::from_reader(body).map_err(cbor_error),
         }
     }
 
@@ -123,6 +123,25 @@ impl Protocol {
         match self {
             Protocol::Json => JSON_TYPES[0],
             Protocol::Cbor => CBOR_TYPE,
+        }
+    }
+}
+
+/// The `SerializationException` for a CBOR body, in words: ciborium's
+/// errors display as their `Debug` form.
+fn cbor_error(error: ciborium::de::Error<std::io::Error>) -> GameLiftError {
+    use ciborium::de::Error;
+    match error {
+        Error::Io(_) => GameLiftError::serialization("the CBOR body ended early"),
+        Error::Syntax(offset) => {
+            GameLiftError::serialization(format_args!("invalid CBOR at byte {offset}"))
+        }
+        Error::Semantic(Some(offset), message) => {
+            GameLiftError::serialization(format_args!("{message} at byte {offset}"))
+        }
+        Error::Semantic(None, message) => GameLiftError::serialization(message),
+        Error::RecursionLimitExceeded => {
+            GameLiftError::serialization("the CBOR body is nested too deeply")
         }
     }
 }

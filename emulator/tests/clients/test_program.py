@@ -472,3 +472,79 @@ def test_a_body_over_the_limit_is_refused(emulator):
     status, headers, answer = aws(emulator.url, "UpdateGameSession", b"{" + b" " * (3 * 1024 * 1024) + b"}")
     assert status == 413
     assert json.loads(answer)["__type"] == "SerializationException"
+
+
+# -- hostile sizes ------------------------------------------------------------------------
+
+
+def peak_memory_kib(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmHWM")
+
+
+def cbor_text(s):
+    b = s.encode()
+    assert len(b) < 24
+    return bytes([0x60 + len(b)]) + b
+
+
+def test_two_megabyte_requests_answer_small_errors(tmp_path):
+    e = Emulator(tmp_path)
+    try:
+        before = peak_memory_kib(e.proc.pid)
+        answers = {}
+        # JSON: 690,000 empty properties.
+        body = b'{"GameSessionId":"gs-1","GameProperties":[' + b",".join([b"{}"] * 690_000) + b"]}"
+        assert 2_000_000 < len(body) < 2 * 1024 * 1024
+        status, _, answer = aws(e.url, "UpdateGameSession", body)
+        answers["json"] = (status, answer)
+        # CBOR: 2,000,000 empty maps.
+        n = 2_000_000
+        body = (b"\xa2" + cbor_text("GameSessionId") + cbor_text("gs-1") + cbor_text("GameProperties")
+                + b"\x9a" + n.to_bytes(4, "big") + b"\xa0" * n)
+        cbor = {"smithy-protocol": "rpc-v2-cbor", "Content-Type": "application/cbor", "Accept": "application/cbor"}
+        status, _, answer = http(e.url, "/service/GameLift/operation/UpdateGameSession", body, cbor)
+        answers["cbor"] = (status, answer)
+        # JSON: one 2 MB string where an object belongs.
+        status, _, answer = aws(e.url, "UpdateGameSession", b'"' + b"x" * 2_000_000 + b'"')
+        answers["string"] = (status, answer)
+        peak = peak_memory_kib(e.proc.pid)
+        print(f"\npeak memory: {before} KiB at start, {peak} KiB after; answers "
+              + ", ".join(f"{k}: {len(a)} bytes" for k, (_, a) in answers.items()))
+
+        status, answer = answers["json"]
+        body = json.loads(answer)
+        assert (status, body["__type"]) == (400, "InvalidRequestException")
+        assert body["Message"].startswith("1380001 validation errors detected: ")
+        assert len(answer) <= 4096 + 64
+        status, answer = answers["cbor"]
+        assert status == 400 and b"#InvalidRequestException" in answer
+        assert b"4000001 validation errors detected: " in answer
+        assert len(answer) <= 4096 + 64
+        status, answer = answers["string"]
+        assert (status, json.loads(answer)) == (400, {
+            "__type": "SerializationException",
+            "Message": "invalid type: string, expected a JSON object at line 1 column 2000002"})
+        # Modest: the parsed request, not a message the size of the input.
+        assert peak < 400 * 1024, f"{peak} KiB"
+        # And the emulator still answers.
+        assert aws(e.url, "DescribeGameSessions", {"FleetId": FLEET})[0] == 200
+    finally:
+        assert e.stop() == 0
+
+
+def test_cbor_errors_are_words_without_values(emulator):
+    cbor = {"smithy-protocol": "rpc-v2-cbor", "Content-Type": "application/cbor", "Accept": "application/cbor"}
+    path = "/service/GameLift/operation/UpdateGameSession"
+    # {"GameSessionId": "gs-1", "Name": 987654321}
+    body = b"\xa2" + cbor_text("GameSessionId") + cbor_text("gs-1") + cbor_text("Name") + b"\x1a\x3a\xde\x68\xb1"
+    status, _, answer = http(emulator.url, path, body, cbor)
+    assert status == 400
+    assert b"987654321" not in answer
+    assert b"invalid type: integer, expected string" in answer
+    status, _, answer = http(emulator.url, path, b"\x1c", cbor)
+    assert status == 400 and b"invalid CBOR at byte 0" in answer
+    status, _, answer = http(emulator.url, path, b"\xa2", cbor)
+    assert status == 400 and b"the CBOR body ended early" in answer
