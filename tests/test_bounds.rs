@@ -1,6 +1,8 @@
 //! Every message the crate renders is bounded, whatever the size of the
 //! input: the reproducers of hostile sizes, and a property over them.
 
+mod util;
+
 use gamelift_session::{
     DescribeGameSessionsInput, GameLiftError, GamePropertyInput, KEPT_VIOLATIONS,
     MAX_MESSAGE_BYTES, UpdateGameSessionInput, describe_game_sessions,
@@ -178,7 +180,7 @@ fn an_embedders_message_is_capped_on_a_character_boundary() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(util::proptest_config(64))]
 
     /// Whatever the number of violations and the size of each value, the
     /// message fits, counts every violation and lists at least one.

@@ -1,6 +1,8 @@
 //! Creating sessions, their status changes, termination, joining and
 //! scale-down protection.
 
+mod util;
+
 // Table-driven tests read best as one long function with plain matches.
 #![allow(
     clippy::too_many_lines,
@@ -560,7 +562,7 @@ fn describe_selects_filters_and_pages() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(util::proptest_config(256))]
 
     #[test]
     fn prop_transitions_follow_the_table_and_errors_change_nothing(

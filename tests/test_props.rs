@@ -176,12 +176,32 @@ fn model_merge(model: &mut Vec<(String, String)>, request: &[(String, String)]) 
     }
 }
 
+/// The seed saved in `test_props.proptest-regressions`, as a plain case: a
+/// key of 33 characters (one past the limit), many of them outside the
+/// Basic Multilingual Plane. The sequence property once expected every
+/// request to merge; a key over the limit is rejected and changes nothing.
+#[test]
+fn saved_regression_a_key_of_33_characters_is_rejected_and_changes_nothing() {
+    let key = " \u{9aa}\u{10f30}0\u{2ff0}\u{d54} \u{fb00}a\u{104b0}\u{1135d}\u{180f} \u{1ee5d} A\u{fffc}  0\u{1f300}A\u{1f50}\u{a1}0\u{cdd}A0aaA\u{9e6}\u{3a3}";
+    assert_eq!(key.chars().count(), 33);
+    let mut s = GameSession::default();
+    s.game_session_id = Some(ID.to_owned());
+    s.status = Some(GameSessionStatus::Active);
+    let mut detail = GameSessionDetail::new(s, None);
+    let input = UpdateGameSessionInput::new(ID).game_property(key, "");
+    let err = update_game_session_in_place(&mut detail, &input).expect_err("33 characters");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "1 validation error detected: Value '{key}' at 'gameProperties.1.member.key' \
+             failed to satisfy constraint: Member must have length less than or equal to 32"
+        )
+    );
+    assert_eq!(pairs(&detail), Vec::<(String, String)>::new());
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 512,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(util::proptest_config(512))]
 
     #[test]
     fn prop_no_property_is_ever_deleted(d in detail(true), input in request(false)) {
@@ -313,7 +333,11 @@ proptest! {
             let mut next = model.clone();
             model_merge(&mut next, &props);
             let result = update_game_session_in_place(&mut detail, &input);
-            if next.len() > 16 {
+            let too_long = props.iter().any(|(k, v)| k.chars().count() > 32 || v.chars().count() > 96);
+            if too_long {
+                let err = result.expect_err("a key or value over its limit");
+                prop_assert_eq!(err.code(), "InvalidRequestException");
+            } else if next.len() > 16 {
                 let err = result.expect_err("the merge exceeds 16");
                 prop_assert_eq!(err.code(), "InvalidRequestException");
             } else {

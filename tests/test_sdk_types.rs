@@ -1,6 +1,8 @@
 //! Conversions to and from the AWS SDK for Rust's types (feature `aws-sdk`).
 #![cfg(feature = "aws-sdk")]
 
+mod util;
+
 use aws_sdk_gamelift::operation::update_game_session::UpdateGameSessionInput as SdkInput;
 use aws_sdk_gamelift::types as sdk;
 use gamelift_session::{
@@ -171,7 +173,7 @@ fn an_sdk_update_request_converts_and_validation_judges_it() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(util::proptest_config(256))]
 
     #[test]
     fn prop_sessions_round_trip_through_the_sdk(

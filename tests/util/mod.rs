@@ -87,3 +87,22 @@ pub(crate) fn accept(
         Err(e) => panic!("expected success, got {}: {e}", e.code()),
     }
 }
+
+/// The configuration of every property test: `default_cases` cases, or
+/// `PROPTEST_CASES` from the environment for a longer run
+/// (`PROPTEST_CASES=100000 cargo test --release prop_`); failures are saved
+/// beside the test file (`tests/<file>.proptest-regressions`) and every
+/// saved seed is replayed first.
+pub(crate) fn proptest_config(default_cases: u32) -> proptest::test_runner::Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default_cases);
+    proptest::test_runner::Config {
+        cases,
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"),
+        )),
+        ..proptest::test_runner::Config::default()
+    }
+}
