@@ -1,14 +1,14 @@
 //! Creating sessions, their status changes, termination, joining and
 //! scale-down protection.
 
-mod util;
-
 // Table-driven tests read best as one long function with plain matches.
 #![allow(
     clippy::too_many_lines,
     clippy::single_match_else,
     clippy::match_same_arms
 )]
+
+mod util;
 
 use gamelift_session::{
     CreateContext, CreateGameSessionInput, DescribeGameSessionsInput, GameLiftError, GameProperty,
