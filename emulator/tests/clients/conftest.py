@@ -21,6 +21,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for(port, proc, what="the emulator did not start"):
+    """Waits until `proc` accepts connections on `port`; fails if it exits or takes 20 s."""
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(what)
+            time.sleep(0.05)
+
+
 def start(activation):
     """Starts an emulator whose simulated game server does `activation`."""
     if not BINARY.exists():
@@ -29,16 +43,7 @@ def start(activation):
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log = open(LOG_DIR / f"emulator-test-{activation}.log", "w")
     proc = subprocess.Popen([str(BINARY), "--port", str(port), "--activation", activation], stderr=log)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"the emulator did not start; see {log.name}")
-            time.sleep(0.05)
+    wait_for(port, proc, f"the emulator did not start; see {log.name}")
     return proc, log, f"http://127.0.0.1:{port}"
 
 

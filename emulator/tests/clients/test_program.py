@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from conftest import BINARY, free_port, make_client
+from conftest import BINARY, free_port, make_client, wait_for
 
 FLEET = "fleet-1a2b3c4d"
 
@@ -35,16 +35,7 @@ class Emulator:
             preexec_fn=preexec,
             env={**os.environ, **(env or {})},
         )
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    self.proc.kill()
-                    raise AssertionError(f"the emulator did not start: {self.log_text()}")
-                time.sleep(0.05)
+        wait_for(self.port, self.proc, f"the emulator did not start; see {self.log_path}")
 
     def stop(self, sig=signal.SIGTERM):
         self.proc.send_signal(sig)
@@ -118,17 +109,6 @@ def test_argument_errors_name_the_argument(args, message):
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == message
     assert result.stdout == ""
-
-
-def wait_for(port, proc):
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            assert time.monotonic() < deadline and proc.poll() is None, "the emulator did not start"
-            time.sleep(0.05)
 
 
 @pytest.mark.parametrize("form", ["--port=N", "GAMELIFT_EMULATOR_PORT"])
