@@ -520,17 +520,22 @@ pub(crate) fn is_fleet_id_or_arn(s: &str) -> bool {
         return true;
     }
     // `^arn:.*:[a-z]*fleet\/<fleet id>$`: the fleet id follows the last '/',
-    // and the segment before it, after the last ':', is `[a-z]*fleet`.
+    // and the segment before it, after the last ':', is `[a-z]*fleet`;
+    // what `.*` covers, before that ':', holds no newline (`.` never
+    // matches one).
     let Some(rest) = s.strip_prefix("arn:") else {
         return false;
     };
     let Some((head, id)) = rest.rsplit_once('/') else {
         return false;
     };
-    let Some((_, kind)) = head.rsplit_once(':') else {
+    let Some((any, kind)) = head.rsplit_once(':') else {
         return false;
     };
-    kind.ends_with("fleet") && kind.bytes().all(|b| b.is_ascii_lowercase()) && is_fleet_id(id)
+    !any.contains('\n')
+        && kind.ends_with("fleet")
+        && kind.bytes().all(|b| b.is_ascii_lowercase())
+        && is_fleet_id(id)
 }
 
 /// Whether `s` matches `^(alias-\S+|arn:.*:alias\/alias-\S+)$`.
@@ -541,9 +546,14 @@ pub(crate) fn is_alias_id_or_arn(s: &str) -> bool {
     if let Some(rest) = s.strip_prefix("alias-") {
         return non_space(rest);
     }
-    s.strip_prefix("arn:")
-        .and_then(|rest| rest.rsplit_once(":alias/alias-"))
-        .is_some_and(|(_, id)| non_space(id))
+    // `\S+` may itself hold ":alias/alias-", so any occurrence can be the
+    // one the pattern anchors on: `.*` before it (no newline), `\S+` after.
+    let Some(rest) = s.strip_prefix("arn:") else {
+        return false;
+    };
+    const MARK: &str = ":alias/alias-";
+    rest.match_indices(MARK)
+        .any(|(at, _)| !rest[..at].contains('\n') && non_space(&rest[at + MARK.len()..]))
 }
 
 /// Validates an `UpdateGameSessionInput` against the model and `limits`,
