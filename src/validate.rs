@@ -548,10 +548,10 @@ pub(crate) fn is_alias_id_or_arn(s: &str) -> bool {
     }
     // `\S+` may itself hold ":alias/alias-", so any occurrence can be the
     // one the pattern anchors on: `.*` before it (no newline), `\S+` after.
+    const MARK: &str = ":alias/alias-";
     let Some(rest) = s.strip_prefix("arn:") else {
         return false;
     };
-    const MARK: &str = ":alias/alias-";
     rest.match_indices(MARK)
         .any(|(at, _)| !rest[..at].contains('\n') && non_space(&rest[at + MARK.len()..]))
 }
