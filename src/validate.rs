@@ -538,6 +538,9 @@ pub(crate) fn is_fleet_id_or_arn(s: &str) -> bool {
         && is_fleet_id(id)
 }
 
+/// What stands between the ARN's `.*` and the alias id's `\S+`.
+const ALIAS_MARK: &str = ":alias/alias-";
+
 /// Whether `s` matches `^(alias-\S+|arn:.*:alias\/alias-\S+)$`.
 pub(crate) fn is_alias_id_or_arn(s: &str) -> bool {
     // Java's `\S`: anything but space, \t, \n, \x0B, \f and \r.
@@ -548,12 +551,11 @@ pub(crate) fn is_alias_id_or_arn(s: &str) -> bool {
     }
     // `\S+` may itself hold ":alias/alias-", so any occurrence can be the
     // one the pattern anchors on: `.*` before it (no newline), `\S+` after.
-    const MARK: &str = ":alias/alias-";
     let Some(rest) = s.strip_prefix("arn:") else {
         return false;
     };
-    rest.match_indices(MARK)
-        .any(|(at, _)| !rest[..at].contains('\n') && non_space(&rest[at + MARK.len()..]))
+    rest.match_indices(ALIAS_MARK)
+        .any(|(at, _)| !rest[..at].contains('\n') && non_space(&rest[at + ALIAS_MARK.len()..]))
 }
 
 /// Validates an `UpdateGameSessionInput` against the model and `limits`,
