@@ -31,43 +31,32 @@ pub const MAX_GAME_SESSION_DATA_LENGTH: usize = 262_144;
 /// A request to start a game session (`CreateGameSessionInput`).
 ///
 /// `GameSessionData` is sensitive: `Debug` never shows it.
-#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(remote = "Self", rename_all = "PascalCase")]
+#[derive(Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateGameSessionInput {
     /// The fleet to host the session: a fleet id or ARN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fleet_id: Option<String>,
     /// An alias that resolves to the fleet, instead of `FleetId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias_id: Option<String>,
     /// The player limit: required, at least 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum_player_session_count: Option<i32>,
     /// A descriptive label: 1 to 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Initial properties: at most 16.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub game_properties: Option<Vec<GamePropertyInput>>,
     /// Who creates the session: 1 to 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_id: Option<String>,
     /// A custom id, the last part of the session's ARN: 1 to 48 of `[a-zA-Z0-9-]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub game_session_id: Option<String>,
     /// The legacy name of `GameSessionId`, used when that is absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_token: Option<String>,
     /// Custom data for the game server; sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub game_session_data: Option<String>,
     /// The fleet location to place the session in: 1 to 64 of `[A-Za-z0-9-]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
 }
 
-object_only!(CreateGameSessionInput);
+object_only!(CreateGameSessionInput, wire::CreateGameSessionInputDef);
 
 impl fmt::Debug for CreateGameSessionInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -342,4 +331,38 @@ pub fn create_game_session_with_limits(
         session,
         Some(context.protection_policy),
     ))
+}
+
+/// The wire form of each shape, derived on a private twin (`#[serde(remote)]`),
+/// so the public types carry no inherent `serialize` or `deserialize` that
+/// would bypass the object-only rule. A member missing here does not compile.
+// The twins name exactly the types their shapes use.
+#[allow(clippy::wildcard_imports)]
+mod wire {
+    use super::*;
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(remote = "CreateGameSessionInput", rename_all = "PascalCase")]
+    pub(super) struct CreateGameSessionInputDef {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fleet_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        alias_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        maximum_player_session_count: Option<i32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        game_properties: Option<Vec<GamePropertyInput>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        creator_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        game_session_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        idempotency_token: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        game_session_data: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        location: Option<String>,
+    }
 }

@@ -15,34 +15,29 @@ use crate::validate::{Cut, FieldPath, Validator};
 
 /// A request to list game sessions (`DescribeGameSessionsInput`, and
 /// `DescribeGameSessionDetailsInput`, which has the same members).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(remote = "Self", rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeGameSessionsInput {
     /// Sessions on this fleet (id or ARN).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fleet_id: Option<String>,
     /// The one session with this id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub game_session_id: Option<String>,
     /// Sessions on the fleet this alias points to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias_id: Option<String>,
     /// Only sessions in this location.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// Only sessions in this status (`ACTIVE`, `TERMINATED`, ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_filter: Option<String>,
     /// Most sessions in one page: at least 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// Where the previous page ended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
-object_only!(DescribeGameSessionsInput);
+object_only!(
+    DescribeGameSessionsInput,
+    wire::DescribeGameSessionsInputDef
+);
 
 /// `DescribeGameSessionDetailsInput`: the same members as [`DescribeGameSessionsInput`].
 pub type DescribeGameSessionDetailsInput = DescribeGameSessionsInput;
@@ -241,4 +236,32 @@ pub struct DescribeGameSessionDetailsOutput<'a> {
     /// The token for the next page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+/// The wire form of each shape, derived on a private twin (`#[serde(remote)]`),
+/// so the public types carry no inherent `serialize` or `deserialize` that
+/// would bypass the object-only rule. A member missing here does not compile.
+// The twins name exactly the types their shapes use.
+#[allow(clippy::wildcard_imports)]
+mod wire {
+    use super::*;
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(remote = "DescribeGameSessionsInput", rename_all = "PascalCase")]
+    pub(super) struct DescribeGameSessionsInputDef {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fleet_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        game_session_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        alias_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        location: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        status_filter: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<i32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        next_token: Option<String>,
+    }
 }

@@ -112,19 +112,19 @@ pub fn transition(
 }
 
 /// A request to end a game session (`TerminateGameSessionInput`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(remote = "Self", rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TerminateGameSessionInput {
     /// The session to end: required, 1 to 512 of `[a-zA-Z0-9:/-]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub game_session_id: Option<String>,
     /// How to end it: required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub termination_mode: Option<EnumValue<TerminationMode>>,
 }
 
-object_only!(TerminateGameSessionInput);
+object_only!(
+    TerminateGameSessionInput,
+    wire::TerminateGameSessionInputDef
+);
 
 impl TerminateGameSessionInput {
     /// A request to end `game_session_id` in `mode`.
@@ -271,4 +271,22 @@ pub fn may_terminate_on_scale_down(detail: &GameSessionDetail) -> bool {
         .as_ref()
         .is_some_and(|s| s.status == Some(GameSessionStatus::Active));
     !(active && detail.protection_policy == Some(ProtectionPolicy::FullProtection))
+}
+
+/// The wire form of each shape, derived on a private twin (`#[serde(remote)]`),
+/// so the public types carry no inherent `serialize` or `deserialize` that
+/// would bypass the object-only rule. A member missing here does not compile.
+// The twins name exactly the types their shapes use.
+#[allow(clippy::wildcard_imports)]
+mod wire {
+    use super::*;
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(remote = "TerminateGameSessionInput", rename_all = "PascalCase")]
+    pub(super) struct TerminateGameSessionInputDef {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        game_session_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        termination_mode: Option<EnumValue<TerminationMode>>,
+    }
 }

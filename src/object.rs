@@ -4,9 +4,10 @@
 //! declaration order, so `["gs-1", 10]` would parse as an update request.
 //! AWS's JSON protocol has no such form: a sequence where a structure
 //! belongs is a `SerializationException`. Each shape derives its serde code
-//! with `#[serde(remote = "Self")]`, which leaves the derived functions
-//! inherent, and [`object_only!`] implements the traits on top, reading
-//! through `deserialize_map` so that only an object reaches them.
+//! on a private twin (`#[serde(remote = "Shape")]` in the shape's `wire`
+//! module), whose derived functions stay private, and [`object_only!`]
+//! implements the traits on the shape, reading through `deserialize_map`
+//! so that only an object reaches the derived code.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -29,13 +30,13 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
-/// Implements `Serialize` and `Deserialize` for a shape whose derive uses
-/// `#[serde(remote = "Self")]`, accepting objects only.
+/// Implements `Serialize` and `Deserialize` for a shape through its private
+/// twin's derived code, accepting objects only.
 macro_rules! object_only {
-    ($shape:ident) => {
+    ($shape:ident, $twin:ty) => {
         impl serde::Serialize for $shape {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                $shape::serialize(self, serializer)
+                <$twin>::serialize(self, serializer)
             }
         }
 
@@ -45,7 +46,7 @@ macro_rules! object_only {
                 struct Derived($shape);
                 impl<'de> serde::Deserialize<'de> for Derived {
                     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                        $shape::deserialize(d).map(Derived)
+                        <$twin>::deserialize(d).map(Derived)
                     }
                 }
                 deserializer

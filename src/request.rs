@@ -20,18 +20,15 @@ use crate::shapes::{GameProperty, GameSession, REDACTED};
 /// The model requires `Key` and `Value`; a request that omits one is still
 /// parsed, and validation reports `Value null at 'gameProperties.N.member.key'
 /// failed to satisfy constraint: Member must not be null`, as AWS does.
-#[derive(Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(remote = "Self", rename_all = "PascalCase")]
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct GamePropertyInput {
     /// The property's key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The property's value; sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-object_only!(GamePropertyInput);
+object_only!(GamePropertyInput, wire::GamePropertyInputDef);
 
 impl GamePropertyInput {
     /// A property input with both members present.
@@ -87,31 +84,24 @@ impl fmt::Debug for GamePropertyInput {
 ///     .game_property("difficulty", "novice");
 /// assert_eq!(input.game_properties.as_ref().map(Vec::len), Some(1));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(remote = "Self", rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct UpdateGameSessionInput {
     /// The session to update: required, 1 to 512 of `[a-zA-Z0-9:/-]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub game_session_id: Option<String>,
     /// The new player limit: at least 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum_player_session_count: Option<i32>,
     /// The new name: 1 to 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether the session accepts new players.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub player_session_creation_policy: Option<EnumValue<PlayerSessionCreationPolicy>>,
     /// Whether the session may be terminated on scale-down.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protection_policy: Option<EnumValue<ProtectionPolicy>>,
     /// Properties to add or change (never to delete): at most 16.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub game_properties: Option<Vec<GamePropertyInput>>,
 }
 
-object_only!(UpdateGameSessionInput);
+object_only!(UpdateGameSessionInput, wire::UpdateGameSessionInputDef);
 
 impl UpdateGameSessionInput {
     /// A request for the session `game_session_id` that changes nothing yet.
@@ -208,5 +198,40 @@ impl<'a> GameSessionOutput<'a> {
         GameSessionOutput {
             game_session: self.game_session.map(|s| Cow::Owned(s.into_owned())),
         }
+    }
+}
+
+/// The wire form of each shape, derived on a private twin (`#[serde(remote)]`),
+/// so the public types carry no inherent `serialize` or `deserialize` that
+/// would bypass the object-only rule. A member missing here does not compile.
+// The twins name exactly the types their shapes use.
+#[allow(clippy::wildcard_imports)]
+mod wire {
+    use super::*;
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(remote = "GamePropertyInput", rename_all = "PascalCase")]
+    pub(super) struct GamePropertyInputDef {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(remote = "UpdateGameSessionInput", rename_all = "PascalCase")]
+    pub(super) struct UpdateGameSessionInputDef {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        game_session_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        maximum_player_session_count: Option<i32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        player_session_creation_policy: Option<EnumValue<PlayerSessionCreationPolicy>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        protection_policy: Option<EnumValue<ProtectionPolicy>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        game_properties: Option<Vec<GamePropertyInput>>,
     }
 }

@@ -45,8 +45,7 @@ impl fmt::Debug for Redacted {
 ///     r#"GameProperty { key: "difficulty", value: *** Sensitive Data Redacted *** }"#
 /// );
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(remote = "Self", rename_all = "PascalCase")]
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct GameProperty {
     /// The property's key: at most 32 characters; may be empty.
     pub key: String,
@@ -54,7 +53,7 @@ pub struct GameProperty {
     pub value: String,
 }
 
-object_only!(GameProperty);
+object_only!(GameProperty, wire::GamePropertyDef);
 
 impl GameProperty {
     /// A property with this key and value.
@@ -97,84 +96,54 @@ impl fmt::Debug for GameProperty {
 /// epoch seconds with a millisecond fraction. `IpAddress`, `Port`,
 /// `GameSessionData` and `MatchmakerData` are sensitive: `Debug` never
 /// shows them, while serialization writes them, as the wire requires.
-#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(remote = "Self", rename_all = "PascalCase")]
+#[derive(Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GameSession {
     /// The session's id, a full ARN: `arn:aws:gamelift:<region>::gamesession/<fleet-id>/<id>`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub game_session_id: Option<String>,
     /// A descriptive label; need not be unique.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The fleet the session runs on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fleet_id: Option<String>,
     /// The ARN of that fleet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fleet_arn: Option<String>,
     /// When the session was created.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::timestamp::option"
-    )]
     pub creation_time: Option<OffsetDateTime>,
     /// When the session ended.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::timestamp::option"
-    )]
     pub termination_time: Option<OffsetDateTime>,
     /// How many players are connected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_player_session_count: Option<i32>,
     /// How many players may be connected at once.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum_player_session_count: Option<i32>,
     /// The session's status; only `ACTIVE` sessions can be updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<GameSessionStatus>,
     /// Why the session has its status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<GameSessionStatusReason>,
     /// Key/value pairs players search on; at most 16.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub game_properties: Option<Vec<GameProperty>>,
     /// The address players connect to; sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// The DNS name players connect to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_name: Option<String>,
     /// The port players connect to; sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// Whether new players are accepted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub player_session_creation_policy: Option<PlayerSessionCreationPolicy>,
     /// Who created the session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_id: Option<String>,
     /// Custom data for the game server; sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub game_session_data: Option<String>,
     /// Matchmaking data; sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matchmaker_data: Option<String>,
     /// The fleet location the session runs in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The compute resource hosting the session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute_name: Option<String>,
     /// Whether players connect through a player gateway.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub player_gateway_status: Option<PlayerGatewayStatus>,
 }
 
-object_only!(GameSession);
+object_only!(GameSession, wire::GameSessionDef);
 
 impl GameSession {
     /// The game properties, or an empty slice when the member is absent.
@@ -243,19 +212,16 @@ impl fmt::Debug for GameSession {
 ///
 /// The protection policy is not a member of [`GameSession`]; an update can
 /// change it, so this detail is the state an update applies to.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(remote = "Self", rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GameSessionDetail {
     /// The game session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub game_session: Option<GameSession>,
     /// Whether the session may be terminated on scale-down.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protection_policy: Option<ProtectionPolicy>,
 }
 
-object_only!(GameSessionDetail);
+object_only!(GameSessionDetail, wire::GameSessionDetailDef);
 
 impl GameSessionDetail {
     /// A detail holding `game_session` and `protection_policy`.
@@ -265,5 +231,85 @@ impl GameSessionDetail {
             game_session: Some(game_session),
             protection_policy,
         }
+    }
+}
+
+/// The wire form of each shape, derived on a private twin (`#[serde(remote)]`),
+/// so the public types carry no inherent `serialize` or `deserialize` that
+/// would bypass the object-only rule. A member missing here does not compile.
+// The twins name exactly the types their shapes use.
+#[allow(clippy::wildcard_imports)]
+mod wire {
+    use super::*;
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(remote = "GameProperty", rename_all = "PascalCase")]
+    pub(super) struct GamePropertyDef {
+        key: String,
+        value: String,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(remote = "GameSession", rename_all = "PascalCase")]
+    pub(super) struct GameSessionDef {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        game_session_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fleet_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fleet_arn: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::timestamp::option"
+        )]
+        creation_time: Option<OffsetDateTime>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::timestamp::option"
+        )]
+        termination_time: Option<OffsetDateTime>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        current_player_session_count: Option<i32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        maximum_player_session_count: Option<i32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        status: Option<GameSessionStatus>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        status_reason: Option<GameSessionStatusReason>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        game_properties: Option<Vec<GameProperty>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ip_address: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dns_name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        port: Option<i32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        player_session_creation_policy: Option<PlayerSessionCreationPolicy>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        creator_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        game_session_data: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        matchmaker_data: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        location: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        compute_name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        player_gateway_status: Option<PlayerGatewayStatus>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(remote = "GameSessionDetail", rename_all = "PascalCase")]
+    pub(super) struct GameSessionDetailDef {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        game_session: Option<GameSession>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        protection_policy: Option<ProtectionPolicy>,
     }
 }
