@@ -302,7 +302,10 @@ impl<'a> ValidatedUpdate<'a> {
             && session.name.as_deref() != Some(new)
         {
             let old = session.name.replace(new.to_owned());
-            changes.push(Change::Name { old, new });
+            changes.push(Change::Name {
+                old,
+                new: Cow::Borrowed(new),
+            });
         }
         if let Some(new) = self.player_session_creation_policy
             && session.player_session_creation_policy != Some(new)
@@ -329,16 +332,16 @@ impl<'a> ValidatedUpdate<'a> {
                     Some(property) => {
                         let old = std::mem::replace(&mut property.value, step.value.to_owned());
                         changes.push(Change::GamePropertyChanged {
-                            key: step.key,
+                            key: Cow::Borrowed(step.key),
                             old,
-                            new: step.value,
+                            new: Cow::Borrowed(step.value),
                         });
                     }
                     None => {
                         properties.push(GameProperty::new(step.key, step.value));
                         changes.push(Change::GamePropertyAdded {
-                            key: step.key,
-                            value: step.value,
+                            key: Cow::Borrowed(step.key),
+                            value: Cow::Borrowed(step.value),
                         });
                     }
                 }
@@ -506,8 +509,9 @@ impl<'a> Plan<'a> {
 /// One member changed by an update, with its old and new value.
 ///
 /// New values borrow from the request; old values were moved out of the
-/// session, so a report costs no copies. `Debug` and `Display` never show
-/// a property value, which is sensitive.
+/// session, so a report costs no copies. [`Change::into_owned`] makes a
+/// change that outlives the request. `Debug` and `Display` never show a
+/// property value, which is sensitive.
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Change<'a> {
@@ -523,7 +527,7 @@ pub enum Change<'a> {
         /// The old name, if there was one.
         old: Option<String>,
         /// The new name.
-        new: &'a str,
+        new: Cow<'a, str>,
     },
     /// `PlayerSessionCreationPolicy` changed.
     PlayerSessionCreationPolicy {
@@ -542,19 +546,46 @@ pub enum Change<'a> {
     /// A game property was added.
     GamePropertyAdded {
         /// Its key.
-        key: &'a str,
+        key: Cow<'a, str>,
         /// Its value; sensitive.
-        value: &'a str,
+        value: Cow<'a, str>,
     },
     /// A game property's value changed.
     GamePropertyChanged {
         /// Its key.
-        key: &'a str,
+        key: Cow<'a, str>,
         /// The old value; sensitive.
         old: String,
         /// The new value; sensitive.
-        new: &'a str,
+        new: Cow<'a, str>,
     },
+}
+
+impl Change<'_> {
+    /// The same change, owning what it borrowed from the request.
+    #[must_use]
+    pub fn into_owned(self) -> Change<'static> {
+        let own = |s: Cow<'_, str>| Cow::Owned(s.into_owned());
+        match self {
+            Change::MaximumPlayerSessionCount { old, new } => {
+                Change::MaximumPlayerSessionCount { old, new }
+            }
+            Change::Name { old, new } => Change::Name { old, new: own(new) },
+            Change::PlayerSessionCreationPolicy { old, new } => {
+                Change::PlayerSessionCreationPolicy { old, new }
+            }
+            Change::ProtectionPolicy { old, new } => Change::ProtectionPolicy { old, new },
+            Change::GamePropertyAdded { key, value } => Change::GamePropertyAdded {
+                key: own(key),
+                value: own(value),
+            },
+            Change::GamePropertyChanged { key, old, new } => Change::GamePropertyChanged {
+                key: own(key),
+                old,
+                new: own(new),
+            },
+        }
+    }
 }
 
 struct Absent<'v, T>(&'v Option<T>);
@@ -713,6 +744,16 @@ impl<'a> UpdateReport<'a> {
     pub fn is_unchanged(&self) -> bool {
         self.changes.is_empty()
     }
+
+    /// The same report, owning what it borrowed from the request, so it can
+    /// outlive the request (be returned, stored, sent to another task).
+    #[must_use]
+    pub fn into_owned(self) -> UpdateReport<'static> {
+        UpdateReport {
+            changes: self.changes.into_iter().map(Change::into_owned).collect(),
+            warnings: self.warnings,
+        }
+    }
 }
 
 /// The result of [`update_game_session`]: the new detail and its report.
@@ -765,5 +806,33 @@ impl<'a> UpdateOutcome<'a> {
     #[must_use]
     pub fn into_parts(self) -> (GameSessionDetail, UpdateReport<'a>) {
         (self.detail, self.report)
+    }
+
+    /// The same outcome, owning what its report borrowed from the request.
+    ///
+    /// ```
+    /// use gamelift_session::{update_game_session, GameLiftError, GameSession,
+    ///     GameSessionDetail, GameSessionStatus, UpdateGameSessionInput, UpdateOutcome};
+    ///
+    /// // The request is the handler's own; the outcome outlives it.
+    /// fn handle(detail: &GameSessionDetail, body: &str) -> Result<UpdateOutcome<'static>, GameLiftError> {
+    ///     let input: UpdateGameSessionInput =
+    ///         serde_json::from_str(body).map_err(GameLiftError::serialization)?;
+    ///     Ok(update_game_session(detail, &input)?.into_owned())
+    /// }
+    ///
+    /// let mut session = GameSession::default();
+    /// session.game_session_id = Some("gs-1".into());
+    /// session.status = Some(GameSessionStatus::Active);
+    /// let outcome = handle(&GameSessionDetail::new(session, None), r#"{"GameSessionId": "gs-1", "Name": "n"}"#)?;
+    /// assert_eq!(outcome.changes()[0].to_string(), r#"Name: (absent) -> "n""#);
+    /// # Ok::<(), GameLiftError>(())
+    /// ```
+    #[must_use]
+    pub fn into_owned(self) -> UpdateOutcome<'static> {
+        UpdateOutcome {
+            detail: self.detail,
+            report: self.report.into_owned(),
+        }
     }
 }

@@ -292,7 +292,7 @@ proptest! {
                 match change {
                     Change::Name { old, new } => {
                         prop_assert_eq!(old, &before.name);
-                        prop_assert_eq!(after.name.as_deref(), Some(*new));
+                        prop_assert_eq!(after.name.as_deref(), Some(new.as_ref()));
                     }
                     Change::MaximumPlayerSessionCount { old, new } => {
                         prop_assert_eq!(*old, before.maximum_player_session_count);
@@ -300,11 +300,11 @@ proptest! {
                     }
                     Change::GamePropertyAdded { key, value } => {
                         prop_assert!(before.game_property(key).is_none());
-                        prop_assert_eq!(after.game_property(key), Some(*value));
+                        prop_assert_eq!(after.game_property(key), Some(value.as_ref()));
                     }
                     Change::GamePropertyChanged { key, old, new } => {
                         prop_assert_eq!(before.game_property(key), Some(old.as_str()));
-                        prop_assert_eq!(after.game_property(key), Some(*new));
+                        prop_assert_eq!(after.game_property(key), Some(new.as_ref()));
                     }
                     _ => {}
                 }

@@ -4,7 +4,7 @@ mod util;
 
 use gamelift_session::{
     Change, GameLiftError, GameSessionDetail, GameSessionStatus, Limits,
-    PlayerSessionCreationPolicy, ProtectionPolicy, UpdateGameSessionInput, Warning,
+    PlayerSessionCreationPolicy, ProtectionPolicy, UpdateGameSessionInput, UpdateReport, Warning,
     update_game_session, update_game_session_in_place, update_game_session_with_limits,
 };
 use util::{ID, accept, detail_with, pairs, reject, session};
@@ -278,12 +278,12 @@ fn a_repeated_key_takes_its_last_value_at_its_first_place_and_is_reported() {
         outcome.changes(),
         [
             Change::GamePropertyAdded {
-                key: "n",
-                value: "third"
+                key: "n".into(),
+                value: "third".into()
             },
             Change::GamePropertyAdded {
-                key: "m",
-                value: "only"
+                key: "m".into(),
+                value: "only".into()
             },
         ]
     );
@@ -417,7 +417,7 @@ fn every_scalar_member_is_applied_and_reported_old_to_new() {
             },
             Change::Name {
                 old: Some("Friday night".into()),
-                new: "Saturday"
+                new: "Saturday".into()
             },
             Change::PlayerSessionCreationPolicy {
                 old: Some(PlayerSessionCreationPolicy::AcceptAll),
@@ -526,13 +526,13 @@ fn property_changes_are_reported_and_never_show_values() {
         outcome.changes(),
         [
             Change::GamePropertyChanged {
-                key: "a",
+                key: "a".into(),
                 old: "old-secret".into(),
-                new: "new-secret"
+                new: "new-secret".into()
             },
             Change::GamePropertyAdded {
-                key: "b",
-                value: "added-secret"
+                key: "b".into(),
+                value: "added-secret".into()
             },
         ]
     );
@@ -612,4 +612,39 @@ fn validated_updates_apply_to_the_session_found_by_their_key() {
         .ok_or_else(|| GameLiftError::game_session_not_found(valid.game_session_id()))
         .unwrap_err();
     assert_eq!(err.to_string(), "Game session gs-missing not found");
+}
+
+#[test]
+fn a_report_outlives_the_request_it_came_from() {
+    // The request is this function's own: without into_owned, E0515.
+    fn apply(detail: &mut GameSessionDetail) -> UpdateReport<'static> {
+        let input = UpdateGameSessionInput::new(ID)
+            .name("Saturday")
+            .game_property("k", "v");
+        update_game_session_in_place(detail, &input)
+            .expect("applies")
+            .into_owned()
+    }
+    let mut detail = detail_with(&[]);
+    let report = apply(&mut detail);
+    assert_eq!(
+        report.changes(),
+        [
+            Change::Name {
+                old: Some("Friday night".to_owned()),
+                new: "Saturday".into()
+            },
+            Change::GamePropertyAdded {
+                key: "k".into(),
+                value: "v".into()
+            },
+        ]
+    );
+    assert!(matches!(
+        &report.changes()[0],
+        Change::Name {
+            new: std::borrow::Cow::Owned(_),
+            ..
+        }
+    ));
 }
