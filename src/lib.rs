@@ -98,6 +98,7 @@
 //!   convert. Without it the crate depends on serde, thiserror and time only.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod create;
@@ -139,6 +140,7 @@ pub use request::{
     UpdateGameSessionInput, UpdateGameSessionOutput,
 };
 #[cfg(feature = "aws-sdk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aws-sdk")))]
 pub use sdk::SdkConversionError;
 pub use shapes::{GameProperty, GameSession, GameSessionDetail, REDACTED, is_searchable_key};
 pub use update::{
