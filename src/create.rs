@@ -31,7 +31,7 @@ pub const MAX_GAME_SESSION_DATA_LENGTH: usize = 262_144;
 /// A request to start a game session (`CreateGameSessionInput`).
 ///
 /// `GameSessionData` is sensitive: `Debug` never shows it.
-#[derive(Clone, PartialEq, Eq, Default)]
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub struct CreateGameSessionInput {
     /// The fleet to host the session: a fleet id or ARN.

@@ -15,7 +15,7 @@ use crate::validate::{Cut, FieldPath, Validator};
 
 /// A request to list game sessions (`DescribeGameSessionsInput`, and
 /// `DescribeGameSessionDetailsInput`, which has the same members).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub struct DescribeGameSessionsInput {
     /// Sessions on this fleet (id or ARN).
@@ -132,6 +132,7 @@ impl DescribeGameSessionsInput {
 
 /// One page of a describe: the selected sessions, and where the next page starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Page<'s> {
     /// The sessions of this page, in the order they were given.
     pub details: Vec<&'s GameSessionDetail>,
@@ -215,8 +216,9 @@ pub fn describe_game_sessions<'s>(
 }
 
 /// The answer to `DescribeGameSessions` (`DescribeGameSessionsOutput`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct DescribeGameSessionsOutput<'a> {
     /// The sessions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -227,8 +229,9 @@ pub struct DescribeGameSessionsOutput<'a> {
 }
 
 /// The answer to `DescribeGameSessionDetails` (`DescribeGameSessionDetailsOutput`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct DescribeGameSessionDetailsOutput<'a> {
     /// The sessions with their protection policies.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -9,8 +9,15 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+mod sealed {
+    /// Only this crate's enums are wire enums: the trait may grow.
+    pub trait Sealed {}
+}
+
 /// A closed AWS enumeration: its wire strings and the conversion between them.
-pub trait WireEnum: Copy + Sized + 'static {
+///
+/// Sealed: only the enums of this crate implement it.
+pub trait WireEnum: sealed::Sealed + Copy + Sized + 'static {
     /// Every value, in the model's order.
     const ALL: &'static [Self];
     /// The wire strings of [`Self::ALL`], in the same order.
@@ -52,6 +59,8 @@ macro_rules! wire_enum {
         pub enum $name {
             $( $(#[$vmeta])* $variant, )+
         }
+
+        impl sealed::Sealed for $name {}
 
         impl WireEnum for $name {
             const ALL: &'static [Self] = &[$(Self::$variant),+];

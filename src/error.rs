@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 
 use crate::enums::GameSessionStatus;
 use crate::validate::{Cut, MAX_MESSAGE_BYTES, ValidationErrors};
@@ -19,7 +21,10 @@ use crate::validate::{Cut, MAX_MESSAGE_BYTES, ValidationErrors};
 ///
 /// The library raises the variants documented as raised by it; the
 /// others exist so that an embedder (an emulator, a server) reports the
-/// remaining exceptions of the operation through the same type.
+/// remaining exceptions of the operation through the same type, built with
+/// [`not_found`](GameLiftError::not_found),
+/// [`invalid_request`](GameLiftError::invalid_request) and their siblings.
+/// Every variant is `#[non_exhaustive]`: read them with `..` patterns.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GameLiftError {
@@ -35,6 +40,7 @@ pub enum GameLiftError {
          more than the limit of {limit}; game properties cannot be deleted",
         Cut(game_session_id)
     )]
+    #[non_exhaustive]
     TooManyGameProperties {
         /// The session's id.
         game_session_id: String,
@@ -47,6 +53,7 @@ pub enum GameLiftError {
     /// `NotFoundException`: no session has the requested id. Raised by the
     /// embedder's lookup, through [`GameLiftError::game_session_not_found`].
     #[error("Game session {} not found", Cut(game_session_id))]
+    #[non_exhaustive]
     GameSessionNotFound {
         /// The requested id.
         game_session_id: String,
@@ -55,6 +62,7 @@ pub enum GameLiftError {
     /// `NotFoundException` for a resource other than a game session, such
     /// as an alias, raised by an embedder.
     #[error("{}", Capped(message))]
+    #[non_exhaustive]
     NotFound {
         /// The message.
         message: String,
@@ -68,6 +76,7 @@ pub enum GameLiftError {
         Cut(requested),
         .actual.as_deref().map_or_else(|| "a game session with no id".to_owned(), |id| format!("game session {}", Cut(id)))
     )]
+    #[non_exhaustive]
     GameSessionMismatch {
         /// The id the request names.
         requested: String,
@@ -79,6 +88,7 @@ pub enum GameLiftError {
     /// allow the action. Raised by the update for every status but ACTIVE,
     /// and by the lifecycle functions for transitions the status forbids.
     #[error("{}", StatusMessage { game_session_id, status: *status, action: *action })]
+    #[non_exhaustive]
     InvalidGameSessionStatus {
         /// The session's id.
         game_session_id: String,
@@ -96,6 +106,7 @@ pub enum GameLiftError {
         if *accepting { format!("is full: {current} of {maximum} players, {requested} more requested") }
         else { "is not accepting new players (PlayerSessionCreationPolicy DENY_ALL)".to_owned() }
     )]
+    #[non_exhaustive]
     GameSessionFull {
         /// The session's id.
         game_session_id: String,
@@ -112,6 +123,7 @@ pub enum GameLiftError {
     /// `InvalidRequestException` for a rule that is not a member
     /// constraint, such as a request that names neither a fleet nor an alias.
     #[error("{}", Capped(message))]
+    #[non_exhaustive]
     InvalidRequest {
         /// The message.
         message: String,
@@ -120,6 +132,7 @@ pub enum GameLiftError {
     /// `UnknownOperationException`: the protocol named an operation this
     /// service does not serve. Raised by an embedder's router.
     #[error("Unknown operation {}", Cut(operation))]
+    #[non_exhaustive]
     UnknownOperation {
         /// The operation as the request named it.
         operation: String,
@@ -129,6 +142,7 @@ pub enum GameLiftError {
     /// wrong JSON type. Raised by the embedder's parser, through
     /// [`GameLiftError::serialization`].
     #[error("{}", Capped(message))]
+    #[non_exhaustive]
     Serialization {
         /// What the parser said.
         message: String,
@@ -136,6 +150,7 @@ pub enum GameLiftError {
 
     /// `ConflictException`, raised by an embedder.
     #[error("{}", Capped(message))]
+    #[non_exhaustive]
     Conflict {
         /// The message.
         message: String,
@@ -143,6 +158,7 @@ pub enum GameLiftError {
 
     /// `InternalServiceException` (HTTP 500), raised by an embedder.
     #[error("{}", Capped(message))]
+    #[non_exhaustive]
     InternalService {
         /// The message.
         message: String,
@@ -150,6 +166,7 @@ pub enum GameLiftError {
 
     /// `UnauthorizedException`, raised by an embedder.
     #[error("{}", Capped(message))]
+    #[non_exhaustive]
     Unauthorized {
         /// The message.
         message: String,
@@ -157,6 +174,7 @@ pub enum GameLiftError {
 
     /// `NotReadyException`, raised by an embedder.
     #[error("{}", Capped(message))]
+    #[non_exhaustive]
     NotReady {
         /// The message.
         message: String,
@@ -390,6 +408,70 @@ impl GameLiftError {
         }
     }
 
+    /// `NotFoundException` for a resource other than a game session (an
+    /// alias, a fleet), with the embedder's message.
+    #[must_use]
+    pub fn not_found(message: impl Into<String>) -> Self {
+        GameLiftError::NotFound {
+            message: message.into(),
+        }
+    }
+
+    /// `InvalidRequestException` for a rule that is not a member constraint.
+    #[must_use]
+    pub fn invalid_request(message: impl Into<String>) -> Self {
+        GameLiftError::InvalidRequest {
+            message: message.into(),
+        }
+    }
+
+    /// `UnknownOperationException` for an operation the embedder does not serve.
+    ///
+    /// ```
+    /// use gamelift_session::GameLiftError;
+    ///
+    /// let e = GameLiftError::unknown_operation("DeleteEverything");
+    /// assert_eq!((e.code(), e.to_string().as_str()), ("UnknownOperationException", "Unknown operation DeleteEverything"));
+    /// ```
+    #[must_use]
+    pub fn unknown_operation(operation: impl Into<String>) -> Self {
+        GameLiftError::UnknownOperation {
+            operation: operation.into(),
+        }
+    }
+
+    /// `ConflictException`, with the embedder's message.
+    #[must_use]
+    pub fn conflict(message: impl Into<String>) -> Self {
+        GameLiftError::Conflict {
+            message: message.into(),
+        }
+    }
+
+    /// `InternalServiceException` (HTTP 500), with the embedder's message.
+    #[must_use]
+    pub fn internal_service(message: impl Into<String>) -> Self {
+        GameLiftError::InternalService {
+            message: message.into(),
+        }
+    }
+
+    /// `UnauthorizedException`, with the embedder's message.
+    #[must_use]
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        GameLiftError::Unauthorized {
+            message: message.into(),
+        }
+    }
+
+    /// `NotReadyException`, with the embedder's message.
+    #[must_use]
+    pub fn not_ready(message: impl Into<String>) -> Self {
+        GameLiftError::NotReady {
+            message: message.into(),
+        }
+    }
+
     /// The `SerializationException` for a body that could not be parsed.
     ///
     /// The parser's message keeps what it says of the position and of what
@@ -457,7 +539,7 @@ impl GameLiftError {
         let mut message = self.to_string();
         message.truncate(cap(&message).len());
         ErrorBody {
-            error_type: self.code(),
+            error_type: Cow::Borrowed(self.code()),
             message,
         }
     }
@@ -472,23 +554,46 @@ impl GameLiftError {
 /// assert_eq!(body.to_json(), r#"{"__type":"NotFoundException","Message":"Game session gs-1 not found"}"#);
 /// assert_eq!(serde_json::to_string(&body).unwrap(), body.to_json());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// It also reads an error body from a client's side: `__type` as sent (a
+/// bare name in AWS JSON 1.1, `com.amazonaws.gamelift#Name` in CBOR) and the
+/// message from `Message` or `message`.
+///
+/// ```
+/// use gamelift_session::ErrorBody;
+///
+/// let body: ErrorBody = serde_json::from_str(
+///     r#"{"__type": "com.amazonaws.gamelift#NotFoundException", "message": "gone"}"#,
+/// ).unwrap();
+/// assert_eq!((body.code(), body.message.as_str()), ("NotFoundException", "gone"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorBody {
-    /// The exception's shape name.
+    /// The exception's shape name, as written on the wire.
     #[serde(rename = "__type")]
-    pub error_type: &'static str,
+    pub error_type: Cow<'static, str>,
     /// The message.
-    #[serde(rename = "Message")]
+    #[serde(rename = "Message", alias = "message", default)]
     pub message: String,
 }
 
 impl ErrorBody {
+    /// The exception's shape name without a namespace: what follows the
+    /// last `#` of `__type`, as clients read it.
+    #[must_use]
+    pub fn code(&self) -> &str {
+        self.error_type
+            .rsplit_once('#')
+            .map_or(&*self.error_type, |(_, name)| name)
+    }
+
     /// The body as JSON text, with no dependency on a JSON library.
     #[must_use]
     pub fn to_json(&self) -> String {
         let mut out = String::with_capacity(self.message.len() + self.error_type.len() + 32);
         out.push_str(r#"{"__type":"#);
-        push_json_string(&mut out, self.error_type);
+        push_json_string(&mut out, &self.error_type);
         out.push_str(r#","Message":"#);
         push_json_string(&mut out, &self.message);
         out.push('}');

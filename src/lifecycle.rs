@@ -112,7 +112,7 @@ pub fn transition(
 }
 
 /// A request to end a game session (`TerminateGameSessionInput`).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub struct TerminateGameSessionInput {
     /// The session to end: required, 1 to 512 of `[a-zA-Z0-9:/-]`.

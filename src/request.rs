@@ -84,7 +84,7 @@ impl fmt::Debug for GamePropertyInput {
 ///     .game_property("difficulty", "novice");
 /// assert_eq!(input.game_properties.as_ref().map(Vec::len), Some(1));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub struct UpdateGameSessionInput {
     /// The session to update: required, 1 to 512 of `[a-zA-Z0-9:/-]`.
@@ -152,14 +152,6 @@ impl UpdateGameSessionInput {
             .push(GamePropertyInput::new(key, value));
         self
     }
-
-    /// The request's `GameSessionId`, the key to find the session by.
-    ///
-    /// `None` when the member is missing, which validation reports.
-    #[must_use]
-    pub fn game_session_id(&self) -> Option<&str> {
-        self.game_session_id.as_deref()
-    }
 }
 
 /// The answer of an operation that returns one game session:
@@ -168,8 +160,9 @@ impl UpdateGameSessionInput {
 ///
 /// It borrows the session when built from an outcome, so answering a
 /// request costs no copy of the session; parsed from the wire it owns it.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct GameSessionOutput<'a> {
     /// The game session as it is after the update.
     #[serde(default, skip_serializing_if = "Option::is_none")]

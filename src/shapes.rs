@@ -96,7 +96,7 @@ impl fmt::Debug for GameProperty {
 /// epoch seconds with a millisecond fraction. `IpAddress`, `Port`,
 /// `GameSessionData` and `MatchmakerData` are sensitive: `Debug` never
 /// shows them, while serialization writes them, as the wire requires.
-#[derive(Clone, PartialEq, Eq, Default)]
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub struct GameSession {
     /// The session's id, a full ARN: `arn:aws:gamelift:<region>::gamesession/<fleet-id>/<id>`.
@@ -212,7 +212,7 @@ impl fmt::Debug for GameSession {
 ///
 /// The protection policy is not a member of [`GameSession`]; an update can
 /// change it, so this detail is the state an update applies to.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub struct GameSessionDetail {
     /// The game session.

@@ -144,9 +144,7 @@ fn a_long_parser_message_keeps_its_start_and_its_end() {
 
 #[test]
 fn unknown_operations_and_ids_are_cut() {
-    let err = GameLiftError::UnknownOperation {
-        operation: "X".repeat(300_000),
-    };
+    let err = GameLiftError::unknown_operation("X".repeat(300_000));
     let message = message_of(Err::<(), _>(err));
     assert_eq!(message, format!("Unknown operation {}...", "X".repeat(256)));
     let message = message_of(Err::<(), _>(GameLiftError::game_session_not_found(
@@ -171,9 +169,7 @@ fn a_next_token_of_emoji_is_cut() {
 
 #[test]
 fn an_embedders_message_is_capped_on_a_character_boundary() {
-    let err = GameLiftError::Conflict {
-        message: "é".repeat(10_000),
-    };
+    let err = GameLiftError::conflict("é".repeat(10_000));
     let message = message_of(Err::<(), _>(err.clone()));
     assert_eq!(message, "é".repeat(MAX_MESSAGE_BYTES / 2));
     assert_eq!(err.body().message, message);

@@ -1,42 +1,89 @@
 //! SPEC section 3: one error type, AWS's shape names, statuses and bodies.
 
-use gamelift_session::{ErrorBody, GameLiftError, GameSessionStatus, UpdateGameSessionInput};
+mod util;
+
+use gamelift_session::{
+    ErrorBody, GameLiftError, GameSessionStatus, UpdateGameSessionInput, update_game_session,
+};
+use util::{ID, detail_with};
+
+/// The errors the library raises, raised for real.
+fn raised() -> (GameLiftError, GameLiftError, GameLiftError) {
+    // 8 on the session and 9 new ones: 17 after the merge.
+    let existing: Vec<(String, String)> =
+        (0..8).map(|i| (format!("e{i}"), "v".to_owned())).collect();
+    let existing: Vec<(&str, &str)> = existing
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let mut input = UpdateGameSessionInput::new(ID);
+    for i in 0..9 {
+        input = input.game_property(format!("k{i}"), "v");
+    }
+    let too_many = update_game_session(&detail_with(&existing), &input).expect_err("17 properties");
+    let mut other = detail_with(&[]);
+    if let Some(s) = other.game_session.as_mut() {
+        s.game_session_id = Some("gs-2".into());
+    }
+    let mismatch =
+        update_game_session(&other, &UpdateGameSessionInput::new(ID)).expect_err("another id");
+    let mut activating = detail_with(&[]);
+    if let Some(s) = activating.game_session.as_mut() {
+        s.status = Some(GameSessionStatus::Activating);
+    }
+    let status =
+        update_game_session(&activating, &UpdateGameSessionInput::new(ID)).expect_err("not ACTIVE");
+    (too_many, mismatch, status)
+}
 
 fn all() -> Vec<(GameLiftError, &'static str, u16)> {
     let validation = UpdateGameSessionInput::default()
         .validate()
         .expect_err("no id");
+    let (too_many, mismatch, status) = raised();
+    assert!(matches!(
+        too_many,
+        GameLiftError::TooManyGameProperties {
+            count: 17,
+            limit: 16,
+            ..
+        }
+    ));
+    assert!(matches!(
+        &mismatch,
+        GameLiftError::GameSessionMismatch { actual: Some(id), .. } if id == "gs-2"
+    ));
+    assert!(matches!(
+        status,
+        GameLiftError::InvalidGameSessionStatus {
+            status: Some(GameSessionStatus::Activating),
+            action: gamelift_session::SessionAction::Update,
+            ..
+        }
+    ));
     vec![
         (validation, "InvalidRequestException", 400),
-        (
-            GameLiftError::TooManyGameProperties {
-                game_session_id: "gs-1".into(),
-                count: 17,
-                limit: 16,
-            },
-            "InvalidRequestException",
-            400,
-        ),
+        (too_many, "InvalidRequestException", 400),
         (
             GameLiftError::game_session_not_found("gs-1"),
             "NotFoundException",
             400,
         ),
+        (mismatch, "NotFoundException", 400),
+        (status, "InvalidGameSessionStatusException", 400),
         (
-            GameLiftError::GameSessionMismatch {
-                requested: "gs-1".into(),
-                actual: Some("gs-2".into()),
-            },
+            GameLiftError::not_found("Alias alias-1 not found"),
             "NotFoundException",
             400,
         ),
         (
-            GameLiftError::InvalidGameSessionStatus {
-                game_session_id: "gs-1".into(),
-                status: Some(GameSessionStatus::Activating),
-                action: gamelift_session::SessionAction::Update,
-            },
-            "InvalidGameSessionStatusException",
+            GameLiftError::invalid_request("Specify FleetId or AliasId, not both"),
+            "InvalidRequestException",
+            400,
+        ),
+        (
+            GameLiftError::unknown_operation("DeleteEverything"),
+            "UnknownOperationException",
             400,
         ),
         (
@@ -45,33 +92,21 @@ fn all() -> Vec<(GameLiftError, &'static str, u16)> {
             400,
         ),
         (
-            GameLiftError::Conflict {
-                message: "conflict".into(),
-            },
+            GameLiftError::conflict("conflict"),
             "ConflictException",
             400,
         ),
         (
-            GameLiftError::InternalService {
-                message: "boom".into(),
-            },
+            GameLiftError::internal_service("boom"),
             "InternalServiceException",
             500,
         ),
         (
-            GameLiftError::Unauthorized {
-                message: "who".into(),
-            },
+            GameLiftError::unauthorized("who"),
             "UnauthorizedException",
             400,
         ),
-        (
-            GameLiftError::NotReady {
-                message: "soon".into(),
-            },
-            "NotReadyException",
-            400,
-        ),
+        (GameLiftError::not_ready("soon"), "NotReadyException", 400),
     ]
 }
 
@@ -91,13 +126,10 @@ fn every_error_answers_its_shape_name_and_status() {
 fn the_body_is_the_aws_json_error_shape() {
     for (err, code, _) in all() {
         let body = err.body();
-        assert_eq!(
-            body,
-            ErrorBody {
-                error_type: code,
-                message: err.to_string()
-            }
-        );
+        assert_eq!((body.code(), &*body.error_type), (code, code));
+        assert_eq!(body.message, err.to_string());
+        let read: ErrorBody = serde_json::from_str(&body.to_json()).expect("reads back");
+        assert_eq!(read, body);
         let parsed: serde_json::Value =
             serde_json::from_str(&body.to_json()).expect("the body is JSON");
         assert_eq!(parsed["__type"], code);
@@ -113,10 +145,7 @@ fn the_body_is_the_aws_json_error_shape() {
 #[test]
 fn bodies_escape_every_character_json_requires() {
     let message = "quote \" backslash \\ newline \n tab \t cr \r nul \u{0} bell \u{7} unicode é 🎮";
-    let body = GameLiftError::Conflict {
-        message: message.into(),
-    }
-    .body();
+    let body = GameLiftError::conflict(message).body();
     let json = body.to_json();
     assert_eq!(
         json,

@@ -154,7 +154,7 @@ fn an_sdk_update_request_converts_and_validation_judges_it() {
         .build()
         .expect("builds");
     let ours = UpdateGameSessionInput::from(theirs);
-    assert_eq!(ours.game_session_id(), Some("gs-1"));
+    assert_eq!(ours.game_session_id.as_deref(), Some("gs-1"));
     assert_eq!(
         ours.protection_policy,
         Some(EnumValue::Known(ProtectionPolicy::FullProtection))

@@ -225,7 +225,7 @@ fn a_request_parses_every_member() {
         }"#,
     )
     .unwrap();
-    assert_eq!(input.game_session_id(), Some("gs-1"));
+    assert_eq!(input.game_session_id.as_deref(), Some("gs-1"));
     assert_eq!(input.maximum_player_session_count, Some(12));
     assert_eq!(input.name.as_deref(), Some("n"));
     assert_eq!(

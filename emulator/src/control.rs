@@ -104,9 +104,9 @@ fn run_game_server(emulator: &Emulator, action: &str, body: &[u8]) -> Result<Vec
     };
     let request: SessionRequest = Protocol::Json.parse(body)?;
     let Some(id) = request.game_session_id else {
-        return Err(GameLiftError::InvalidRequest {
-            message: "The body needs a GameSessionId: {\"GameSessionId\": \"<arn>\"}".to_owned(),
-        }
+        return Err(GameLiftError::invalid_request(
+            "The body needs a GameSessionId: {\"GameSessionId\": \"<arn>\"}",
+        )
         .into());
     };
     Ok(emulator.game_server(&id, change)?)

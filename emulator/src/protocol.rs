@@ -71,9 +71,7 @@ impl Protocol {
     /// `InternalServiceException` if the encoder fails, which writing a
     /// shape to memory does not.
     pub fn write<T: Serialize>(self, value: &T) -> Result<Vec<u8>, GameLiftError> {
-        let internal = |e: &dyn std::fmt::Display| GameLiftError::InternalService {
-            message: e.to_string(),
-        };
+        let internal = |e: &dyn std::fmt::Display| GameLiftError::internal_service(e.to_string());
         // One allocation for a typical answer (a game session is about
         // 700 bytes), instead of a buffer doubling from 128.
         let mut out = Vec::with_capacity(1024);

@@ -117,9 +117,7 @@ impl Emulator {
             "DescribeGameSessionDetails" => self.describe(body, p, true),
             "UpdateGameSession" => self.update(body, p),
             "TerminateGameSession" => self.terminate(body, p),
-            other => Err(GameLiftError::UnknownOperation {
-                operation: Bounded(other).to_string(),
-            }),
+            other => Err(GameLiftError::unknown_operation(Bounded(other).to_string())),
         }
     }
 
@@ -219,15 +217,11 @@ impl Emulator {
 }
 
 fn session_output(detail: Option<&GameSessionDetail>) -> GameSessionOutput<'_> {
-    GameSessionOutput {
-        game_session: detail
-            .and_then(|d| d.game_session.as_ref())
-            .map(std::borrow::Cow::Borrowed),
-    }
+    detail
+        .and_then(|d| d.game_session.as_ref())
+        .map_or_else(GameSessionOutput::default, GameSessionOutput::new)
 }
 
 fn alias_not_found(alias: &str) -> GameLiftError {
-    GameLiftError::NotFound {
-        message: format!("Alias {} not found", Bounded(alias)),
-    }
+    GameLiftError::not_found(format!("Alias {} not found", Bounded(alias)))
 }
