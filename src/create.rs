@@ -46,9 +46,12 @@ pub struct CreateGameSessionInput {
     pub game_properties: Option<Vec<GamePropertyInput>>,
     /// Who creates the session: 1 to 1024 characters.
     pub creator_id: Option<String>,
-    /// A custom id, the last part of the session's ARN: 1 to 48 of `[a-zA-Z0-9-]`.
+    /// Deprecated by the model ("Use `IdempotencyToken` instead"): the same
+    /// custom id under its old name, used when `IdempotencyToken` is absent.
     pub game_session_id: Option<String>,
-    /// The legacy name of `GameSessionId`, used when that is absent.
+    /// A custom id, the last part of the session's ARN, that makes the
+    /// create idempotent: 1 to 48 of `[a-zA-Z0-9-]`. See
+    /// [`replay_create_game_session`].
     pub idempotency_token: Option<String>,
     /// Custom data for the game server; sensitive.
     pub game_session_data: Option<String>,
@@ -100,10 +103,18 @@ impl CreateGameSessionInput {
         self
     }
 
-    /// Sets the custom id.
+    /// Sets the deprecated custom id (`GameSessionId`); prefer
+    /// [`idempotency_token`](Self::idempotency_token).
     #[must_use]
     pub fn game_session_id(mut self, id: impl Into<String>) -> Self {
         self.game_session_id = Some(id.into());
+        self
+    }
+
+    /// Sets the idempotency token, the custom id of the new session.
+    #[must_use]
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.idempotency_token = Some(token.into());
         self
     }
 
@@ -145,12 +156,35 @@ impl CreateGameSessionInput {
     }
 
     /// The last part of the new session's ARN, if the request names one:
-    /// `GameSessionId`, else `IdempotencyToken`.
+    /// `IdempotencyToken`, else the deprecated `GameSessionId`
+    /// (**decision**: when both are sent, `IdempotencyToken` wins).
     #[must_use]
     pub fn requested_id(&self) -> Option<&str> {
-        self.game_session_id
+        self.idempotency_token
             .as_deref()
-            .or(self.idempotency_token.as_deref())
+            .or(self.game_session_id.as_deref())
+    }
+
+    /// Whether `self` asks for the same game session as `original`: the
+    /// parameters that shape a new session are equal. They are the fleet
+    /// (`FleetId`, compared as the fleet id it names, or `AliasId`),
+    /// `MaximumPlayerSessionCount`, `Name`, `GameProperties` (after the
+    /// merge of repeated keys), `CreatorId`, `GameSessionData` and
+    /// `Location`. The custom id itself is not compared: the caller found
+    /// `original` by it.
+    #[must_use]
+    pub fn is_same_request_as(&self, original: &CreateGameSessionInput) -> bool {
+        let properties = |i: &CreateGameSessionInput| {
+            merged_properties(i.game_properties.as_deref().unwrap_or_default())
+        };
+        self.fleet_id.as_deref().map(fleet_id_of) == original.fleet_id.as_deref().map(fleet_id_of)
+            && self.alias_id == original.alias_id
+            && self.maximum_player_session_count == original.maximum_player_session_count
+            && self.name == original.name
+            && self.creator_id == original.creator_id
+            && self.game_session_data == original.game_session_data
+            && self.location == original.location
+            && properties(self) == properties(original)
     }
 }
 
@@ -255,10 +289,72 @@ pub fn game_session_arn(region: &str, fleet_id: &str, location: Option<&str>, id
     }
 }
 
+/// What a create answers when its custom id (`IdempotencyToken`, or the
+/// deprecated `GameSessionId`) already made a session in the fleet: that
+/// session, or `IdempotentParameterMismatchException`.
+///
+/// The model: "Subsequent requests with the same string return the
+/// original `GameSession` object, with an updated status", and a token used
+/// by a request with other parameters is a mismatch. The embedder looks
+/// the session up by the ARN [`create_game_session`] would build, and
+/// keeps the request that created it (`original`). **Decision**: the
+/// session is answered as it is now; which parameters count as the same
+/// request is [`CreateGameSessionInput::is_same_request_as`]. The model
+/// keeps tokens 30 days after a session ends; forgetting them is the
+/// embedder's part.
+///
+/// # Errors
+///
+/// `InvalidRequestException` for an invalid `input` (checked first, as
+/// every create), `IdempotentParameterMismatchException`
+/// ([`GameLiftError::IdempotentParameterMismatch`]) when it differs from
+/// `original`.
+///
+/// # Example
+///
+/// ```
+/// use gamelift_session::{create_game_session, replay_create_game_session, CreateContext,
+///     CreateGameSessionInput, Limits};
+/// use time::OffsetDateTime;
+///
+/// let first = CreateGameSessionInput::new("fleet-1a2b", 8).idempotency_token("match-42");
+/// let context = CreateContext::new("us-west-2", "111122223333", "fleet-1a2b", OffsetDateTime::UNIX_EPOCH, "unused");
+/// let created = create_game_session(&first, &context)?;
+///
+/// // The same request again: the same session.
+/// let again = first.clone();
+/// let replayed = replay_create_game_session(&first, &created, &again, &Limits::AWS)?;
+/// assert_eq!(replayed, &created);
+///
+/// // The same token with another player limit: a mismatch.
+/// let other = CreateGameSessionInput::new("fleet-1a2b", 10).idempotency_token("match-42");
+/// let err = replay_create_game_session(&first, &created, &other, &Limits::AWS).unwrap_err();
+/// assert_eq!(err.code(), "IdempotentParameterMismatchException");
+/// assert_eq!(err.to_string(), "A game session with this custom ID string already exists in this fleet");
+/// # Ok::<(), gamelift_session::GameLiftError>(())
+/// ```
+pub fn replay_create_game_session<'s>(
+    original: &CreateGameSessionInput,
+    session: &'s GameSessionDetail,
+    input: &CreateGameSessionInput,
+    limits: &Limits,
+) -> Result<&'s GameSessionDetail, GameLiftError> {
+    input.validate_with(limits)?;
+    if input.is_same_request_as(original) {
+        Ok(session)
+    } else {
+        Err(GameLiftError::IdempotentParameterMismatch {
+            idempotency_token: input.requested_id().unwrap_or_default().to_owned(),
+        })
+    }
+}
+
 /// Validates `input` and builds the new session, in status `ACTIVATING`.
 ///
 /// The session's id is the ARN of [`game_session_arn`] with the request's
-/// id (`GameSessionId`, else `IdempotencyToken`) or else `context.fresh_id`.
+/// id ([`CreateGameSessionInput::requested_id`]: `IdempotencyToken`, else
+/// `GameSessionId`) or else `context.fresh_id`. A request whose id already
+/// made a session is [`replay_create_game_session`]'s.
 /// It accepts all players (`ACCEPT_ALL`), has none yet, and takes the
 /// context's protection policy. Properties named twice take their last
 /// value, as in an update.

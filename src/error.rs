@@ -98,6 +98,17 @@ pub enum GameLiftError {
         action: SessionAction,
     },
 
+    /// `IdempotentParameterMismatchException`: a create's custom id
+    /// (`IdempotencyToken`) already made a session in the fleet, with other
+    /// parameters. Raised by
+    /// [`replay_create_game_session`](crate::replay_create_game_session).
+    #[error("A game session with this custom ID string already exists in this fleet")]
+    #[non_exhaustive]
+    IdempotentParameterMismatch {
+        /// The token.
+        idempotency_token: String,
+    },
+
     /// `GameSessionFullException`: no player can join now. Raised by
     /// [`check_player_join`](crate::check_player_join).
     #[error(
@@ -509,6 +520,9 @@ impl GameLiftError {
             | GameLiftError::TooManyGameProperties { .. }
             | GameLiftError::InvalidRequest { .. } => "InvalidRequestException",
             GameLiftError::GameSessionFull { .. } => "GameSessionFullException",
+            GameLiftError::IdempotentParameterMismatch { .. } => {
+                "IdempotentParameterMismatchException"
+            }
             GameLiftError::UnknownOperation { .. } => "UnknownOperationException",
             GameLiftError::GameSessionNotFound { .. }
             | GameLiftError::GameSessionMismatch { .. }

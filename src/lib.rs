@@ -119,7 +119,7 @@ mod validate;
 pub use create::{
     CreateContext, CreateGameSessionInput, MAX_FLEET_OR_ALIAS_LENGTH, MAX_GAME_SESSION_DATA_LENGTH,
     MAX_ID_STRING_LENGTH, MAX_LOCATION_LENGTH, create_game_session,
-    create_game_session_with_limits, fleet_id_of, game_session_arn,
+    create_game_session_with_limits, fleet_id_of, game_session_arn, replay_create_game_session,
 };
 pub use describe::{
     DEFAULT_PAGE_SIZE, DescribeGameSessionDetailsInput, DescribeGameSessionDetailsOutput,

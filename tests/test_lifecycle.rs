@@ -669,3 +669,66 @@ fn create_never_echoes_game_session_data_and_checks_the_token() {
     );
     assert!(!format!("{input:?}").contains("secret"));
 }
+
+// -- idempotent create (SPEC section 9) ------------------------------------------
+
+#[test]
+fn the_idempotency_token_wins_over_the_deprecated_game_session_id() {
+    let input = CreateGameSessionInput::new("fleet-1a2b", 1)
+        .game_session_id("old-name")
+        .idempotency_token("token-1");
+    assert_eq!(input.requested_id(), Some("token-1"));
+    assert_eq!(
+        s(&created(&input)).game_session_id.as_deref(),
+        Some("arn:aws:gamelift:us-west-2::gamesession/fleet-1a2b/token-1")
+    );
+    let legacy = CreateGameSessionInput::new("fleet-1a2b", 1).game_session_id("old-name");
+    assert_eq!(legacy.requested_id(), Some("old-name"));
+}
+
+#[test]
+fn a_repeated_create_replays_only_the_same_request() {
+    use gamelift_session::{GamePropertyInput, Limits, replay_create_game_session};
+    let original = CreateGameSessionInput::new("fleet-1a2b", 8)
+        .name("Friday")
+        .idempotency_token("match-1")
+        .game_property("mode", "casual")
+        .game_property("mode", "ranked");
+    let session = created(&original);
+    let replay = |input: &CreateGameSessionInput| {
+        replay_create_game_session(&original, &session, input, &Limits::AWS)
+    };
+    // The same request, with the fleet as an ARN and the repeated key
+    // already merged: the same session.
+    let mut same = original.clone();
+    same.fleet_id = Some("arn:aws:gamelift:us-west-2:111122223333:fleet/fleet-1a2b".into());
+    same.game_properties = Some(vec![GamePropertyInput::new("mode", "ranked")]);
+    assert_eq!(replay(&same).expect("the same request"), &session);
+
+    let mismatch = |change: &dyn Fn(&mut CreateGameSessionInput)| {
+        let mut input = original.clone();
+        change(&mut input);
+        let err = replay(&input).expect_err("another request");
+        assert_eq!(err.code(), "IdempotentParameterMismatchException");
+        assert_eq!(err.http_status(), 400);
+        assert_eq!(
+            err.to_string(),
+            "A game session with this custom ID string already exists in this fleet"
+        );
+    };
+    mismatch(&|i| i.maximum_player_session_count = Some(9));
+    mismatch(&|i| i.name = None);
+    mismatch(&|i| i.creator_id = Some("someone".into()));
+    mismatch(&|i| i.game_session_data = Some("data".into()));
+    mismatch(&|i| i.location = Some("us-east-1".into()));
+    mismatch(&|i| i.game_properties = None);
+    mismatch(&|i| i.fleet_id = Some("fleet-other".into()));
+
+    // An invalid repeat is reported as invalid first, as every create.
+    let mut invalid = original.clone();
+    invalid.maximum_player_session_count = Some(-1);
+    assert_eq!(
+        replay(&invalid).expect_err("invalid").code(),
+        "InvalidRequestException"
+    );
+}

@@ -8,7 +8,7 @@ use gamelift_session::{
     CreateContext, CreateGameSessionInput, DescribeGameSessionsInput, GameLiftError,
     GameSessionDetail, GameSessionOutput, Limits, TerminateGameSessionInput, Transition,
     UpdateGameSessionInput, create_game_session, describe_game_sessions, fleet_id_of,
-    terminate_game_session, transition,
+    replay_create_game_session, terminate_game_session, transition,
 };
 use time::OffsetDateTime;
 
@@ -139,24 +139,34 @@ impl Emulator {
             &fresh,
         );
         let mut detail = create_game_session(&input, &context)?;
-        // No game server will report in; the session's fate is the setting's.
-        match self.settings.activation {
-            Activation::Active => transition(&mut detail, Transition::Activate, now)?,
-            Activation::Fail => transition(&mut detail, Transition::FailActivation, now)?,
-            Activation::Never => {}
-        }
         let id = detail
             .game_session
             .as_ref()
             .and_then(|s| s.game_session_id.clone())
             .unwrap_or_default();
         let mut store = self.store();
-        // A repeated custom id returns the session it created, as AWS does
-        // for a repeated idempotency token.
-        let index = match store.position(&id) {
-            Some(i) => i,
-            None => store.insert(detail),
-        };
+        // A repeated idempotency token answers the session it made, or a
+        // mismatch; a session from a hand-written state file has no
+        // request to compare with, and is answered.
+        if let Some(existing) = store.position(&id).and_then(|i| store.sessions.get(i)) {
+            let answer = match store.create_requests.get(&id) {
+                Some(original) => {
+                    replay_create_game_session(original, existing, &input, &Limits::AWS)?
+                }
+                None => existing,
+            };
+            return p.write(&session_output(Some(answer)));
+        }
+        // No game server will report in; the session's fate is the setting's.
+        match self.settings.activation {
+            Activation::Active => transition(&mut detail, Transition::Activate, now)?,
+            Activation::Fail => transition(&mut detail, Transition::FailActivation, now)?,
+            Activation::Never => {}
+        }
+        if input.requested_id().is_some() {
+            store.create_requests.insert(id, input);
+        }
+        let index = store.insert(detail);
         p.write(&session_output(store.sessions.get(index)))
     }
 

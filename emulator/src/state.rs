@@ -26,18 +26,20 @@
 //! ```
 //!
 //! `Version` is required and must be [`STATE_VERSION`]; every other member
-//! may be left out. Unknown top-level members are refused, so that a typo
+//! may be left out. `CreateRequests` maps the ARN of each session created
+//! with an idempotency token to the request that created it, so that a
+//! repeated create after a restart is still compared with it. Unknown top-level members are refused, so that a typo
 //! in a fixture is an error and not silently lost state. Every game session
 //! needs a `GameSessionId`, unique in the file. The file is written at
 //! shutdown to a temporary file beside it, then renamed over it, so a crash
 //! never leaves half a file.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use gamelift_session::{GameLiftError, GameSessionDetail};
+use gamelift_session::{CreateGameSessionInput, GameLiftError, GameSessionDetail};
 use serde::{Deserialize, Serialize};
 
 /// The version of the state file format this emulator reads and writes.
@@ -52,13 +54,20 @@ pub struct State {
     /// Every game session, in creation order.
     #[serde(default)]
     pub game_session_details: Vec<GameSessionDetail>,
+    /// The request that created each session named by an idempotency
+    /// token (or the deprecated custom `GameSessionId`), by the session's
+    /// ARN: a repeated create is compared with it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub create_requests: BTreeMap<String, CreateGameSessionInput>,
 }
 
-/// The sessions, in creation order, with an index by id.
+/// The sessions, in creation order, with an index by id, and the requests
+/// that created the sessions with custom ids.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
     pub(crate) sessions: Vec<GameSessionDetail>,
     by_id: HashMap<String, usize>,
+    pub(crate) create_requests: BTreeMap<String, CreateGameSessionInput>,
 }
 
 fn id_of(detail: &GameSessionDetail) -> Option<&str> {
@@ -72,7 +81,7 @@ impl Store {
     ///
     /// A sentence naming the first session without an id, or the first
     /// repeated id.
-    pub(crate) fn from_state(state: State) -> Result<Self, String> {
+    pub(crate) fn from_state(mut state: State) -> Result<Self, String> {
         if state.version != STATE_VERSION {
             return Err(format!(
                 "unsupported Version {} (this emulator reads version {STATE_VERSION})",
@@ -80,7 +89,8 @@ impl Store {
             ));
         }
         let mut store = Store::default();
-        for (i, detail) in state.game_session_details.into_iter().enumerate() {
+        let details = std::mem::take(&mut state.game_session_details);
+        for (i, detail) in details.into_iter().enumerate() {
             let Some(id) = id_of(&detail) else {
                 return Err(format!(
                     "GameSessionDetails[{i}] has no GameSession.GameSessionId"
@@ -93,6 +103,16 @@ impl Store {
             }
             store.insert(detail);
         }
+        if let Some(id) = state
+            .create_requests
+            .keys()
+            .find(|id| !store.by_id.contains_key(*id))
+        {
+            return Err(format!(
+                "CreateRequests names {id}, which no game session has"
+            ));
+        }
+        store.create_requests = state.create_requests;
         Ok(store)
     }
 
@@ -101,6 +121,7 @@ impl Store {
         State {
             version: STATE_VERSION,
             game_session_details: self.sessions.clone(),
+            create_requests: self.create_requests.clone(),
         }
     }
 

@@ -53,6 +53,31 @@ def test_create_with_a_custom_id_names_the_arn_and_is_idempotent(gamelift):
     assert again["GameSession"] == first["GameSession"]
 
 
+def test_an_idempotency_token_replays_or_mismatches(gamelift):
+    first = gamelift.create_game_session(FleetId="fleet-1a2b3c4d", MaximumPlayerSessionCount=2, Name="a",
+                                         IdempotencyToken="token-1")["GameSession"]
+    assert first["GameSessionId"] == ARN_PREFIX + "token-1"
+    gamelift.update_game_session(GameSessionId=first["GameSessionId"], Name="renamed")
+    # The same request again: the session, as it is now.
+    again = gamelift.create_game_session(FleetId="fleet-1a2b3c4d", MaximumPlayerSessionCount=2, Name="a",
+                                         IdempotencyToken="token-1")["GameSession"]
+    assert again["GameSessionId"] == first["GameSessionId"] and again["Name"] == "renamed"
+    for changed in ({"MaximumPlayerSessionCount": 3}, {"Name": "b"},
+                    {"GameProperties": [{"Key": "k", "Value": "v"}]}):
+        params = {"FleetId": "fleet-1a2b3c4d", "MaximumPlayerSessionCount": 2, "Name": "a", "IdempotencyToken": "token-1", **changed}
+        code, message, status = error_of(gamelift.create_game_session, **params)
+        assert (code, message, status) == ("IdempotentParameterMismatchException",
+                                           "A game session with this custom ID string already exists in this fleet", 400), changed
+    # Tokens are per fleet: another fleet makes another session.
+    other = gamelift.create_game_session(FleetId="fleet-other", MaximumPlayerSessionCount=2, Name="a",
+                                         IdempotencyToken="token-1")["GameSession"]
+    assert other["GameSessionId"] == "arn:aws:gamelift:us-west-2::gamesession/fleet-other/token-1"
+    # IdempotencyToken wins over the deprecated GameSessionId.
+    both = gamelift.create_game_session(FleetId="fleet-1a2b3c4d", MaximumPlayerSessionCount=2,
+                                        IdempotencyToken="token-2", GameSessionId="ignored-id")["GameSession"]
+    assert both["GameSessionId"] == ARN_PREFIX + "token-2"
+
+
 def test_create_validation_failures(raw):
     code, message, status = error_of(raw.create_game_session, FleetId="fleet-1a2b3c4d", MaximumPlayerSessionCount=-1, Name="")
     assert (code, status) == ("InvalidRequestException", 400)

@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 
+import botocore.exceptions
 import pytest
 
 from conftest import BINARY, free_port, make_client, wait_for
@@ -73,6 +74,13 @@ def http(url, path, body=None, headers=None, method=None):
 
 def aws(url, operation, body):
     return http(url, "/", body, {"X-Amz-Target": f"GameLift.{operation}", "Content-Type": "application/x-amz-json-1.1"})
+
+
+def error_of(call, **kwargs):
+    with pytest.raises(botocore.exceptions.ClientError) as info:
+        call(**kwargs)
+    e = info.value.response
+    return e["Error"]["Code"], e["Error"]["Message"], e["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def run_cli(*args, **kwargs):
@@ -194,6 +202,24 @@ def test_state_round_trips_byte_for_byte(tmp_path):
     assert names == ["a2", "b"]
 
 
+def test_idempotency_tokens_outlive_a_restart(tmp_path):
+    state = tmp_path / "state.json"
+    first = Emulator(tmp_path, "--state", str(state))
+    gs = first.client().create_game_session(FleetId=FLEET, MaximumPlayerSessionCount=4, IdempotencyToken="match-7")["GameSession"]
+    assert first.stop() == 0
+    assert list(json.loads(state.read_text())["CreateRequests"]) == [gs["GameSessionId"]]
+    second = Emulator(tmp_path, "--state", str(state))
+    try:
+        gl = second.client()
+        again = gl.create_game_session(FleetId=FLEET, MaximumPlayerSessionCount=4, IdempotencyToken="match-7")["GameSession"]
+        assert again == gs
+        code, message, status = error_of(gl.create_game_session, FleetId=FLEET, MaximumPlayerSessionCount=5, IdempotencyToken="match-7")
+        assert (code, message, status) == ("IdempotentParameterMismatchException",
+                                           "A game session with this custom ID string already exists in this fleet", 400)
+    finally:
+        assert second.stop() == 0
+
+
 def test_a_hand_written_fixture_is_loaded(tmp_path):
     state = tmp_path / "fixture.json"
     gid = f"arn:aws:gamelift:us-west-2::gamesession/{FLEET}/gs-fixture"
@@ -222,7 +248,7 @@ def test_a_hand_written_fixture_is_loaded(tmp_path):
         ("{not json", "is not a valid state file: key must be a string at line 1 column 2"),
         ('{"Version": 2}', "unsupported Version 2 (this emulator reads version 1)"),
         ('{"GameSessionDetails": []}', "is not a valid state file: missing field `Version` at line 1 column 26"),
-        ('{"Version": 1, "Sessions": []}', "is not a valid state file: unknown field `Sessions`, expected `Version` or `GameSessionDetails` at line 1 column 25"),
+        ('{"Version": 1, "Sessions": []}', "is not a valid state file: unknown field `Sessions`, expected one of `Version`, `GameSessionDetails`, `CreateRequests` at line 1 column 25"),
         ('{"Version": 1, "GameSessionDetails": [{"GameSession": {"Name": "x"}}]}', "GameSessionDetails[0] has no GameSession.GameSessionId"),
         ('{"Version": 1, "GameSessionDetails": [{"GameSession": {"GameSessionId": "a"}}, {"GameSession": {"GameSessionId": "a"}}]}',
          "GameSessionDetails[1] repeats the GameSessionId a"),
