@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use gamelift_session::{
     GameProperty, GameSession, GameSessionDetail, GameSessionStatus, Limits, PlayerGatewayStatus,
     PlayerSessionCreationPolicy, ProtectionPolicy, UpdateGameSessionInput, UpdateGameSessionOutput,
-    update_game_session, update_game_session_in_place, update_game_session_with_limits,
+    update_game_session, update_game_session_in_place,
 };
 
 struct Counting;
@@ -300,8 +300,9 @@ fn build_cases() -> Vec<Case> {
     ] {
         let (detail, input, limits) = merge_case(n);
         cases.push(Case::new(name, move || {
-            let outcome =
-                update_game_session_with_limits(black_box(&detail), black_box(&input), &limits);
+            let outcome = black_box(&input)
+                .validate_with(&limits)
+                .and_then(|v| v.apply_to(black_box(&detail)));
             black_box(outcome.is_ok());
             drop(black_box(outcome));
         }));

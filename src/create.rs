@@ -19,15 +19,6 @@ use crate::shapes::{GameSession, GameSessionDetail, REDACTED};
 use crate::update::merged_properties;
 use crate::validate::{FieldPath, ValidationErrors, Validator};
 
-/// Most characters in a custom game session id or idempotency token.
-pub const MAX_ID_STRING_LENGTH: usize = 48;
-/// Most characters in a fleet location.
-pub const MAX_LOCATION_LENGTH: usize = 64;
-/// Most characters in a fleet or alias id or ARN in a request.
-pub const MAX_FLEET_OR_ALIAS_LENGTH: usize = 512;
-/// Most characters in `GameSessionData`.
-pub const MAX_GAME_SESSION_DATA_LENGTH: usize = 262_144;
-
 /// A request to start a game session (`CreateGameSessionInput`).
 ///
 /// `GameSessionData` is sensitive: `Debug` never shows it.
@@ -134,6 +125,15 @@ impl CreateGameSessionInput {
         self
     }
 
+    /// Validates this request under AWS's limits.
+    ///
+    /// # Errors
+    ///
+    /// As [`CreateGameSessionInput::validate_with`].
+    pub fn validate(&self) -> Result<ValidatedCreate<'_>, GameLiftError> {
+        self.validate_with(&Limits::AWS)
+    }
+
     /// Validates this request against the model and `limits`: every
     /// violation, in the order of the shape's members.
     ///
@@ -142,10 +142,30 @@ impl CreateGameSessionInput {
     /// [`GameLiftError::Validation`] with every violation, or
     /// [`GameLiftError::InvalidRequest`] when it names neither a fleet nor
     /// an alias, or both.
-    pub fn validate_with(&self, limits: &Limits) -> Result<(), GameLiftError> {
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use gamelift_session::{CreateContext, CreateGameSessionInput, Limits};
+    /// use time::OffsetDateTime;
+    ///
+    /// // An emulator mirroring a raised quota: 32 properties.
+    /// let mut limits = Limits::AWS;
+    /// limits.max_game_properties = 32;
+    /// let mut input = CreateGameSessionInput::new("fleet-1a2b", 8);
+    /// for i in 0..20 {
+    ///     input = input.game_property(format!("k{i}"), "v");
+    /// }
+    /// assert!(input.validate().is_err());
+    /// let context = CreateContext::new("us-west-2", "111122223333", "fleet-1a2b", OffsetDateTime::UNIX_EPOCH, "gs-1");
+    /// let detail = input.validate_with(&limits)?.create(&context);
+    /// assert_eq!(detail.game_session.unwrap().game_properties().len(), 20);
+    /// # Ok::<(), gamelift_session::GameLiftError>(())
+    /// ```
+    pub fn validate_with(&self, limits: &Limits) -> Result<ValidatedCreate<'_>, GameLiftError> {
         check_create_input(self, limits)?;
         match (&self.fleet_id, &self.alias_id) {
-            (Some(_), None) | (None, Some(_)) => Ok(()),
+            (Some(_), None) | (None, Some(_)) => Ok(ValidatedCreate { input: self }),
             (None, None) => Err(GameLiftError::InvalidRequest {
                 message: "A game session needs a fleet: specify FleetId or AliasId".to_owned(),
             }),
@@ -195,37 +215,37 @@ fn check_create_input(
     let mut v = Validator::default();
     let member = FieldPath::Member;
     if let Some(fleet) = input.fleet_id.as_deref() {
-        v.fleet_id_or_arn(member("fleetId"), fleet);
+        v.fleet_id_or_arn(member("fleetId"), fleet, limits);
     }
     if let Some(alias) = input.alias_id.as_deref() {
-        v.alias_id_or_arn(member("aliasId"), alias);
+        v.alias_id_or_arn(member("aliasId"), alias, limits);
     }
     let count = member("maximumPlayerSessionCount");
     if let Some(n) = v.required(count, input.maximum_player_session_count.as_ref()) {
         v.min_value(count, i64::from(*n), 0);
     }
     if let Some(name) = input.name.as_deref() {
-        v.non_zero_and_max_string(member("name"), name, limits);
+        v.non_zero_and_max_string(member("name"), name, limits.max_name_length);
     }
     if let Some(properties) = input.game_properties.as_deref() {
         v.game_properties("gameProperties", properties, limits);
     }
     if let Some(creator) = input.creator_id.as_deref() {
-        v.non_zero_and_max_string(member("creatorId"), creator, limits);
+        v.non_zero_and_max_string(member("creatorId"), creator, limits.max_creator_id_length);
     }
     if let Some(id) = input.game_session_id.as_deref() {
-        v.id_string(member("gameSessionId"), id);
+        v.id_string(member("gameSessionId"), id, limits);
     }
     if let Some(token) = input.idempotency_token.as_deref() {
-        v.id_string(member("idempotencyToken"), token);
+        v.id_string(member("idempotencyToken"), token, limits);
     }
     if let Some(data) = input.game_session_data.as_deref() {
         // Sensitive: never echoed.
         let path = member("gameSessionData");
-        v.length(path, data, 1, MAX_GAME_SESSION_DATA_LENGTH, true);
+        v.length(path, data, 1, limits.max_game_session_data_length, true);
     }
     if let Some(location) = input.location.as_deref() {
-        v.location(member("location"), location);
+        v.location(member("location"), location, limits);
     }
     v.finish()
 }
@@ -314,7 +334,7 @@ pub fn game_session_arn(region: &str, fleet_id: &str, location: Option<&str>, id
 ///
 /// ```
 /// use gamelift_session::{create_game_session, replay_create_game_session, CreateContext,
-///     CreateGameSessionInput, Limits};
+///     CreateGameSessionInput};
 /// use time::OffsetDateTime;
 ///
 /// let first = CreateGameSessionInput::new("fleet-1a2b", 8).idempotency_token("match-42");
@@ -323,12 +343,12 @@ pub fn game_session_arn(region: &str, fleet_id: &str, location: Option<&str>, id
 ///
 /// // The same request again: the same session.
 /// let again = first.clone();
-/// let replayed = replay_create_game_session(&first, &created, &again, &Limits::AWS)?;
+/// let replayed = replay_create_game_session(&first, &created, &again)?;
 /// assert_eq!(replayed, &created);
 ///
 /// // The same token with another player limit: a mismatch.
 /// let other = CreateGameSessionInput::new("fleet-1a2b", 10).idempotency_token("match-42");
-/// let err = replay_create_game_session(&first, &created, &other, &Limits::AWS).unwrap_err();
+/// let err = replay_create_game_session(&first, &created, &other).unwrap_err();
 /// assert_eq!(err.code(), "IdempotentParameterMismatchException");
 /// assert_eq!(err.to_string(), "A game session with this custom ID string already exists in this fleet");
 /// # Ok::<(), gamelift_session::GameLiftError>(())
@@ -337,16 +357,8 @@ pub fn replay_create_game_session<'s>(
     original: &CreateGameSessionInput,
     session: &'s GameSessionDetail,
     input: &CreateGameSessionInput,
-    limits: &Limits,
 ) -> Result<&'s GameSessionDetail, GameLiftError> {
-    input.validate_with(limits)?;
-    if input.is_same_request_as(original) {
-        Ok(session)
-    } else {
-        Err(GameLiftError::IdempotentParameterMismatch {
-            idempotency_token: input.requested_id().unwrap_or_default().to_owned(),
-        })
-    }
+    input.validate()?.replay(original, session)
 }
 
 /// Validates `input` and builds the new session, in status `ACTIVATING`.
@@ -386,47 +398,7 @@ pub fn create_game_session(
     input: &CreateGameSessionInput,
     context: &CreateContext<'_>,
 ) -> Result<GameSessionDetail, GameLiftError> {
-    create_game_session_with_limits(input, context, &Limits::AWS)
-}
-
-/// [`create_game_session`] under `limits` instead of AWS's.
-///
-/// # Errors
-///
-/// As [`create_game_session`].
-pub fn create_game_session_with_limits(
-    input: &CreateGameSessionInput,
-    context: &CreateContext<'_>,
-    limits: &Limits,
-) -> Result<GameSessionDetail, GameLiftError> {
-    input.validate_with(limits)?;
-    let fleet_id = fleet_id_of(context.fleet_id);
-    let id = input.requested_id().unwrap_or(context.fresh_id);
-    let location = input.location.as_deref();
-    let properties = merged_properties(input.game_properties.as_deref().unwrap_or_default());
-    let session = GameSession {
-        game_session_id: Some(game_session_arn(context.region, fleet_id, location, id)),
-        name: input.name.clone(),
-        fleet_id: Some(fleet_id.to_owned()),
-        fleet_arn: Some(format!(
-            "arn:aws:gamelift:{}:{}:fleet/{fleet_id}",
-            context.region, context.account_id
-        )),
-        creation_time: Some(context.now),
-        current_player_session_count: Some(0),
-        maximum_player_session_count: input.maximum_player_session_count,
-        status: Some(GameSessionStatus::Activating),
-        game_properties: Some(properties),
-        player_session_creation_policy: Some(PlayerSessionCreationPolicy::AcceptAll),
-        creator_id: input.creator_id.clone(),
-        game_session_data: input.game_session_data.clone(),
-        location: Some(location.unwrap_or(context.region).to_owned()),
-        ..GameSession::default()
-    };
-    Ok(GameSessionDetail::new(
-        session,
-        Some(context.protection_policy),
-    ))
+    Ok(input.validate()?.create(context))
 }
 
 /// The wire form of each shape, derived on a private twin (`#[serde(remote)]`),
@@ -460,5 +432,72 @@ mod wire {
         game_session_data: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         location: Option<String>,
+    }
+}
+
+/// A create request that passed validation (under some [`Limits`]), ready
+/// to build its session or to be compared with the request its id already
+/// made a session for.
+#[derive(Debug, Clone, Copy)]
+pub struct ValidatedCreate<'a> {
+    input: &'a CreateGameSessionInput,
+}
+
+impl<'a> ValidatedCreate<'a> {
+    /// The request.
+    #[must_use]
+    pub fn input(&self) -> &'a CreateGameSessionInput {
+        self.input
+    }
+
+    /// Builds the new session, in status `ACTIVATING`; see
+    /// [`create_game_session`].
+    #[must_use]
+    pub fn create(&self, context: &CreateContext<'_>) -> GameSessionDetail {
+        let fleet_id = fleet_id_of(context.fleet_id);
+        let id = self.input.requested_id().unwrap_or(context.fresh_id);
+        let location = self.input.location.as_deref();
+        let properties =
+            merged_properties(self.input.game_properties.as_deref().unwrap_or_default());
+        let session = GameSession {
+            game_session_id: Some(game_session_arn(context.region, fleet_id, location, id)),
+            name: self.input.name.clone(),
+            fleet_id: Some(fleet_id.to_owned()),
+            fleet_arn: Some(format!(
+                "arn:aws:gamelift:{}:{}:fleet/{fleet_id}",
+                context.region, context.account_id
+            )),
+            creation_time: Some(context.now),
+            current_player_session_count: Some(0),
+            maximum_player_session_count: self.input.maximum_player_session_count,
+            status: Some(GameSessionStatus::Activating),
+            game_properties: Some(properties),
+            player_session_creation_policy: Some(PlayerSessionCreationPolicy::AcceptAll),
+            creator_id: self.input.creator_id.clone(),
+            game_session_data: self.input.game_session_data.clone(),
+            location: Some(location.unwrap_or(context.region).to_owned()),
+            ..GameSession::default()
+        };
+        GameSessionDetail::new(session, Some(context.protection_policy))
+    }
+
+    /// Answers a repeated create; see [`replay_create_game_session`].
+    ///
+    /// # Errors
+    ///
+    /// `IdempotentParameterMismatchException` when the request differs
+    /// from `original`.
+    pub fn replay<'s>(
+        &self,
+        original: &CreateGameSessionInput,
+        session: &'s GameSessionDetail,
+    ) -> Result<&'s GameSessionDetail, GameLiftError> {
+        if self.input.is_same_request_as(original) {
+            Ok(session)
+        } else {
+            Err(GameLiftError::IdempotentParameterMismatch {
+                idempotency_token: self.input.requested_id().unwrap_or_default().to_owned(),
+            })
+        }
     }
 }

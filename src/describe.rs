@@ -42,9 +42,6 @@ object_only!(
 /// `DescribeGameSessionDetailsInput`: the same members as [`DescribeGameSessionsInput`].
 pub type DescribeGameSessionDetailsInput = DescribeGameSessionsInput;
 
-/// The page size when a request sets no `Limit`.
-pub const DEFAULT_PAGE_SIZE: usize = 100;
-
 impl DescribeGameSessionsInput {
     /// The request for the one session `game_session_id`.
     #[must_use]
@@ -64,29 +61,57 @@ impl DescribeGameSessionsInput {
         }
     }
 
-    fn validate_with(&self, limits: &Limits) -> Result<Option<GameSessionStatus>, GameLiftError> {
+    /// Validates this request under AWS's limits.
+    ///
+    /// # Errors
+    ///
+    /// As [`DescribeGameSessionsInput::validate_with`].
+    pub fn validate(&self) -> Result<ValidatedDescribe<'_>, GameLiftError> {
+        self.validate_with(&Limits::AWS)
+    }
+
+    /// Validates this request against the model and `limits`.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidRequestException` for every violation, for a request that
+    /// names no fleet, alias or session, and for an unknown `StatusFilter`.
+    pub fn validate_with(&self, limits: &Limits) -> Result<ValidatedDescribe<'_>, GameLiftError> {
+        let status = self.check(limits)?;
+        Ok(ValidatedDescribe {
+            input: self,
+            status,
+            page_size: limits.default_describe_page_size,
+        })
+    }
+
+    fn check(&self, limits: &Limits) -> Result<Option<GameSessionStatus>, GameLiftError> {
         let mut v = Validator::default();
         let member = FieldPath::Member;
         if let Some(fleet) = self.fleet_id.as_deref() {
-            v.fleet_id_or_arn(member("fleetId"), fleet);
+            v.fleet_id_or_arn(member("fleetId"), fleet, limits);
         }
         if let Some(id) = self.game_session_id.as_deref() {
             v.arn_string(member("gameSessionId"), id, limits);
         }
         if let Some(alias) = self.alias_id.as_deref() {
-            v.alias_id_or_arn(member("aliasId"), alias);
+            v.alias_id_or_arn(member("aliasId"), alias, limits);
         }
         if let Some(location) = self.location.as_deref() {
-            v.location(member("location"), location);
+            v.location(member("location"), location, limits);
         }
         if let Some(status) = self.status_filter.as_deref() {
-            v.non_zero_and_max_string(member("statusFilter"), status, limits);
+            v.non_zero_and_max_string(
+                member("statusFilter"),
+                status,
+                limits.max_status_filter_length,
+            );
         }
         if let Some(limit) = self.limit {
             v.min_value(member("limit"), i64::from(limit), 1);
         }
         if let Some(token) = self.next_token.as_deref() {
-            v.non_zero_and_max_string(member("nextToken"), token, limits);
+            v.non_zero_and_max_string(member("nextToken"), token, limits.max_next_token_length);
         }
         v.finish()?;
         if self.fleet_id.is_none() && self.game_session_id.is_none() && self.alias_id.is_none() {
@@ -181,38 +206,64 @@ pub fn describe_game_sessions<'s>(
     sessions: impl IntoIterator<Item = &'s GameSessionDetail>,
     alias_fleet: Option<&str>,
 ) -> Result<Page<'s>, GameLiftError> {
-    let status = input.validate_with(&Limits::AWS)?;
-    let start = match input.next_token.as_deref() {
-        None => 0,
-        Some(token) => token
-            .parse::<usize>()
-            .map_err(|_| GameLiftError::InvalidRequest {
-                message: format!("Invalid NextToken: {}", Cut(token)),
-            })?,
-    };
-    let size = input
-        .limit
-        .and_then(|l| usize::try_from(l).ok())
-        .unwrap_or(DEFAULT_PAGE_SIZE);
-    let selected: Vec<&GameSessionDetail> = sessions
-        .into_iter()
-        .filter(|d| input.selects(d, status, alias_fleet))
-        .collect();
-    if let Some(id) = input.game_session_id.as_deref()
-        && selected.is_empty()
-    {
-        return Err(GameLiftError::game_session_not_found(id));
+    input.validate()?.select(sessions, alias_fleet)
+}
+
+/// A describe request that passed validation (under some [`Limits`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ValidatedDescribe<'a> {
+    input: &'a DescribeGameSessionsInput,
+    status: Option<GameSessionStatus>,
+    page_size: usize,
+}
+
+impl ValidatedDescribe<'_> {
+    /// Selects one page of the sessions the request asks for; see
+    /// [`describe_game_sessions`].
+    ///
+    /// # Errors
+    ///
+    /// `InvalidRequestException` for a `NextToken` this crate did not
+    /// issue; `NotFoundException` when the request names a `GameSessionId`
+    /// no session has.
+    pub fn select<'s>(
+        &self,
+        sessions: impl IntoIterator<Item = &'s GameSessionDetail>,
+        alias_fleet: Option<&str>,
+    ) -> Result<Page<'s>, GameLiftError> {
+        let (input, status) = (self.input, self.status);
+        let start = match input.next_token.as_deref() {
+            None => 0,
+            Some(token) => token
+                .parse::<usize>()
+                .map_err(|_| GameLiftError::InvalidRequest {
+                    message: format!("Invalid NextToken: {}", Cut(token)),
+                })?,
+        };
+        let size = input
+            .limit
+            .and_then(|l| usize::try_from(l).ok())
+            .unwrap_or(self.page_size);
+        let selected: Vec<&GameSessionDetail> = sessions
+            .into_iter()
+            .filter(|d| input.selects(d, status, alias_fleet))
+            .collect();
+        if let Some(id) = input.game_session_id.as_deref()
+            && selected.is_empty()
+        {
+            return Err(GameLiftError::game_session_not_found(id));
+        }
+        let end = start.saturating_add(size).min(selected.len());
+        let details = selected
+            .get(start..end)
+            .map(<[_]>::to_vec)
+            .unwrap_or_default();
+        let next_token = (end < selected.len()).then(|| end.to_string());
+        Ok(Page {
+            details,
+            next_token,
+        })
     }
-    let end = start.saturating_add(size).min(selected.len());
-    let details = selected
-        .get(start..end)
-        .map(<[_]>::to_vec)
-        .unwrap_or_default();
-    let next_token = (end < selected.len()).then(|| end.to_string());
-    Ok(Page {
-        details,
-        next_token,
-    })
 }
 
 /// The answer to `DescribeGameSessions` (`DescribeGameSessionsOutput`).

@@ -117,13 +117,12 @@ mod update;
 mod validate;
 
 pub use create::{
-    CreateContext, CreateGameSessionInput, MAX_FLEET_OR_ALIAS_LENGTH, MAX_GAME_SESSION_DATA_LENGTH,
-    MAX_ID_STRING_LENGTH, MAX_LOCATION_LENGTH, create_game_session,
-    create_game_session_with_limits, fleet_id_of, game_session_arn, replay_create_game_session,
+    CreateContext, CreateGameSessionInput, ValidatedCreate, create_game_session, fleet_id_of,
+    game_session_arn, replay_create_game_session,
 };
 pub use describe::{
-    DEFAULT_PAGE_SIZE, DescribeGameSessionDetailsInput, DescribeGameSessionDetailsOutput,
-    DescribeGameSessionsInput, DescribeGameSessionsOutput, Page, describe_game_sessions,
+    DescribeGameSessionDetailsInput, DescribeGameSessionDetailsOutput, DescribeGameSessionsInput,
+    DescribeGameSessionsOutput, Page, ValidatedDescribe, describe_game_sessions,
 };
 pub use enums::{
     EnumValue, GameSessionStatus, GameSessionStatusReason, PlayerGatewayStatus,
@@ -131,8 +130,8 @@ pub use enums::{
 };
 pub use error::{ErrorBody, GameLiftError, SessionAction};
 pub use lifecycle::{
-    TerminateGameSessionInput, Transition, check_player_join, may_terminate_on_scale_down,
-    terminate_game_session, transition,
+    TerminateGameSessionInput, Transition, ValidatedTerminate, check_player_join,
+    may_terminate_on_scale_down, terminate_game_session, transition,
 };
 pub use limits::Limits;
 pub use request::{
@@ -145,8 +144,7 @@ pub use sdk::SdkConversionError;
 pub use shapes::{GameProperty, GameSession, GameSessionDetail, REDACTED, is_searchable_key};
 pub use update::{
     Change, UpdateOutcome, UpdateReport, ValidatedUpdate, Warning, update_game_session,
-    update_game_session_in_place, update_game_session_in_place_with_limits,
-    update_game_session_with_limits,
+    update_game_session_in_place,
 };
 pub use validate::{
     ALIAS_ID_OR_ARN_PATTERN, Constraint, ECHO_LIMIT, Echo, FLEET_ID_OR_ARN_PATTERN, FieldPath,

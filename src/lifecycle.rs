@@ -136,12 +136,21 @@ impl TerminateGameSessionInput {
         }
     }
 
-    /// Validates the request and answers the session id to look up.
+    /// Validates this request under AWS's limits.
+    ///
+    /// # Errors
+    ///
+    /// As [`TerminateGameSessionInput::validate_with`].
+    pub fn validate(&self) -> Result<ValidatedTerminate<'_>, GameLiftError> {
+        self.validate_with(&Limits::AWS)
+    }
+
+    /// Validates this request against the model and `limits`.
     ///
     /// # Errors
     ///
     /// [`GameLiftError::Validation`] with every violation.
-    pub fn validate_with(&self, limits: &Limits) -> Result<(&str, TerminationMode), GameLiftError> {
+    pub fn validate_with(&self, limits: &Limits) -> Result<ValidatedTerminate<'_>, GameLiftError> {
         let mut v = Validator::default();
         let id_path = FieldPath::Member("gameSessionId");
         let id = v.required(id_path, self.game_session_id.as_deref());
@@ -155,12 +164,90 @@ impl TerminateGameSessionInput {
         }
         v.finish()?;
         match (id, mode.and_then(EnumValue::known)) {
-            (Some(id), Some(mode)) => Ok((id, mode)),
-            // Unreachable: both were checked above, and `finish` passed.
-            _ => Err(GameLiftError::InvalidRequest {
-                message: "GameSessionId and TerminationMode are required".to_owned(),
+            (Some(game_session_id), Some(mode)) => Ok(ValidatedTerminate {
+                game_session_id,
+                mode,
             }),
+            // Unreachable: both were checked above, and `finish` passed.
+            _ => Err(GameLiftError::invalid_request(
+                "GameSessionId and TerminationMode are required",
+            )),
         }
+    }
+}
+
+/// A terminate request that passed validation (under some [`Limits`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValidatedTerminate<'a> {
+    game_session_id: &'a str,
+    mode: TerminationMode,
+}
+
+impl<'a> ValidatedTerminate<'a> {
+    /// The requested session's id: the key to look the session up by.
+    #[must_use]
+    pub fn game_session_id(&self) -> &'a str {
+        self.game_session_id
+    }
+
+    /// How the session is to end.
+    #[must_use]
+    pub fn mode(&self) -> TerminationMode {
+        self.mode
+    }
+
+    /// Ends `detail`; see [`terminate_game_session`].
+    ///
+    /// # Errors
+    ///
+    /// `NotFoundException` when `detail` is not the requested session,
+    /// `InvalidGameSessionStatusException` for an `ERROR` or `TERMINATED`
+    /// session. The session is then untouched.
+    pub fn apply(
+        &self,
+        detail: &mut GameSessionDetail,
+        now: OffsetDateTime,
+    ) -> Result<(), GameLiftError> {
+        let (id, mode) = (self.game_session_id, self.mode);
+        let actual = detail
+            .game_session
+            .as_ref()
+            .and_then(|s| s.game_session_id.as_deref());
+        if actual != Some(id) {
+            return Err(GameLiftError::GameSessionMismatch {
+                requested: id.to_owned(),
+                actual: actual.map(str::to_owned),
+            });
+        }
+        let Some(session) = detail.game_session.as_mut() else {
+            return Ok(()); // unreachable: the id matched a session
+        };
+        match session.status {
+            Some(
+                GameSessionStatus::Activating
+                | GameSessionStatus::Active
+                | GameSessionStatus::Terminating,
+            ) => {}
+            status => {
+                return Err(GameLiftError::InvalidGameSessionStatus {
+                    game_session_id: id.to_owned(),
+                    status,
+                    action: SessionAction::Terminate,
+                });
+            }
+        }
+        match mode {
+            TerminationMode::TriggerOnProcessTerminate => {
+                session.status = Some(GameSessionStatus::Terminating);
+                session.status_reason = Some(GameSessionStatusReason::TriggeredOnProcessTerminate);
+            }
+            TerminationMode::ForceTerminate => {
+                session.status = Some(GameSessionStatus::Terminated);
+                session.status_reason = Some(GameSessionStatusReason::ForceTerminated);
+                session.termination_time = Some(now);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -183,46 +270,7 @@ pub fn terminate_game_session(
     input: &TerminateGameSessionInput,
     now: OffsetDateTime,
 ) -> Result<(), GameLiftError> {
-    let (id, mode) = input.validate_with(&Limits::AWS)?;
-    let actual = detail
-        .game_session
-        .as_ref()
-        .and_then(|s| s.game_session_id.as_deref());
-    if actual != Some(id) {
-        return Err(GameLiftError::GameSessionMismatch {
-            requested: id.to_owned(),
-            actual: actual.map(str::to_owned),
-        });
-    }
-    let Some(session) = detail.game_session.as_mut() else {
-        return Ok(()); // unreachable: the id matched a session
-    };
-    match session.status {
-        Some(
-            GameSessionStatus::Activating
-            | GameSessionStatus::Active
-            | GameSessionStatus::Terminating,
-        ) => {}
-        status => {
-            return Err(GameLiftError::InvalidGameSessionStatus {
-                game_session_id: id.to_owned(),
-                status,
-                action: SessionAction::Terminate,
-            });
-        }
-    }
-    match mode {
-        TerminationMode::TriggerOnProcessTerminate => {
-            session.status = Some(GameSessionStatus::Terminating);
-            session.status_reason = Some(GameSessionStatusReason::TriggeredOnProcessTerminate);
-        }
-        TerminationMode::ForceTerminate => {
-            session.status = Some(GameSessionStatus::Terminated);
-            session.status_reason = Some(GameSessionStatusReason::ForceTerminated);
-            session.termination_time = Some(now);
-        }
-    }
-    Ok(())
+    input.validate()?.apply(detail, now)
 }
 
 /// Whether `players` more players may join the session now.

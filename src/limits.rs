@@ -1,6 +1,11 @@
 //! The service's numeric limits, held as data so an embedder can replace them.
 
-/// The limits an update is checked against.
+/// Every limit of every operation, in one value.
+///
+/// Each operation's input is validated under a `Limits`
+/// (`input.validate_with(&limits)`), and the validated request is then
+/// applied; the plain functions (`update_game_session`,
+/// `create_game_session`, ...) use [`Limits::AWS`].
 ///
 /// [`Limits::AWS`] (also [`Limits::default`]) holds the values of the AWS
 /// service model. An emulator mirroring a raised quota, or a test that
@@ -24,6 +29,24 @@ pub struct Limits {
     pub max_game_session_id_length: usize,
     /// Most characters in a game session name (model: 1024).
     pub max_name_length: usize,
+    /// Most characters in a `CreatorId` (model: 1024).
+    pub max_creator_id_length: usize,
+    /// Most characters in a fleet or alias id or ARN in a request (model: 512).
+    pub max_fleet_or_alias_length: usize,
+    /// Most characters in a fleet location (model: 64).
+    pub max_location_length: usize,
+    /// Most characters in an `IdempotencyToken`, or a create's custom
+    /// `GameSessionId` (model: 48).
+    pub max_id_string_length: usize,
+    /// Most characters in `GameSessionData` (model: 262,144).
+    pub max_game_session_data_length: usize,
+    /// Most characters in a describe's `StatusFilter` (model: 1024).
+    pub max_status_filter_length: usize,
+    /// Most characters in a `NextToken` (model: 1024).
+    pub max_next_token_length: usize,
+    /// Game sessions in a `DescribeGameSessions` page when the request
+    /// sets no `Limit` (**decision**: 100; AWS documents none).
+    pub default_describe_page_size: usize,
     /// Most game properties in a request and on a session (model: 16).
     pub max_game_properties: usize,
     /// Most characters in a game property key (model: 32).
@@ -37,6 +60,14 @@ impl Limits {
     pub const AWS: Limits = Limits {
         max_game_session_id_length: 512,
         max_name_length: 1024,
+        max_creator_id_length: 1024,
+        max_fleet_or_alias_length: 512,
+        max_location_length: 64,
+        max_id_string_length: 48,
+        max_game_session_data_length: 262_144,
+        max_status_filter_length: 1024,
+        max_next_token_length: 1024,
+        default_describe_page_size: 100,
         max_game_properties: 16,
         max_property_key_length: 32,
         max_property_value_length: 96,

@@ -19,7 +19,8 @@ use crate::shapes::{GameProperty, GameSession, GameSessionDetail, REDACTED, is_s
 use crate::validate::check_update_input;
 
 /// Applies `input` to a copy of `detail` under AWS's limits and returns the
-/// new detail with what changed.
+/// new detail with what changed. Under other limits:
+/// `input.validate_with(&limits)?.apply_to(&detail)`.
 ///
 /// # Errors
 ///
@@ -62,23 +63,11 @@ pub fn update_game_session<'a>(
     detail: &GameSessionDetail,
     input: &'a UpdateGameSessionInput,
 ) -> Result<UpdateOutcome<'a>, GameLiftError> {
-    update_game_session_with_limits(detail, input, &Limits::AWS)
-}
-
-/// [`update_game_session`] under `limits` instead of AWS's.
-///
-/// # Errors
-///
-/// As [`update_game_session`], with every limit taken from `limits`.
-pub fn update_game_session_with_limits<'a>(
-    detail: &GameSessionDetail,
-    input: &'a UpdateGameSessionInput,
-    limits: &Limits,
-) -> Result<UpdateOutcome<'a>, GameLiftError> {
-    input.validate_with(limits)?.apply_to(detail)
+    input.validate()?.apply_to(detail)
 }
 
 /// Applies `input` to `detail` in place, under AWS's limits: all or nothing.
+/// Under other limits: `input.validate_with(&limits)?.apply(&mut detail)`.
 ///
 /// For embedders that keep sessions in their own store and must not pay for
 /// a copy. On success `detail` holds the new state and the report says what
@@ -110,20 +99,7 @@ pub fn update_game_session_in_place<'a>(
     detail: &mut GameSessionDetail,
     input: &'a UpdateGameSessionInput,
 ) -> Result<UpdateReport<'a>, GameLiftError> {
-    update_game_session_in_place_with_limits(detail, input, &Limits::AWS)
-}
-
-/// [`update_game_session_in_place`] under `limits` instead of AWS's.
-///
-/// # Errors
-///
-/// As [`update_game_session`], with every limit taken from `limits`.
-pub fn update_game_session_in_place_with_limits<'a>(
-    detail: &mut GameSessionDetail,
-    input: &'a UpdateGameSessionInput,
-    limits: &Limits,
-) -> Result<UpdateReport<'a>, GameLiftError> {
-    input.validate_with(limits)?.apply(detail)
+    input.validate()?.apply(detail)
 }
 
 impl UpdateGameSessionInput {

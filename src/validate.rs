@@ -19,7 +19,6 @@
 
 use std::fmt;
 
-use crate::create::{MAX_FLEET_OR_ALIAS_LENGTH, MAX_ID_STRING_LENGTH, MAX_LOCATION_LENGTH};
 use crate::enums::{EnumValue, WireEnum};
 use crate::limits::Limits;
 use crate::request::{GamePropertyInput, UpdateGameSessionInput};
@@ -420,37 +419,32 @@ impl Validator {
         self.pattern(path, value, GAME_SESSION_ID_PATTERN, is_game_session_id);
     }
 
-    /// `NonZeroAndMaxString`: 1 to the name limit of any characters.
-    pub(crate) fn non_zero_and_max_string(
-        &mut self,
-        path: FieldPath,
-        value: &str,
-        limits: &Limits,
-    ) {
-        self.length(path, value, 1, limits.max_name_length, false);
+    /// `NonZeroAndMaxString`: 1 to `max` characters of any kind.
+    pub(crate) fn non_zero_and_max_string(&mut self, path: FieldPath, value: &str, max: usize) {
+        self.length(path, value, 1, max, false);
     }
 
     /// `FleetIdOrArn`.
-    pub(crate) fn fleet_id_or_arn(&mut self, path: FieldPath, value: &str) {
-        self.length(path, value, 1, MAX_FLEET_OR_ALIAS_LENGTH, false);
+    pub(crate) fn fleet_id_or_arn(&mut self, path: FieldPath, value: &str, limits: &Limits) {
+        self.length(path, value, 1, limits.max_fleet_or_alias_length, false);
         self.pattern(path, value, FLEET_ID_OR_ARN_PATTERN, is_fleet_id_or_arn);
     }
 
     /// `AliasIdOrArn`.
-    pub(crate) fn alias_id_or_arn(&mut self, path: FieldPath, value: &str) {
-        self.length(path, value, 1, MAX_FLEET_OR_ALIAS_LENGTH, false);
+    pub(crate) fn alias_id_or_arn(&mut self, path: FieldPath, value: &str, limits: &Limits) {
+        self.length(path, value, 1, limits.max_fleet_or_alias_length, false);
         self.pattern(path, value, ALIAS_ID_OR_ARN_PATTERN, is_alias_id_or_arn);
     }
 
     /// `LocationStringModel`.
-    pub(crate) fn location(&mut self, path: FieldPath, value: &str) {
-        self.length(path, value, 1, MAX_LOCATION_LENGTH, false);
+    pub(crate) fn location(&mut self, path: FieldPath, value: &str, limits: &Limits) {
+        self.length(path, value, 1, limits.max_location_length, false);
         self.pattern(path, value, LOCATION_PATTERN, is_location);
     }
 
     /// `IdStringModel`.
-    pub(crate) fn id_string(&mut self, path: FieldPath, value: &str) {
-        self.length(path, value, 1, MAX_ID_STRING_LENGTH, false);
+    pub(crate) fn id_string(&mut self, path: FieldPath, value: &str, limits: &Limits) {
+        self.length(path, value, 1, limits.max_id_string_length, false);
         self.pattern(path, value, ID_STRING_PATTERN, is_id_string);
     }
 
@@ -578,7 +572,7 @@ pub(crate) fn check_update_input<'i>(
         );
     }
     if let Some(name) = input.name.as_deref() {
-        v.non_zero_and_max_string(FieldPath::Member("name"), name, limits);
+        v.non_zero_and_max_string(FieldPath::Member("name"), name, limits.max_name_length);
     }
     if let Some(policy) = &input.player_session_creation_policy {
         v.enum_value(FieldPath::Member("playerSessionCreationPolicy"), policy);

@@ -688,16 +688,15 @@ fn the_idempotency_token_wins_over_the_deprecated_game_session_id() {
 
 #[test]
 fn a_repeated_create_replays_only_the_same_request() {
-    use gamelift_session::{GamePropertyInput, Limits, replay_create_game_session};
+    use gamelift_session::{GamePropertyInput, replay_create_game_session};
     let original = CreateGameSessionInput::new("fleet-1a2b", 8)
         .name("Friday")
         .idempotency_token("match-1")
         .game_property("mode", "casual")
         .game_property("mode", "ranked");
     let session = created(&original);
-    let replay = |input: &CreateGameSessionInput| {
-        replay_create_game_session(&original, &session, input, &Limits::AWS)
-    };
+    let replay =
+        |input: &CreateGameSessionInput| replay_create_game_session(&original, &session, input);
     // The same request, with the fleet as an ARN and the repeated key
     // already merged: the same session.
     let mut same = original.clone();
@@ -731,4 +730,61 @@ fn a_repeated_create_replays_only_the_same_request() {
         replay(&invalid).expect_err("invalid").code(),
         "InvalidRequestException"
     );
+}
+
+// -- one Limits for every operation ---------------------------------------------
+
+#[test]
+fn every_operation_takes_its_limits_from_one_value() {
+    use gamelift_session::Limits;
+    let mut limits = Limits::AWS;
+    limits.max_name_length = 5;
+    limits.default_describe_page_size = 2;
+    limits.max_game_session_data_length = 4;
+
+    // CreatorId has its own limit: a name limit of 5 does not reach it.
+    let mut input = CreateGameSessionInput::new("fleet-1a2b", 1);
+    input.creator_id = Some("a-long-creator".into());
+    assert!(input.validate_with(&limits).is_ok());
+    input.game_session_data = Some("12345".into());
+    assert_eq!(
+        input
+            .validate_with(&limits)
+            .map(|_| ())
+            .expect_err("data over 4")
+            .to_string(),
+        "1 validation error detected: Value at 'gameSessionData' failed to satisfy constraint: \
+         Member must have length less than or equal to 4"
+    );
+
+    // The describe page size when no Limit is set.
+    let sessions: Vec<GameSessionDetail> = (0..5)
+        .map(|i| {
+            created(
+                &CreateGameSessionInput::new("fleet-1a2b", 1).idempotency_token(format!("g{i}")),
+            )
+        })
+        .collect();
+    let describe = DescribeGameSessionsInput::for_fleet("fleet-1a2b");
+    let page = describe
+        .validate_with(&limits)
+        .expect("valid")
+        .select(&sessions, None)
+        .expect("a page");
+    assert_eq!(
+        (page.details.len(), page.next_token.as_deref()),
+        (2, Some("2"))
+    );
+    let page = describe_game_sessions(&describe, &sessions, None).expect("a page");
+    assert_eq!((page.details.len(), page.next_token), (5, None));
+
+    // Terminate validates under the same value.
+    let mut long = Limits::AWS;
+    long.max_game_session_id_length = 10;
+    let terminate = TerminateGameSessionInput::new(
+        "arn:aws:gamelift:us-west-2::gamesession/fleet-1a2b/g0",
+        TerminationMode::ForceTerminate,
+    );
+    assert!(terminate.validate().is_ok());
+    assert!(terminate.validate_with(&long).is_err());
 }

@@ -5,7 +5,7 @@ mod util;
 use gamelift_session::{
     Change, GameLiftError, GameSessionDetail, GameSessionStatus, Limits,
     PlayerSessionCreationPolicy, ProtectionPolicy, UpdateGameSessionInput, UpdateReport, Warning,
-    update_game_session, update_game_session_in_place, update_game_session_with_limits,
+    update_game_session, update_game_session_in_place,
 };
 use util::{ID, accept, detail_with, pairs, reject, session};
 
@@ -374,7 +374,11 @@ fn raised_limits_allow_larger_merges() {
     for i in 0..100 {
         input = input.game_property(format!("k{i}"), format!("{i}"));
     }
-    let outcome = update_game_session_with_limits(&detail, &input, &limits).unwrap();
+    let outcome = input
+        .validate_with(&limits)
+        .unwrap()
+        .apply_to(&detail)
+        .unwrap();
     let s = outcome.detail().game_session.as_ref().unwrap();
     assert_eq!(s.game_properties().len(), 100);
     assert_eq!(s.game_property("k99"), Some("99"));

@@ -6,9 +6,9 @@ use std::sync::{Mutex, MutexGuard};
 
 use gamelift_session::{
     CreateContext, CreateGameSessionInput, DescribeGameSessionsInput, GameLiftError,
-    GameSessionDetail, GameSessionOutput, Limits, TerminateGameSessionInput, Transition,
+    GameSessionDetail, GameSessionOutput, TerminateGameSessionInput, Transition,
     UpdateGameSessionInput, create_game_session, describe_game_sessions, fleet_id_of,
-    replay_create_game_session, terminate_game_session, transition,
+    replay_create_game_session, transition,
 };
 use time::OffsetDateTime;
 
@@ -125,7 +125,7 @@ impl Emulator {
         let input: CreateGameSessionInput = p.parse(body)?;
         if let (None, Some(alias)) = (&input.fleet_id, &input.alias_id) {
             // The emulator has no aliases: validate, then report it unknown.
-            input.validate_with(&Limits::AWS)?;
+            input.validate()?;
             return Err(alias_not_found(alias));
         }
         let fleet = input.fleet_id.clone().unwrap_or_default();
@@ -150,9 +150,7 @@ impl Emulator {
         // request to compare with, and is answered.
         if let Some(existing) = store.position(&id).and_then(|i| store.sessions.get(i)) {
             let answer = match store.create_requests.get(&id) {
-                Some(original) => {
-                    replay_create_game_session(original, existing, &input, &Limits::AWS)?
-                }
+                Some(original) => replay_create_game_session(original, existing, &input)?,
                 None => existing,
             };
             return p.write(&session_output(Some(answer)));
@@ -205,10 +203,10 @@ impl Emulator {
 
     fn terminate(&self, body: &[u8], p: Protocol) -> Answer {
         let input: TerminateGameSessionInput = p.parse(body)?;
-        let (id, _) = input.validate_with(&Limits::AWS)?;
+        let terminate = input.validate()?;
         let mut store = self.store();
-        let detail = store.get_mut(id)?;
-        terminate_game_session(detail, &input, OffsetDateTime::now_utc())?;
+        let detail = store.get_mut(terminate.game_session_id())?;
+        terminate.apply(detail, OffsetDateTime::now_utc())?;
         p.write(&session_output(Some(detail)))
     }
 
