@@ -98,6 +98,17 @@ macro_rules! wire_enum {
             }
         }
 
+        #[cfg(feature = "proptest")]
+        impl proptest::arbitrary::Arbitrary for $name {
+            type Parameters = ();
+            type Strategy = proptest::sample::Select<Self>;
+
+            /// Every value of the set, uniformly.
+            fn arbitrary_with((): ()) -> Self::Strategy {
+                proptest::sample::select(<Self as WireEnum>::ALL)
+            }
+        }
+
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())

@@ -95,7 +95,13 @@
 //! - `aws-sdk` (off by default): conversions between this crate's shapes and
 //!   the AWS SDK for Rust's (`aws_sdk_gamelift::types`), and from its
 //!   `UpdateGameSessionInput`; its `SdkConversionError` says what cannot
-//!   convert. Without it the crate depends on serde, thiserror and time only.
+//!   convert.
+//! - `proptest` (off by default): `strategy`, with strategies for sessions
+//!   in a given status and for valid and invalid update requests relative
+//!   to a session and its limits, and `Arbitrary` for every wire enum, so
+//!   that an embedder can check its own store against the crate.
+//!
+//! Without them the crate depends on serde, thiserror and time only.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -112,6 +118,9 @@ mod request;
 #[cfg(feature = "aws-sdk")]
 mod sdk;
 mod shapes;
+#[cfg(feature = "proptest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
+pub mod strategy;
 mod timestamp;
 mod update;
 mod validate;
