@@ -164,6 +164,20 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// The status of a player session (`PlayerSessionStatus`).
+    pub enum PlayerSessionStatus {
+        /// The player has a slot; the game server has not accepted them yet.
+        Reserved = "RESERVED",
+        /// The game server accepted the player, who is connected.
+        Active = "ACTIVE",
+        /// The player left; the slot is free again.
+        Completed = "COMPLETED",
+        /// The game server did not accept the player in time; the slot is free again.
+        Timedout = "TIMEDOUT",
+    }
+}
+
+wire_enum! {
     /// Whether a game session may be terminated on scale-down (`ProtectionPolicy`).
     pub enum ProtectionPolicy {
         /// The session may be terminated during a scale-down event.

@@ -114,6 +114,7 @@ mod error;
 mod lifecycle;
 mod limits;
 mod object;
+mod player_session;
 mod request;
 #[cfg(feature = "aws-sdk")]
 mod sdk;
@@ -135,7 +136,8 @@ pub use describe::{
 };
 pub use enums::{
     EnumValue, GameSessionStatus, GameSessionStatusReason, PlayerGatewayStatus,
-    PlayerSessionCreationPolicy, ProtectionPolicy, TerminationMode, UnknownEnumValue, WireEnum,
+    PlayerSessionCreationPolicy, PlayerSessionStatus, ProtectionPolicy, TerminationMode,
+    UnknownEnumValue, WireEnum,
 };
 pub use error::{ErrorBody, GameLiftError, SessionAction};
 pub use lifecycle::{
@@ -143,6 +145,12 @@ pub use lifecycle::{
     may_terminate_on_scale_down, terminate_game_session, transition,
 };
 pub use limits::Limits;
+pub use player_session::{
+    CreatePlayerSessionInput, CreatePlayerSessionOutput, CreatePlayerSessionsInput,
+    CreatePlayerSessionsOutput, DescribePlayerSessionsInput, DescribePlayerSessionsOutput, Joins,
+    PlayerSession, PlayerSessionChange, change_player_session, end_player_sessions,
+    expire_reservations,
+};
 pub use request::{
     CreateGameSessionOutput, GamePropertyInput, GameSessionOutput, TerminateGameSessionOutput,
     UpdateGameSessionInput, UpdateGameSessionOutput,
@@ -158,7 +166,7 @@ pub use update::{
 pub use validate::{
     ALIAS_ID_OR_ARN_PATTERN, Constraint, ECHO_LIMIT, Echo, FLEET_ID_OR_ARN_PATTERN, FieldPath,
     GAME_SESSION_ID_PATTERN, ID_STRING_PATTERN, KEPT_VIOLATIONS, LOCATION_PATTERN,
-    MAX_MESSAGE_BYTES, ValidationErrors, Violation,
+    MAX_MESSAGE_BYTES, PLAYER_SESSION_ID_PATTERN, ValidationErrors, Violation,
 };
 
 /// The README's examples, compiled and run as doctests.

@@ -47,6 +47,24 @@ pub struct Limits {
     /// Game sessions in a `DescribeGameSessions` page when the request
     /// sets no `Limit` (**decision**: 100; AWS documents none).
     pub default_describe_page_size: usize,
+    /// Most players (RESERVED or ACTIVE player sessions) in one game
+    /// session, whatever its `MaximumPlayerSessionCount` (docs: 200, "not
+    /// adjustable").
+    pub max_players_per_game_session: usize,
+    /// How long a RESERVED player session waits for the game server to
+    /// accept it before it times out (docs: 60 seconds).
+    pub player_reservation_timeout: time::Duration,
+    /// Most characters in a `PlayerId` (model: 1024).
+    pub max_player_id_length: usize,
+    /// Most characters in `PlayerData` (model: 2048).
+    pub max_player_data_length: usize,
+    /// Most player ids in one `CreatePlayerSessions` (model: 25).
+    pub max_player_ids: usize,
+    /// Most characters in a `PlayerSessionId` (model: 128).
+    pub max_player_session_id_length: usize,
+    /// Player sessions in a `DescribePlayerSessions` page when the request
+    /// sets no `Limit` (**decision**: 50; AWS documents none).
+    pub default_player_sessions_page_size: usize,
     /// Most game properties in a request and on a session (model: 16).
     pub max_game_properties: usize,
     /// Most characters in a game property key (model: 32).
@@ -68,6 +86,13 @@ impl Limits {
         max_status_filter_length: 1024,
         max_next_token_length: 1024,
         default_describe_page_size: 100,
+        max_players_per_game_session: 200,
+        player_reservation_timeout: time::Duration::seconds(60),
+        max_player_id_length: 1024,
+        max_player_data_length: 2048,
+        max_player_ids: 25,
+        max_player_session_id_length: 128,
+        default_player_sessions_page_size: 50,
         max_game_properties: 16,
         max_property_key_length: 32,
         max_property_value_length: 96,

@@ -55,6 +55,13 @@ pub enum FieldPath {
         /// The item's member's camelCase name.
         member: &'static str,
     },
+    /// An item of a list of plain values (`playerIds.2.member`).
+    Element {
+        /// The list member's camelCase name.
+        list: &'static str,
+        /// The item's position, counted from 1 as AWS counts.
+        index: usize,
+    },
 }
 
 impl fmt::Display for FieldPath {
@@ -66,6 +73,7 @@ impl fmt::Display for FieldPath {
                 index,
                 member,
             } => write!(f, "{list}.{index}.member.{member}"),
+            FieldPath::Element { list, index } => write!(f, "{list}.{index}.member"),
         }
     }
 }
@@ -413,6 +421,23 @@ impl Validator {
         }
     }
 
+    /// Checks the number of items of a list; the list is not echoed (its
+    /// items may be sensitive).
+    pub(crate) fn list_length(&mut self, path: FieldPath, len: usize, min: usize, max: usize) {
+        if len < min {
+            self.push(path, || Echo::Redacted, Constraint::MinLength(min));
+        }
+        if len > max {
+            self.push(path, || Echo::Redacted, Constraint::MaxLength(max));
+        }
+    }
+
+    /// `PlayerSessionId`: 1 to the limit, `^psess-\S+$`.
+    pub(crate) fn player_session_id(&mut self, path: FieldPath, value: &str, limits: &Limits) {
+        self.length(path, value, 1, limits.max_player_session_id_length, false);
+        self.pattern(path, value, PLAYER_SESSION_ID_PATTERN, is_player_session_id);
+    }
+
     /// `ArnStringModel`: 1 to the id limit of `[a-zA-Z0-9:/-]`.
     pub(crate) fn arn_string(&mut self, path: FieldPath, value: &str, limits: &Limits) {
         self.length(path, value, 1, limits.max_game_session_id_length, false);
@@ -532,14 +557,25 @@ pub(crate) fn is_fleet_id_or_arn(s: &str) -> bool {
         && is_fleet_id(id)
 }
 
+/// The pattern of a `PlayerSessionId`.
+pub const PLAYER_SESSION_ID_PATTERN: &str = "^psess-\\S+$";
+
+/// Java's and `regex-lite`'s `\S+`: one or more characters, none of them
+/// ASCII white space.
+fn non_space(t: &str) -> bool {
+    !t.is_empty() && !t.contains([' ', '\t', '\n', '\u{b}', '\u{c}', '\r'])
+}
+
+/// Whether `s` matches `^psess-\S+$`.
+pub(crate) fn is_player_session_id(s: &str) -> bool {
+    s.strip_prefix("psess-").is_some_and(non_space)
+}
+
 /// What stands between the ARN's `.*` and the alias id's `\S+`.
 const ALIAS_MARK: &str = ":alias/alias-";
 
 /// Whether `s` matches `^(alias-\S+|arn:.*:alias\/alias-\S+)$`.
 pub(crate) fn is_alias_id_or_arn(s: &str) -> bool {
-    // Java's `\S`: anything but space, \t, \n, \x0B, \f and \r.
-    let non_space =
-        |t: &str| !t.is_empty() && !t.contains([' ', '\t', '\n', '\u{b}', '\u{c}', '\r']);
     if let Some(rest) = s.strip_prefix("alias-") {
         return non_space(rest);
     }
