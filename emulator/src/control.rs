@@ -10,20 +10,22 @@
 //! | `POST /_emulator/game-sessions/activate` | the game server reports the session ready: ACTIVATING -> ACTIVE | `{"GameSession": ...}` |
 //! | `POST /_emulator/game-sessions/fail-activation` | the game server fails to start it: ACTIVATING -> ERROR | `{"GameSession": ...}` |
 //! | `POST /_emulator/game-sessions/process-ended` | its server process ended: TERMINATING -> TERMINATED | `{"GameSession": ...}` |
+//! | `POST /_emulator/player-sessions/accept` | the game server accepts the player: RESERVED -> ACTIVE | `{"PlayerSession": ...}` |
+//! | `POST /_emulator/player-sessions/remove` | the player leaves: RESERVED or ACTIVE -> COMPLETED | `{"PlayerSession": ...}` |
 //!
-//! The `game-sessions` requests take `{"GameSessionId": "<arn>"}`. A session
+//! The `game-sessions` requests take `{"GameSessionId": "<arn>"}`, the
+//! `player-sessions` ones `{"PlayerSessionId": "psess-..."}`. A session
 //! in the wrong status answers the crate's `InvalidGameSessionStatusException`,
 //! an unknown id `NotFoundException`, a body without the id
 //! `InvalidRequestException`.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use gamelift_session::{GameLiftError, Transition};
+use gamelift_session::{GameLiftError, PlayerSessionChange, Transition};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -54,23 +56,59 @@ struct SessionRequest {
     game_session_id: Option<String>,
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PlayerRequest {
+    player_session_id: Option<String>,
+}
+
+/// `POST /_emulator/player-sessions/{action}`.
+pub(crate) async fn player_server(
+    State(emulator): State<Arc<Emulator>>,
+    Path(action): Path<String>,
+    body: Bytes,
+) -> Response {
+    let change = match action.as_str() {
+        "accept" => Ok(PlayerSessionChange::Accept),
+        "remove" => Ok(PlayerSessionChange::Remove),
+        other => Err(Failure::new(
+            StatusCode::NOT_FOUND,
+            "UnknownOperationException",
+            format!(
+                "No control action {}; there are accept and remove",
+                Bounded(other)
+            ),
+        )),
+    };
+    let answer = change.and_then(|change| {
+        let request: PlayerRequest = Protocol::Json.parse(&body)?;
+        let Some(id) = request.player_session_id else {
+            return Err(GameLiftError::invalid_request(
+                "The body needs a PlayerSessionId: {\"PlayerSessionId\": \"psess-...\"}",
+            )
+            .into());
+        };
+        Ok(emulator.player_server(&id, change)?)
+    });
+    control_response(&action, answer)
+}
+
 /// `POST /_emulator/game-sessions/{action}`.
 pub(crate) async fn game_server(
     State(emulator): State<Arc<Emulator>>,
     Path(action): Path<String>,
     body: Bytes,
 ) -> Response {
-    let started = Instant::now();
     let answer = run_game_server(&emulator, &action, &body);
+    control_response(&action, answer)
+}
+
+fn control_response(action: &str, answer: Result<Vec<u8>, Failure>) -> Response {
     let (status, body) = match answer {
         Ok(body) => (StatusCode::OK, body),
         Err(f) => (f.status, Protocol::Json.error_body(f.code, &f.message)),
     };
-    tracing::info!(
-        control = %Bounded(&action),
-        status = status.as_u16(),
-        duration_us = started.elapsed().as_micros() as u64,
-    );
+    tracing::info!(control = %Bounded(action), status = status.as_u16());
     with_json_type((status, body).into_response())
 }
 

@@ -57,6 +57,10 @@ pub fn router(emulator: Arc<Emulator>, limits: HttpLimits) -> Router {
             "/_emulator/game-sessions/{action}",
             post(control::game_server),
         )
+        .route(
+            "/_emulator/player-sessions/{action}",
+            post(control::player_server),
+        )
         .with_state(App { emulator, limits })
 }
 

@@ -38,4 +38,4 @@ pub use http::{HttpLimits, MAX_BODY_BYTES, router};
 pub use log::{Bounded, ECHO_CHARS, LogGuard, init as init_logging};
 pub use protocol::{Protocol, check_headers};
 pub use serve::{Timeouts, serve};
-pub use service::{ACCOUNT_ID, Activation, Emulator, Settings};
+pub use service::{ACCOUNT_ID, Activation, Emulator, PlayerAcceptance, Settings};

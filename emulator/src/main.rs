@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use gamelift_emulator::{
-    Activation, Emulator, HttpLimits, Settings, Timeouts, router, serve, state,
+    Activation, Emulator, HttpLimits, PlayerAcceptance, Settings, Timeouts, router, serve, state,
 };
+use gamelift_session::Limits;
 
 /// A local Amazon GameLift endpoint: boto3, the AWS CLI and the AWS SDKs
 /// talk to it over AWS JSON 1.1 and Smithy RPC v2 CBOR on one port.
@@ -36,6 +37,17 @@ struct Cli {
     #[arg(long, value_enum, default_value_t = ActivationArg::Active)]
     activation: ActivationArg,
 
+    /// What the simulated game server does with a new player session:
+    /// accept it at once (ACTIVE), or leave it RESERVED until the control
+    /// API accepts it or it times out.
+    #[arg(long, value_enum, default_value_t = AcceptanceArg::Immediate)]
+    player_acceptance: AcceptanceArg,
+
+    /// Seconds a RESERVED player session waits to be accepted before it
+    /// times out (GameLift: 60).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = positive_seconds)]
+    reservation_timeout: f64,
+
     /// Load the state from FILE at start (if it exists) and save it there
     /// at shutdown. Without it, nothing touches the disk.
     #[arg(long, value_name = "FILE")]
@@ -57,6 +69,14 @@ enum ActivationArg {
     Fail,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum AcceptanceArg {
+    /// New player sessions become ACTIVE at once.
+    Immediate,
+    /// New player sessions stay RESERVED until accepted, or time out.
+    Manual,
+}
+
 fn positive_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(s) if s > 0.0 && s <= 86_400.0 => Ok(s),
@@ -76,6 +96,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), String> {
+    let mut limits = Limits::AWS;
+    limits.player_reservation_timeout = time::Duration::seconds_f64(cli.reservation_timeout);
     let settings = Settings {
         region: cli.region,
         activation: match cli.activation {
@@ -83,6 +105,11 @@ fn run(cli: Cli) -> Result<(), String> {
             ActivationArg::Never => Activation::Never,
             ActivationArg::Fail => Activation::Fail,
         },
+        player_acceptance: match cli.player_acceptance {
+            AcceptanceArg::Immediate => PlayerAcceptance::Immediate,
+            AcceptanceArg::Manual => PlayerAcceptance::Manual,
+        },
+        limits,
     };
     let emulator = match &cli.state {
         Some(path) => match state::load(path).map_err(|e| e.to_string())? {

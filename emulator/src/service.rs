@@ -5,10 +5,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use gamelift_session::{
-    CreateContext, CreateGameSessionInput, DescribeGameSessionsInput, GameLiftError,
-    GameSessionDetail, GameSessionOutput, TerminateGameSessionInput, Transition,
-    UpdateGameSessionInput, create_game_session, describe_game_sessions, fleet_id_of,
-    replay_create_game_session, transition,
+    CreateContext, CreateGameSessionInput, CreatePlayerSessionInput, CreatePlayerSessionOutput,
+    CreatePlayerSessionsInput, CreatePlayerSessionsOutput, DescribeGameSessionsInput,
+    DescribePlayerSessionsInput, GameLiftError, GameSessionDetail, GameSessionOutput,
+    GameSessionStatus, Joins, Limits, PlayerSession, PlayerSessionChange,
+    TerminateGameSessionInput, Transition, UpdateGameSessionInput, change_player_session,
+    end_player_sessions, fleet_id_of, replay_create_game_session, transition,
 };
 use time::OffsetDateTime;
 
@@ -32,6 +34,17 @@ pub enum Activation {
     Fail,
 }
 
+/// What the simulated game server does with a new player session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PlayerAcceptance {
+    /// It accepts every player at once: ACTIVE.
+    #[default]
+    Immediate,
+    /// It accepts no one by itself: players stay RESERVED until the control
+    /// API accepts them, or time out.
+    Manual,
+}
+
 /// How the emulator behaves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -39,6 +52,10 @@ pub struct Settings {
     pub region: String,
     /// What the simulated game server does with a new session.
     pub activation: Activation,
+    /// What the simulated game server does with a new player session.
+    pub player_acceptance: PlayerAcceptance,
+    /// The service's limits (the reservation timeout among them).
+    pub limits: Limits,
 }
 
 impl Default for Settings {
@@ -46,6 +63,8 @@ impl Default for Settings {
         Settings {
             region: "us-west-2".to_owned(),
             activation: Activation::Active,
+            player_acceptance: PlayerAcceptance::Immediate,
+            limits: Limits::AWS,
         }
     }
 }
@@ -117,6 +136,19 @@ impl Emulator {
             "DescribeGameSessionDetails" => self.describe(body, p, true),
             "UpdateGameSession" => self.update(body, p),
             "TerminateGameSession" => self.terminate(body, p),
+            "CreatePlayerSession" => {
+                let input: CreatePlayerSessionInput = p.parse(body)?;
+                let joined = self.join(&input.validate_with(&self.settings.limits)?)?;
+                p.write(&CreatePlayerSessionOutput::new(
+                    joined.into_iter().next().unwrap_or_default(),
+                ))
+            }
+            "CreatePlayerSessions" => {
+                let input: CreatePlayerSessionsInput = p.parse(body)?;
+                let joined = self.join(&input.validate_with(&self.settings.limits)?)?;
+                p.write(&CreatePlayerSessionsOutput::new(joined))
+            }
+            "DescribePlayerSessions" => self.describe_players(body, p),
             other => Err(GameLiftError::unknown_operation(Bounded(other).to_string())),
         }
     }
@@ -125,7 +157,7 @@ impl Emulator {
         let input: CreateGameSessionInput = p.parse(body)?;
         if let (None, Some(alias)) = (&input.fleet_id, &input.alias_id) {
             // The emulator has no aliases: validate, then report it unknown.
-            input.validate()?;
+            input.validate_with(&self.settings.limits)?;
             return Err(alias_not_found(alias));
         }
         let fleet = input.fleet_id.clone().unwrap_or_default();
@@ -138,7 +170,7 @@ impl Emulator {
             now,
             &fresh,
         );
-        let mut detail = create_game_session(&input, &context)?;
+        let mut detail = input.validate_with(&self.settings.limits)?.create(&context);
         let id = detail
             .game_session
             .as_ref()
@@ -175,8 +207,10 @@ impl Emulator {
         {
             return Err(alias_not_found(alias));
         }
-        let store = self.store();
-        let page = describe_game_sessions(&input, &store.sessions, None)?;
+        let validated = input.validate_with(&self.settings.limits)?;
+        let mut store = self.store();
+        store.expire_all(OffsetDateTime::now_utc(), &self.settings.limits);
+        let page = validated.select(&store.sessions, None)?;
         if details {
             p.write(&page.details_output())
         } else {
@@ -186,9 +220,18 @@ impl Emulator {
 
     fn update(&self, body: &[u8], p: Protocol) -> Answer {
         let input: UpdateGameSessionInput = p.parse(body)?;
-        let update = input.validate()?;
+        let update = input.validate_with(&self.settings.limits)?;
         let mut store = self.store();
-        let detail = store.get_mut(update.game_session_id())?;
+        let (detail, players) = store.entry_mut(update.game_session_id())?;
+        if !players.is_empty() {
+            let limits = &self.settings.limits;
+            gamelift_session::expire_reservations(
+                detail,
+                players,
+                OffsetDateTime::now_utc(),
+                limits,
+            );
+        }
         let report = update.apply(detail)?;
         let answer = p.write(&session_output(Some(detail)));
         drop(store);
@@ -203,24 +246,117 @@ impl Emulator {
 
     fn terminate(&self, body: &[u8], p: Protocol) -> Answer {
         let input: TerminateGameSessionInput = p.parse(body)?;
-        let terminate = input.validate()?;
+        let terminate = input.validate_with(&self.settings.limits)?;
         let mut store = self.store();
-        let detail = store.get_mut(terminate.game_session_id())?;
-        terminate.apply(detail, OffsetDateTime::now_utc())?;
+        let (detail, players) = store.entry_mut(terminate.game_session_id())?;
+        let now = OffsetDateTime::now_utc();
+        terminate.apply(detail, now)?;
+        end_players_if_ended(detail, players, now);
         p.write(&session_output(Some(detail)))
     }
 
     /// Applies what the simulated game server reports about a session.
     pub(crate) fn game_server(&self, id: &str, change: Transition) -> Answer {
         let mut store = self.store();
-        let detail = store.get_mut(id)?;
-        transition(detail, change, OffsetDateTime::now_utc())?;
+        let (detail, players) = store.entry_mut(id)?;
+        let now = OffsetDateTime::now_utc();
+        transition(detail, change, now)?;
+        end_players_if_ended(detail, players, now);
         Protocol::Json.write(&session_output(Some(detail)))
+    }
+
+    /// Admits players to a game session, and has the simulated game server
+    /// accept them when it does so at once.
+    fn join(&self, joins: &Joins<'_>) -> Result<Vec<PlayerSession>, GameLiftError> {
+        let limits = &self.settings.limits;
+        let now = OffsetDateTime::now_utc();
+        let mut store = self.store();
+        let (detail, players) = store.entry_mut(joins.game_session_id())?;
+        let mut new_id = || {
+            let n = self.next_id.fetch_add(1, Ordering::Relaxed);
+            format!("psess-{:x}-{n}", now.unix_timestamp_nanos())
+        };
+        let mut joined = joins.admit(detail, players, now, &mut new_id, limits)?;
+        if self.settings.player_acceptance == PlayerAcceptance::Immediate {
+            for p in &mut joined {
+                let id = p.player_session_id.clone().unwrap_or_default();
+                *p = change_player_session(
+                    detail,
+                    players,
+                    &id,
+                    PlayerSessionChange::Accept,
+                    now,
+                    limits,
+                )?
+                .clone();
+            }
+        }
+        Ok(joined)
+    }
+
+    fn describe_players(&self, body: &[u8], p: Protocol) -> Answer {
+        let input: DescribePlayerSessionsInput = p.parse(body)?;
+        let store = self.store();
+        let output = input.select(
+            store.players.iter().flatten(),
+            OffsetDateTime::now_utc(),
+            &self.settings.limits,
+        )?;
+        p.write(&output)
+    }
+
+    /// Applies what the simulated game server does to a player session.
+    pub(crate) fn player_server(&self, id: &str, change: PlayerSessionChange) -> Answer {
+        let limits = &self.settings.limits;
+        let mut store = self.store();
+        let index = store
+            .players
+            .iter()
+            .position(|ps| {
+                ps.iter()
+                    .any(|p| p.player_session_id.as_deref() == Some(id))
+            })
+            .ok_or_else(|| {
+                GameLiftError::not_found(format!("Player session {} not found", Bounded(id)))
+            })?;
+        let store = &mut *store;
+        let (Some(detail), Some(players)) =
+            (store.sessions.get_mut(index), store.players.get_mut(index))
+        else {
+            return Err(GameLiftError::not_found(format!(
+                "Player session {} not found",
+                Bounded(id)
+            )));
+        };
+        let changed = change_player_session(
+            detail,
+            players,
+            id,
+            change,
+            OffsetDateTime::now_utc(),
+            limits,
+        )?;
+        Protocol::Json.write(&serde_json::json!({ "PlayerSession": changed }))
     }
 
     /// Forgets every session; answers how many there were.
     pub(crate) fn reset(&self) -> usize {
         self.store().clear()
+    }
+}
+
+/// When a game session has ended, its player sessions end with it.
+fn end_players_if_ended(
+    detail: &mut GameSessionDetail,
+    players: &mut [PlayerSession],
+    now: OffsetDateTime,
+) {
+    let ended = detail
+        .game_session
+        .as_ref()
+        .is_some_and(|s| s.status == Some(GameSessionStatus::Terminated));
+    if ended {
+        end_player_sessions(detail, players, now);
     }
 }
 

@@ -28,7 +28,9 @@
 //! `Version` is required and must be [`STATE_VERSION`]; every other member
 //! may be left out. `CreateRequests` maps the ARN of each session created
 //! with an idempotency token to the request that created it, so that a
-//! repeated create after a restart is still compared with it. Unknown top-level members are refused, so that a typo
+//! repeated create after a restart is still compared with it.
+//! `PlayerSessions` lists every player session; each names a game session
+//! of the file. Unknown top-level members are refused, so that a typo
 //! in a fixture is an error and not silently lost state. Every game session
 //! needs a `GameSessionId`, unique in the file. The file is written at
 //! shutdown to a temporary file beside it, then renamed over it, so a crash
@@ -39,8 +41,12 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use gamelift_session::{CreateGameSessionInput, GameLiftError, GameSessionDetail};
+use gamelift_session::{
+    CreateGameSessionInput, GameLiftError, GameSessionDetail, Limits, PlayerSession,
+    expire_reservations,
+};
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
 /// The version of the state file format this emulator reads and writes.
 pub const STATE_VERSION: u32 = 1;
@@ -59,6 +65,10 @@ pub struct State {
     /// ARN: a repeated create is compared with it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub create_requests: BTreeMap<String, CreateGameSessionInput>,
+    /// Every player session, by game session in creation order, then in
+    /// the order they joined.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub player_sessions: Vec<PlayerSession>,
 }
 
 /// The sessions, in creation order, with an index by id, and the requests
@@ -66,6 +76,8 @@ pub struct State {
 #[derive(Debug, Default)]
 pub(crate) struct Store {
     pub(crate) sessions: Vec<GameSessionDetail>,
+    /// The player sessions of each game session, at the same index.
+    pub(crate) players: Vec<Vec<PlayerSession>>,
     by_id: HashMap<String, usize>,
     pub(crate) create_requests: BTreeMap<String, CreateGameSessionInput>,
 }
@@ -113,6 +125,18 @@ impl Store {
             ));
         }
         store.create_requests = state.create_requests;
+        for (i, player) in state.player_sessions.into_iter().enumerate() {
+            let index = player
+                .game_session_id
+                .as_deref()
+                .and_then(|id| store.by_id.get(id).copied());
+            let Some(index) = index else {
+                return Err(format!(
+                    "PlayerSessions[{i}] names no game session of GameSessionDetails"
+                ));
+            };
+            store.players[index].push(player);
+        }
         Ok(store)
     }
 
@@ -122,6 +146,7 @@ impl Store {
             version: STATE_VERSION,
             game_session_details: self.sessions.clone(),
             create_requests: self.create_requests.clone(),
+            player_sessions: self.players.iter().flatten().cloned().collect(),
         }
     }
 
@@ -130,12 +155,30 @@ impl Store {
         self.by_id.get(id).copied()
     }
 
-    /// The session with this id.
-    pub(crate) fn get_mut(&mut self, id: &str) -> Result<&mut GameSessionDetail, GameLiftError> {
-        self.by_id
+    /// The session with this id, and its player sessions.
+    pub(crate) fn entry_mut(
+        &mut self,
+        id: &str,
+    ) -> Result<(&mut GameSessionDetail, &mut Vec<PlayerSession>), GameLiftError> {
+        let i = self
+            .by_id
             .get(id)
-            .and_then(|&i| self.sessions.get_mut(i))
-            .ok_or_else(|| GameLiftError::game_session_not_found(id))
+            .copied()
+            .ok_or_else(|| GameLiftError::game_session_not_found(id))?;
+        match (self.sessions.get_mut(i), self.players.get_mut(i)) {
+            (Some(detail), Some(players)) => Ok((detail, players)),
+            _ => Err(GameLiftError::game_session_not_found(id)),
+        }
+    }
+
+    /// Writes down every reservation that ran out by `now`, so that counts
+    /// and statuses read from here agree with the clock.
+    pub(crate) fn expire_all(&mut self, now: OffsetDateTime, limits: &Limits) {
+        for (detail, players) in self.sessions.iter_mut().zip(&mut self.players) {
+            if !players.is_empty() {
+                expire_reservations(detail, players, now, limits);
+            }
+        }
     }
 
     /// Adds a session whose id is not in the store yet; answers its index.
@@ -145,6 +188,7 @@ impl Store {
             self.by_id.insert(id.to_owned(), i);
         }
         self.sessions.push(detail);
+        self.players.push(Vec::new());
         i
     }
 

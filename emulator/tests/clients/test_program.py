@@ -248,7 +248,7 @@ def test_a_hand_written_fixture_is_loaded(tmp_path):
         ("{not json", "is not a valid state file: key must be a string at line 1 column 2"),
         ('{"Version": 2}', "unsupported Version 2 (this emulator reads version 1)"),
         ('{"GameSessionDetails": []}', "is not a valid state file: missing field `Version` at line 1 column 26"),
-        ('{"Version": 1, "Sessions": []}', "is not a valid state file: unknown field `Sessions`, expected one of `Version`, `GameSessionDetails`, `CreateRequests` at line 1 column 25"),
+        ('{"Version": 1, "Sessions": []}', "is not a valid state file: unknown field `Sessions`, expected one of `Version`, `GameSessionDetails`, `CreateRequests`, `PlayerSessions` at line 1 column 25"),
         ('{"Version": 1, "GameSessionDetails": [{"GameSession": {"Name": "x"}}]}', "GameSessionDetails[0] has no GameSession.GameSessionId"),
         ('{"Version": 1, "GameSessionDetails": [{"GameSession": {"GameSessionId": "a"}}, {"GameSession": {"GameSessionId": "a"}}]}',
          "GameSessionDetails[1] repeats the GameSessionId a"),
