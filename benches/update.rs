@@ -17,9 +17,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use gamelift_session::{
-    GameProperty, GameSession, GameSessionDetail, GameSessionStatus, Limits, PlayerGatewayStatus,
-    PlayerSessionCreationPolicy, ProtectionPolicy, UpdateGameSessionInput, UpdateGameSessionOutput,
-    update_game_session, update_game_session_in_place,
+    CreatePlayerSessionInput, CreatePlayerSessionsInput, GameProperty, GameSession,
+    GameSessionDetail, GameSessionStatus, Limits, PlayerGatewayStatus, PlayerSessionCreationPolicy,
+    ProtectionPolicy, UpdateGameSessionInput, UpdateGameSessionOutput, update_game_session,
+    update_game_session_in_place,
 };
 
 struct Counting;
@@ -65,6 +66,7 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
+const NOW: time::OffsetDateTime = time::macros::datetime!(2026-11-24 12:00:00 UTC);
 const ID: &str = "arn:aws:gamelift:us-west-2::gamesession/fleet-2a1b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d/gs-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
 
 /// An ACTIVE session with every member set and `n` properties.
@@ -292,6 +294,7 @@ fn build_cases() -> Vec<Case> {
             black_box(response);
         }));
     }
+    player_cases(&mut cases);
     for (name, n) in [
         ("merge_n16", 16),
         ("merge_n64", 64),
@@ -308,6 +311,73 @@ fn build_cases() -> Vec<Case> {
         }));
     }
     cases
+}
+
+/// Admission of players: one into a nearly full session, and a batch.
+fn player_cases(cases: &mut Vec<Case>) {
+    {
+        // One player into a session holding 199 others (the 200-player
+        // ceiling); the admitted one leaves again so every round is alike.
+        let mut detail = session(8);
+        if let Some(s) = detail.game_session.as_mut() {
+            s.maximum_player_session_count = Some(200);
+        }
+        let mut players = Vec::new();
+        let mut n = 0_u64;
+        let mut new_id = move || {
+            n += 1;
+            format!("psess-{n:016x}")
+        };
+        // 199 players, in batches of at most 25 (the model's limit).
+        let others: Vec<String> = (0..199).map(|i| format!("player-{i:04}")).collect();
+        for batch in others.chunks(25) {
+            CreatePlayerSessionsInput::new(ID, batch.iter().cloned())
+                .validate()
+                .and_then(|j| j.admit(&mut detail, &mut players, NOW, &mut new_id, &Limits::AWS))
+                .expect("199 players fit");
+        }
+        let one = CreatePlayerSessionInput::new(ID, "player-new");
+        cases.push(Case::new("admit_one_of_200", move || {
+            let admitted = black_box(&one).validate().and_then(|j| {
+                j.admit(
+                    black_box(&mut detail),
+                    &mut players,
+                    NOW,
+                    &mut new_id,
+                    &Limits::AWS,
+                )
+            });
+            black_box(admitted.is_ok());
+            players.pop();
+        }));
+    }
+    {
+        // A batch of 25 into an empty session.
+        let mut detail = session(8);
+        if let Some(s) = detail.game_session.as_mut() {
+            s.maximum_player_session_count = Some(200);
+        }
+        let mut players = Vec::with_capacity(25);
+        let batch = CreatePlayerSessionsInput::new(ID, (0..25).map(|i| format!("player-{i:04}")));
+        let mut n = 0_u64;
+        let mut new_id = move || {
+            n += 1;
+            format!("psess-{n:016x}")
+        };
+        cases.push(Case::new("admit_batch_25", move || {
+            let admitted = black_box(&batch).validate().and_then(|j| {
+                j.admit(
+                    black_box(&mut detail),
+                    &mut players,
+                    NOW,
+                    &mut new_id,
+                    &Limits::AWS,
+                )
+            });
+            black_box(admitted.map_or(0, <[_]>::len));
+            players.clear();
+        }));
+    }
 }
 
 fn report(cases: &[Case]) {

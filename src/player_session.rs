@@ -102,12 +102,11 @@ impl PlayerSession {
         )
     }
 
-    /// Whether it is RESERVED and its reservation has run out at `now`.
-    fn reservation_ran_out(&self, now: OffsetDateTime, limits: &Limits) -> bool {
+    /// Whether it is RESERVED and was created at or before `cutoff` (see
+    /// [`cutoff`]): its reservation has run out.
+    fn reservation_ran_out(&self, cutoff: OffsetDateTime) -> bool {
         self.status == Some(PlayerSessionStatus::Reserved)
-            && self
-                .creation_time
-                .is_some_and(|t| t + limits.player_reservation_timeout <= now)
+            && self.creation_time.is_some_and(|t| t <= cutoff)
     }
 }
 
@@ -339,7 +338,8 @@ impl Joins<'_> {
     /// appended RESERVED, with an id from `new_id`, and the game session's
     /// `CurrentPlayerSessionCount` becomes its RESERVED + ACTIVE count.
     /// Reservations that ran out by `now` are written down as TIMEDOUT
-    /// first (their slots are free). Answers the new player sessions.
+    /// first (their slots are free). Answers the new player sessions: the
+    /// end of `players`.
     ///
     /// # Errors
     ///
@@ -380,14 +380,14 @@ impl Joins<'_> {
     /// assert_eq!(err.to_string(), "Game session gs-1 is full: 2 of 2 players, 1 more requested");
     /// # Ok::<(), gamelift_session::GameLiftError>(())
     /// ```
-    pub fn admit(
+    pub fn admit<'p>(
         &self,
         detail: &mut GameSessionDetail,
-        players: &mut Vec<PlayerSession>,
+        players: &'p mut Vec<PlayerSession>,
         now: OffsetDateTime,
         new_id: &mut dyn FnMut() -> String,
         limits: &Limits,
-    ) -> Result<Vec<PlayerSession>, GameLiftError> {
+    ) -> Result<&'p [PlayerSession], GameLiftError> {
         let id = self.game_session_id;
         let Some(session) = detail.game_session.as_ref() else {
             return Err(mismatch(id, None));
@@ -403,7 +403,8 @@ impl Joins<'_> {
                 action: SessionAction::JoinPlayer,
             });
         }
-        let seated = |p: &PlayerSession| p.holds_a_slot() && !p.reservation_ran_out(now, limits);
+        let cutoff = cutoff(now, limits);
+        let seated = |p: &PlayerSession| p.holds_a_slot() && !p.reservation_ran_out(cutoff);
         let occupied = players.iter().filter(|p| seated(p)).count();
         let maximum = session.maximum_player_session_count.unwrap_or(0);
         let capacity = usize::try_from(maximum)
@@ -433,28 +434,31 @@ impl Joins<'_> {
         }
         // Every check passed: commit.
         expire(players, now, limits);
-        let admitted: Vec<PlayerSession> = self
-            .players
-            .iter()
-            .map(|&(player, data)| PlayerSession {
-                player_session_id: Some(new_id()),
-                player_id: Some(player.to_owned()),
-                game_session_id: Some(id.to_owned()),
-                fleet_id: session.fleet_id.clone(),
-                fleet_arn: session.fleet_arn.clone(),
-                creation_time: Some(now),
-                termination_time: None,
-                status: Some(PlayerSessionStatus::Reserved),
-                ip_address: session.ip_address.clone(),
-                dns_name: session.dns_name.clone(),
-                port: session.port,
-                player_data: data.map(str::to_owned),
-            })
-            .collect();
-        players.extend(admitted.iter().cloned());
+        let start = players.len();
+        players.extend(self.players.iter().map(|&(player, data)| PlayerSession {
+            player_session_id: Some(new_id()),
+            player_id: Some(player.to_owned()),
+            game_session_id: Some(id.to_owned()),
+            fleet_id: session.fleet_id.clone(),
+            fleet_arn: session.fleet_arn.clone(),
+            creation_time: Some(now),
+            termination_time: None,
+            status: Some(PlayerSessionStatus::Reserved),
+            ip_address: session.ip_address.clone(),
+            dns_name: session.dns_name.clone(),
+            port: session.port,
+            player_data: data.map(str::to_owned),
+        }));
         set_count(detail, players);
-        Ok(admitted)
+        Ok(&players[start..])
     }
+}
+
+/// The creation time at or before which a reservation has run out at
+/// `now`: computed once per call, so a scan compares timestamps only.
+fn cutoff(now: OffsetDateTime, limits: &Limits) -> OffsetDateTime {
+    now.checked_sub(limits.player_reservation_timeout)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH - time::Duration::days(365 * 10_000))
 }
 
 fn mismatch(requested: &str, actual: Option<&str>) -> GameLiftError {
@@ -467,10 +471,8 @@ fn mismatch(requested: &str, actual: Option<&str>) -> GameLiftError {
 /// Marks reservations that ran out by `now` TIMEDOUT; answers how many.
 fn expire(players: &mut [PlayerSession], now: OffsetDateTime, limits: &Limits) -> usize {
     let mut n = 0;
-    for p in players
-        .iter_mut()
-        .filter(|p| p.reservation_ran_out(now, limits))
-    {
+    let cutoff = cutoff(now, limits);
+    for p in players.iter_mut().filter(|p| p.reservation_ran_out(cutoff)) {
         p.status = Some(PlayerSessionStatus::Timedout);
         p.termination_time = p
             .creation_time
@@ -544,7 +546,7 @@ pub fn change_player_session<'p>(
             Cut(player_session_id)
         )));
     };
-    let status = if players[i].reservation_ran_out(now, limits) {
+    let status = if players[i].reservation_ran_out(cutoff(now, limits)) {
         Some(PlayerSessionStatus::Timedout)
     } else {
         players[i].status
@@ -671,9 +673,10 @@ impl DescribePlayerSessionsInput {
         limits: &Limits,
     ) -> Result<DescribePlayerSessionsOutput, GameLiftError> {
         let filter = self.check(limits)?;
+        let cutoff = cutoff(now, limits);
         let as_now = |p: &PlayerSession| {
             let mut p = p.clone();
-            if p.reservation_ran_out(now, limits) {
+            if p.reservation_ran_out(cutoff) {
                 p.status = Some(PlayerSessionStatus::Timedout);
                 p.termination_time = p
                     .creation_time

@@ -90,7 +90,7 @@ proptest! {
                     let names: Vec<String> = ids.iter().map(|i| format!("player-{i}")).collect();
                     let input = CreatePlayerSessionsInput::new(ID, names);
                     let result = input.validate().and_then(|j| {
-                        j.admit(&mut detail, &mut players, at, &mut || { next += 1; format!("psess-{next}") }, &limits)
+                        j.admit(&mut detail, &mut players, at, &mut || { next += 1; format!("psess-{next}") }, &limits).map(|_| ())
                     });
                     model.expire(now);
                     let mut distinct = ids.clone();

@@ -60,16 +60,18 @@ impl Table {
         let joins = input.validate_with(limits)?;
         let before = (self.detail.clone(), self.players.clone());
         let next = &mut self.next;
-        let result = joins.admit(
-            &mut self.detail,
-            &mut self.players,
-            now,
-            &mut || {
-                *next += 1;
-                format!("psess-{next}")
-            },
-            limits,
-        );
+        let result = joins
+            .admit(
+                &mut self.detail,
+                &mut self.players,
+                now,
+                &mut || {
+                    *next += 1;
+                    format!("psess-{next}")
+                },
+                limits,
+            )
+            .map(<[_]>::to_vec);
         if result.is_err() {
             assert_eq!(
                 (self.detail.clone(), self.players.clone()),

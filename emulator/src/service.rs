@@ -276,7 +276,9 @@ impl Emulator {
             let n = self.next_id.fetch_add(1, Ordering::Relaxed);
             format!("psess-{:x}-{n}", now.unix_timestamp_nanos())
         };
-        let mut joined = joins.admit(detail, players, now, &mut new_id, limits)?;
+        let mut joined = joins
+            .admit(detail, players, now, &mut new_id, limits)?
+            .to_vec();
         if self.settings.player_acceptance == PlayerAcceptance::Immediate {
             for p in &mut joined {
                 let id = p.player_session_id.clone().unwrap_or_default();

@@ -302,3 +302,108 @@ async fn the_merge_limit_and_paging_through_the_sdk() {
         .collect();
     assert_eq!(pages, [2, 2, 1]);
 }
+
+#[tokio::test]
+async fn players_join_until_full_through_the_sdk() {
+    use aws_sdk_gamelift::operation::create_player_session::CreatePlayerSessionError;
+    use aws_sdk_gamelift::operation::create_player_sessions::CreatePlayerSessionsError;
+    use aws_sdk_gamelift::types::PlayerSessionStatus;
+
+    let client = client().await;
+    let game = client
+        .create_game_session()
+        .fleet_id("fleet-1a2b3c4d")
+        .maximum_player_session_count(3)
+        .send()
+        .await
+        .expect("created")
+        .game_session
+        .expect("a session");
+    let id = game.game_session_id().expect("an id").to_owned();
+
+    let batch = client
+        .create_player_sessions()
+        .game_session_id(&id)
+        .player_ids("alice")
+        .player_ids("bob")
+        .player_data_map("bob", "team=blue")
+        .send()
+        .await
+        .expect("two joined");
+    let players = batch.player_sessions();
+    assert_eq!(players.len(), 2);
+    assert_eq!(players[1].player_data(), Some("team=blue"));
+    assert_eq!(players[0].status(), Some(&PlayerSessionStatus::Active));
+    let creation = players[0].creation_time().expect("a creation time");
+    assert_eq!(
+        creation.subsec_nanos() % 1_000_000,
+        0,
+        "millisecond precision over CBOR"
+    );
+
+    // Two slots asked for, one free: none is created.
+    let err = client
+        .create_player_sessions()
+        .game_session_id(&id)
+        .player_ids("carol")
+        .player_ids("dave")
+        .send()
+        .await
+        .expect_err("too many")
+        .into_service_error();
+    assert!(
+        matches!(err, CreatePlayerSessionsError::GameSessionFullException(_)),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.meta().message(),
+        Some(format!("Game session {id} is full: 2 of 3 players, 2 more requested").as_str())
+    );
+    client
+        .create_player_session()
+        .game_session_id(&id)
+        .player_id("carol")
+        .send()
+        .await
+        .expect("the last slot");
+    let err = client
+        .create_player_session()
+        .game_session_id(&id)
+        .player_id("dave")
+        .send()
+        .await
+        .expect_err("full")
+        .into_service_error();
+    assert!(
+        matches!(err, CreatePlayerSessionError::GameSessionFullException(_)),
+        "{err:?}"
+    );
+
+    // The paginator walks every player session, and the count is live.
+    let mut seen = Vec::new();
+    let mut pages = client
+        .describe_player_sessions()
+        .game_session_id(&id)
+        .limit(2)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.expect("a page");
+        seen.extend(
+            page.player_sessions()
+                .iter()
+                .filter_map(|p| p.player_id().map(str::to_owned)),
+        );
+    }
+    assert_eq!(seen, ["alice", "bob", "carol"]);
+    let described = client
+        .describe_game_sessions()
+        .game_session_id(&id)
+        .send()
+        .await
+        .expect("described");
+    assert_eq!(
+        described.game_sessions()[0].current_player_session_count(),
+        Some(3)
+    );
+}
