@@ -6,7 +6,9 @@
 # answer, loaded with the same tool and settings. The cases interleave,
 # ROUNDS times (3 by default), DURATION seconds each (10 by default); at 64
 # connections over JSON an emulator with logging off (RUST_LOG=off) takes
-# its turn too, to measure what the log costs. Prints one line per run.
+# its turn too, to measure what the log costs; and CreatePlayerSession runs
+# over JSON at 1 and 64 connections, joining new players to 4000 sessions
+# of 200 slots. Prints one line per run.
 #
 #   bash emulator/benches/load.sh
 set -euo pipefail
@@ -24,7 +26,7 @@ quiet_port=$(free_port)
 floor_json_port=$(free_port)
 floor_cbor_port=$(free_port)
 pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -f "${json_script:-}" "${cbor_script:-}"; }
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -f "${json_script:-}" "${cbor_script:-}" "${join_script:-}"; }
 trap cleanup EXIT
 target/release/gamelift-emulator --port "$port" 2>"${EMULATOR_LOG:-/dev/null}" & emulator=$!
 RUST_LOG=off target/release/gamelift-emulator --port "$quiet_port" 2>/dev/null & quiet=$!
@@ -47,6 +49,41 @@ create="{\"FleetId\":\"fleet-load\",\"MaximumPlayerSessionCount\":10,\"Name\":\"
 created=$(call "$port" GameLift.CreateGameSession "$create")
 call "$quiet_port" GameLift.CreateGameSession "$create" >/dev/null
 id=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["GameSession"]["GameSessionId"])' "$created")
+
+# CreatePlayerSession needs sessions that do not fill: 4000 sessions of 200
+# slots (800,000 joins), each join a new player of session n % 4000.
+sessions_file=$(mktemp)
+python3 - "$port" "$sessions_file" <<'PY'
+import http.client, json, sys
+port, out = sys.argv[1], sys.argv[2]
+conn = http.client.HTTPConnection("127.0.0.1", int(port))
+ids = []
+for i in range(4000):
+    body = json.dumps({"FleetId": "fleet-players", "MaximumPlayerSessionCount": 200, "IdempotencyToken": f"players-{i}"})
+    conn.request("POST", "/", body, {"X-Amz-Target": "GameLift.CreateGameSession", "Content-Type": "application/x-amz-json-1.1"})
+    ids.append(json.loads(conn.getresponse().read())["GameSession"]["GameSessionId"])
+open(out, "w").write("\n".join(ids))
+PY
+join_script=$(mktemp --suffix .lua)
+{
+  echo 'wrk.method = "POST"'
+  echo 'wrk.headers["X-Amz-Target"] = "GameLift.CreatePlayerSession"'
+  echo 'wrk.headers["Content-Type"] = "application/x-amz-json-1.1"'
+  echo 'local ids = {'
+  sed 's/.*/"&",/' "$sessions_file"
+  echo '}'
+  # Each wrk thread numbers its own players, and each run is its own (the
+  # clock's second in tid), so no player joins a session twice.
+  echo 'local threads = 0'
+  echo 'function setup(thread) thread:set("tid", string.format("%d-%d", os.time(), threads)); threads = threads + 1 end'
+  echo 'local n = 0'
+  echo 'request = function()'
+  echo '  n = n + 1'
+  echo '  local body = string.format([[{"GameSessionId":"%s","PlayerId":"player-%s-%d"}]], ids[(n % #ids) + 1], tid or "0", n)'
+  echo '  return wrk.format(nil, nil, nil, body)'
+  echo 'end'
+} >"$join_script"
+rm -f "$sessions_file"
 
 # The floor answers as many bytes as the emulator does to a typical update.
 typical="{\"GameSessionId\":\"$id\",\"Name\":\"load 1\",\"GameProperties\":[{\"Key\":\"key0001\",\"Value\":\"v1\"},{\"Key\":\"key0003\",\"Value\":\"v1\"},{\"Key\":\"key0005\",\"Value\":\"v1\"},{\"Key\":\"mode\",\"Value\":\"m1\"}]}"
@@ -149,6 +186,9 @@ for round in $(seq "$ROUNDS"); do
       load "floor $protocol c$connections" "http://127.0.0.1:$floor/" "$script" "$connections" "$floor_pid"
       if [ "$protocol" = json ] && [ "$connections" = 64 ]; then
         load "emulator-nolog json c64" "http://127.0.0.1:$quiet_port/" "$json_script" 64 "$quiet"
+      fi
+      if [ "$protocol" = json ]; then
+        load "emulator join json c$connections" "http://127.0.0.1:$port/" "$join_script" "$connections" "$emulator"
       fi
     done
   done
