@@ -84,7 +84,12 @@
 //! knows), the game server's status changes ([`transition`]: ACTIVATING ->
 //! ACTIVE or ERROR, ACTIVE -> TERMINATING -> TERMINATED),
 //! [`terminate_game_session`] in both modes, [`check_player_join`],
-//! [`may_terminate_on_scale_down`] and [`describe_game_sessions`].
+//! [`may_terminate_on_scale_down`] and [`describe_game_sessions`]; and the
+//! player sessions through which the player limit and the creation policy
+//! take effect: [`Joins::admit`] (from a validated
+//! [`CreatePlayerSessionInput`] or [`CreatePlayerSessionsInput`]),
+//! [`change_player_session`], [`expire_reservations`],
+//! [`end_player_sessions`] and [`DescribePlayerSessionsInput::select`].
 //! Decisions there: any session but an ERROR or TERMINATED one can be
 //! terminated; a session that denies new players answers
 //! `GameSessionFullException`; a repeated property in a create takes its

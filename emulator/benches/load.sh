@@ -7,8 +7,8 @@
 # ROUNDS times (3 by default), DURATION seconds each (10 by default); at 64
 # connections over JSON an emulator with logging off (RUST_LOG=off) takes
 # its turn too, to measure what the log costs; and CreatePlayerSession runs
-# over JSON at 1 and 64 connections, joining new players to 4000 sessions
-# of 200 slots. Prints one line per run.
+# over JSON at 1 and 64 connections, joining new players to 20,000
+# sessions of 200 slots. Prints one line per run.
 #
 #   bash emulator/benches/load.sh
 set -euo pipefail
@@ -50,15 +50,16 @@ created=$(call "$port" GameLift.CreateGameSession "$create")
 call "$quiet_port" GameLift.CreateGameSession "$create" >/dev/null
 id=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["GameSession"]["GameSessionId"])' "$created")
 
-# CreatePlayerSession needs sessions that do not fill: 4000 sessions of 200
-# slots (800,000 joins), each join a new player of session n % 4000.
+# CreatePlayerSession needs sessions that do not fill over three rounds:
+# 20,000 sessions of 200 slots (4 million joins), each join a new player of
+# session n % 20000.
 sessions_file=$(mktemp)
 python3 - "$port" "$sessions_file" <<'PY'
 import http.client, json, sys
 port, out = sys.argv[1], sys.argv[2]
 conn = http.client.HTTPConnection("127.0.0.1", int(port))
 ids = []
-for i in range(4000):
+for i in range(20000):
     body = json.dumps({"FleetId": "fleet-players", "MaximumPlayerSessionCount": 200, "IdempotencyToken": f"players-{i}"})
     conn.request("POST", "/", body, {"X-Amz-Target": "GameLift.CreateGameSession", "Content-Type": "application/x-amz-json-1.1"})
     ids.append(json.loads(conn.getresponse().read())["GameSession"]["GameSessionId"])
