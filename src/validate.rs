@@ -285,11 +285,13 @@ impl fmt::Display for ValidationErrors {
 impl std::error::Error for ValidationErrors {}
 
 /// Whether `s` has more than `max` Unicode scalar values. Bytes bound
-/// characters from above, so characters are only counted when it can
-/// matter, and never past `max + 1`: a megabyte value costs no more than
-/// one just over the limit.
+/// characters from both sides (1 to 4 bytes each), so characters are only
+/// counted when it can matter, and only in a string of at most `4 * max`
+/// bytes: a megabyte value costs no more than one just over the limit.
 pub(crate) fn longer_than(s: &str, max: usize) -> bool {
-    s.len() > max && s.chars().nth(max).is_some()
+    // A character is at most 4 bytes: past 4 * max bytes the answer is
+    // known, and below it the (vectorised) count reads a bounded string.
+    s.len() > max && (s.len() / 4 >= max + 1 || s.chars().count() > max)
 }
 
 /// Collects violations member by member: counts them all, keeps the first
