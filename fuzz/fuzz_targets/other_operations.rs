@@ -1,11 +1,13 @@
 //! Every other operation's input, as JSON: the first byte picks the
-//! operation, the rest is the body.
+//! operation (create, describe, terminate, create one player session,
+//! create a batch, describe player sessions), the rest is the body.
 #![no_main]
 
 mod laws;
 
 use gamelift_session::{
-    CreateContext, CreateGameSessionInput, DescribeGameSessionsInput, GameLiftError,
+    CreateContext, CreateGameSessionInput, CreatePlayerSessionInput, CreatePlayerSessionsInput,
+    DescribeGameSessionsInput, DescribePlayerSessionsInput, GameLiftError, Joins, Limits,
     TerminateGameSessionInput, create_game_session, describe_game_sessions, terminate_game_session,
 };
 use libfuzzer_sys::fuzz_target;
@@ -26,7 +28,7 @@ fuzz_target!(|bytes: &[u8]| {
         return;
     };
     let sessions = [laws::session()];
-    match op % 3 {
+    match op % 6 {
         0 => {
             let Some(input) = parse::<CreateGameSessionInput>(body) else {
                 return;
@@ -86,6 +88,86 @@ fuzz_target!(|bytes: &[u8]| {
             match describe_game_sessions(&input, &sessions, None) {
                 Ok(page) => assert!(page.details.len() <= 1),
                 Err(e) => laws::check_error(&e),
+            }
+        }
+        3 | 4 => {
+            // Players joining the fixture session, one or a batch: all or
+            // nothing, the count kept, no player id or data echoed.
+            let single;
+            let batch;
+            let (joins, secrets): (Result<Joins<'_>, GameLiftError>, Vec<String>) = if op % 6 == 3 {
+                let Some(input) = parse::<CreatePlayerSessionInput>(body) else {
+                    return;
+                };
+                single = input;
+                let secrets = [single.player_id.clone(), single.player_data.clone()];
+                (single.validate(), secrets.into_iter().flatten().collect())
+            } else {
+                let Some(input) = parse::<CreatePlayerSessionsInput>(body) else {
+                    return;
+                };
+                batch = input;
+                let mut secrets = batch.player_ids.clone().unwrap_or_default();
+                let data = batch.player_data_map.iter().flatten();
+                secrets.extend(data.flat_map(|(k, v)| [k.clone(), v.clone()]));
+                (batch.validate(), secrets)
+            };
+            let mut detail = laws::session();
+            let before = detail.clone();
+            let mut players = Vec::new();
+            let mut n = 0;
+            let mut new_id = || {
+                n += 1;
+                format!("psess-{n}")
+            };
+            let now = OffsetDateTime::UNIX_EPOCH;
+            let admitted = joins.and_then(|j| {
+                j.admit(&mut detail, &mut players, now, &mut new_id, &Limits::AWS)
+                    .map(<[_]>::len)
+            });
+            match admitted {
+                Ok(_) => {
+                    let count = detail
+                        .game_session
+                        .as_ref()
+                        .and_then(|s| s.current_player_session_count);
+                    assert_eq!(
+                        count,
+                        i32::try_from(players.len()).ok(),
+                        "the count is the seated players"
+                    );
+                    assert!(players.len() <= 10, "no more than the session's limit");
+                }
+                Err(e) => {
+                    laws::check_error(&e);
+                    assert_eq!(detail, before, "an error leaves the session untouched");
+                    assert!(players.is_empty());
+                    let message = e.to_string();
+                    for secret in secrets.iter().filter(|s| s.chars().count() >= 6) {
+                        assert!(
+                            !message.contains(&format!("'{secret}")),
+                            "a player id or data was echoed"
+                        );
+                    }
+                }
+            }
+        }
+        5 => {
+            let Some(input) = parse::<DescribePlayerSessionsInput>(body) else {
+                return;
+            };
+            if let Err(e) = input.select(&[], OffsetDateTime::UNIX_EPOCH, &Limits::AWS) {
+                laws::check_error(&e);
+                if let Some(player) = input
+                    .player_id
+                    .as_deref()
+                    .filter(|p| p.chars().count() >= 6)
+                {
+                    assert!(
+                        !e.to_string().contains(&format!("'{player}")),
+                        "a player id was echoed"
+                    );
+                }
             }
         }
         _ => {
