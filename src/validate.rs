@@ -291,7 +291,7 @@ impl std::error::Error for ValidationErrors {}
 pub(crate) fn longer_than(s: &str, max: usize) -> bool {
     // A character is at most 4 bytes: past 4 * max bytes the answer is
     // known, and below it the (vectorised) count reads a bounded string.
-    s.len() > max && (s.len() / 4 >= max + 1 || s.chars().count() > max)
+    s.len() > max && (s.len() / 4 > max || s.chars().count() > max)
 }
 
 /// Collects violations member by member: counts them all, keeps the first
