@@ -16,7 +16,9 @@ use gamelift_session::Limits;
 /// talk to it over AWS JSON 1.1 and Smithy RPC v2 CBOR on one port.
 ///
 /// Requests are not authenticated: any credentials work. Logs go to
-/// standard error; `RUST_LOG` sets the level (default info).
+/// standard error; RUST_LOG sets the level (default info).
+// The doc comments are clap's help text, read in a terminal: no Markdown.
+#[allow(clippy::doc_markdown)]
 #[derive(Debug, Parser)]
 #[command(name = "gamelift-emulator", version, about, long_about)]
 struct Cli {
