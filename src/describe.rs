@@ -10,8 +10,9 @@ use crate::enums::GameSessionStatus;
 use crate::error::GameLiftError;
 use crate::limits::Limits;
 use crate::object::object_only;
+use crate::paging;
 use crate::shapes::{GameSession, GameSessionDetail};
-use crate::validate::{Cut, FieldPath, Validator};
+use crate::validate::{FieldPath, Validator};
 
 /// A request to list game sessions (`DescribeGameSessionsInput`, and
 /// `DescribeGameSessionDetailsInput`, which has the same members).
@@ -232,18 +233,7 @@ impl ValidatedDescribe<'_> {
         alias_fleet: Option<&str>,
     ) -> Result<Page<'s>, GameLiftError> {
         let (input, status) = (self.input, self.status);
-        let start = match input.next_token.as_deref() {
-            None => 0,
-            Some(token) => token
-                .parse::<usize>()
-                .map_err(|_| GameLiftError::InvalidRequest {
-                    message: format!("Invalid NextToken: {}", Cut(token)),
-                })?,
-        };
-        let size = input
-            .limit
-            .and_then(|l| usize::try_from(l).ok())
-            .unwrap_or(self.page_size);
+        let start = paging::start(input.next_token.as_deref())?;
         let selected: Vec<&GameSessionDetail> = sessions
             .into_iter()
             .filter(|d| input.selects(d, status, alias_fleet))
@@ -253,12 +243,7 @@ impl ValidatedDescribe<'_> {
         {
             return Err(GameLiftError::game_session_not_found(id));
         }
-        let end = start.saturating_add(size).min(selected.len());
-        let details = selected
-            .get(start..end)
-            .map(<[_]>::to_vec)
-            .unwrap_or_default();
-        let next_token = (end < selected.len()).then(|| end.to_string());
+        let (details, next_token) = paging::page(selected, start, input.limit, self.page_size);
         Ok(Page {
             details,
             next_token,

@@ -119,6 +119,7 @@ mod error;
 mod lifecycle;
 mod limits;
 mod object;
+mod paging;
 mod player_session;
 mod request;
 #[cfg(feature = "aws-sdk")]

@@ -34,6 +34,7 @@ use crate::enums::{GameSessionStatus, PlayerSessionCreationPolicy, PlayerSession
 use crate::error::{GameLiftError, SessionAction};
 use crate::limits::Limits;
 use crate::object::object_only;
+use crate::paging;
 use crate::shapes::{GameSessionDetail, REDACTED};
 use crate::validate::{Cut, FieldPath, Validator};
 
@@ -701,16 +702,7 @@ impl DescribePlayerSessionsInput {
         } else {
             filter
         };
-        let start = match self.next_token.as_deref() {
-            None => 0,
-            Some(token) => token.parse::<usize>().map_err(|_| {
-                GameLiftError::invalid_request(format!("Invalid NextToken: {}", Cut(token)))
-            })?,
-        };
-        let size = self
-            .limit
-            .and_then(|l| usize::try_from(l).ok())
-            .unwrap_or(limits.default_player_sessions_page_size);
+        let start = paging::start(self.next_token.as_deref())?;
         let selected: Vec<PlayerSession> = players
             .into_iter()
             .filter(|p| {
@@ -725,15 +717,14 @@ impl DescribePlayerSessionsInput {
             .map(as_now)
             .filter(|p| filter.is_none_or(|f| p.status == Some(f)))
             .collect();
-        let end = start.saturating_add(size).min(selected.len());
-        let next_token = (end < selected.len()).then(|| end.to_string());
+        let (page, next_token) = paging::page(
+            selected,
+            start,
+            self.limit,
+            limits.default_player_sessions_page_size,
+        );
         Ok(DescribePlayerSessionsOutput {
-            player_sessions: Some(
-                selected
-                    .get(start..end)
-                    .map(<[_]>::to_vec)
-                    .unwrap_or_default(),
-            ),
+            player_sessions: Some(page),
             next_token,
         })
     }
