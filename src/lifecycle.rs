@@ -15,12 +15,12 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::enums::{
-    EnumValue, GameSessionStatus, GameSessionStatusReason, PlayerSessionCreationPolicy,
-    ProtectionPolicy, TerminationMode,
+    EnumValue, GameSessionStatus, GameSessionStatusReason, ProtectionPolicy, TerminationMode,
 };
 use crate::error::{GameLiftError, SessionAction};
 use crate::limits::Limits;
 use crate::object::object_only;
+use crate::player_session::check_admission;
 use crate::shapes::{GameSession, GameSessionDetail};
 use crate::validate::{FieldPath, Validator};
 
@@ -276,7 +276,10 @@ pub fn terminate_game_session(
 /// Whether `players` more players may join the session now.
 ///
 /// A player may join an `ACTIVE` session that accepts new players
-/// (`ACCEPT_ALL`, or no policy) and has a free slot for each.
+/// (`ACCEPT_ALL`, or no policy) and has a free slot for each: the smaller
+/// of `MaximumPlayerSessionCount` and the 200-player ceiling, less
+/// `CurrentPlayerSessionCount`. The same rule as [`Joins::admit`](crate::Joins::admit),
+/// which counts the player sessions themselves.
 ///
 /// # Errors
 ///
@@ -286,28 +289,9 @@ pub fn terminate_game_session(
 /// which is what a client should do) or has too few free slots.
 pub fn check_player_join(detail: &GameSessionDetail, players: usize) -> Result<(), GameLiftError> {
     let session = session_of(detail)?;
-    if session.status != Some(GameSessionStatus::Active) {
-        return Err(GameLiftError::InvalidGameSessionStatus {
-            game_session_id: id_of(session),
-            status: session.status,
-            action: SessionAction::JoinPlayer,
-        });
-    }
-    let current = session.current_player_session_count.unwrap_or(0);
-    let maximum = session.maximum_player_session_count.unwrap_or(0);
-    let accepting =
-        session.player_session_creation_policy != Some(PlayerSessionCreationPolicy::DenyAll);
-    let free = usize::try_from(i64::from(maximum) - i64::from(current)).unwrap_or(0);
-    if !accepting || players > free {
-        return Err(GameLiftError::GameSessionFull {
-            game_session_id: id_of(session),
-            accepting,
-            current,
-            maximum,
-            requested: players,
-        });
-    }
-    Ok(())
+    let occupied = usize::try_from(session.current_player_session_count.unwrap_or(0)).unwrap_or(0);
+    let id = session.game_session_id.as_deref().unwrap_or_default();
+    check_admission(session, id, occupied, players, &Limits::AWS)
 }
 
 /// Whether a fleet scale-down may terminate the session: not while it is

@@ -35,7 +35,7 @@ use crate::error::{GameLiftError, SessionAction};
 use crate::limits::Limits;
 use crate::object::object_only;
 use crate::paging;
-use crate::shapes::{GameSessionDetail, REDACTED};
+use crate::shapes::{GameSession, GameSessionDetail, REDACTED};
 use crate::validate::{Cut, FieldPath, Validator};
 
 /// A player's seat in a game session (`PlayerSession`).
@@ -397,31 +397,10 @@ impl Joins<'_> {
         if actual != Some(id) {
             return Err(mismatch(id, actual));
         }
-        if session.status != Some(GameSessionStatus::Active) {
-            return Err(GameLiftError::InvalidGameSessionStatus {
-                game_session_id: id.to_owned(),
-                status: session.status,
-                action: SessionAction::JoinPlayer,
-            });
-        }
         let cutoff = cutoff(now, limits);
         let seated = |p: &PlayerSession| p.holds_a_slot() && !p.reservation_ran_out(cutoff);
         let occupied = players.iter().filter(|p| seated(p)).count();
-        let maximum = session.maximum_player_session_count.unwrap_or(0);
-        let capacity = usize::try_from(maximum)
-            .unwrap_or(0)
-            .min(limits.max_players_per_game_session);
-        let accepting =
-            session.player_session_creation_policy != Some(PlayerSessionCreationPolicy::DenyAll);
-        if !accepting || self.players.len() > capacity.saturating_sub(occupied) {
-            return Err(GameLiftError::GameSessionFull {
-                game_session_id: id.to_owned(),
-                accepting,
-                current: i32::try_from(occupied).unwrap_or(i32::MAX),
-                maximum: i32::try_from(capacity).unwrap_or(i32::MAX),
-                requested: self.players.len(),
-            });
-        }
+        check_admission(session, id, occupied, self.players.len(), limits)?;
         let holds_a_seat = |player: &str| {
             players
                 .iter()
@@ -460,6 +439,42 @@ impl Joins<'_> {
 fn cutoff(now: OffsetDateTime, limits: &Limits) -> OffsetDateTime {
     now.checked_sub(limits.player_reservation_timeout)
         .unwrap_or(OffsetDateTime::UNIX_EPOCH - time::Duration::days(365 * 10_000))
+}
+
+/// The rule of who may join, in one place: an ACTIVE game session that
+/// accepts new players and has `requested` free slots, counted as the
+/// smaller of its player limit and the player ceiling, less the `occupied`
+/// ones.
+pub(crate) fn check_admission(
+    session: &GameSession,
+    id: &str,
+    occupied: usize,
+    requested: usize,
+    limits: &Limits,
+) -> Result<(), GameLiftError> {
+    if session.status != Some(GameSessionStatus::Active) {
+        return Err(GameLiftError::InvalidGameSessionStatus {
+            game_session_id: id.to_owned(),
+            status: session.status,
+            action: SessionAction::JoinPlayer,
+        });
+    }
+    let maximum = session.maximum_player_session_count.unwrap_or(0);
+    let capacity = usize::try_from(maximum)
+        .unwrap_or(0)
+        .min(limits.max_players_per_game_session);
+    let accepting =
+        session.player_session_creation_policy != Some(PlayerSessionCreationPolicy::DenyAll);
+    if !accepting || requested > capacity.saturating_sub(occupied) {
+        return Err(GameLiftError::GameSessionFull {
+            game_session_id: id.to_owned(),
+            accepting,
+            current: i32::try_from(occupied).unwrap_or(i32::MAX),
+            maximum: i32::try_from(capacity).unwrap_or(i32::MAX),
+            requested,
+        });
+    }
+    Ok(())
 }
 
 fn mismatch(requested: &str, actual: Option<&str>) -> GameLiftError {
