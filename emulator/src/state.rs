@@ -228,19 +228,18 @@ impl StateFileError {
 ///
 /// # Errors
 ///
-/// A file that exists but cannot be read, is not JSON of the format, or
-/// breaks its rules (see the module docs). The file is never changed.
+/// A file that exists but cannot be read or is not JSON of the format. Its
+/// rules (see the module docs) are checked by [`Emulator::with_state`](crate::Emulator::with_state),
+/// which builds the store from it. The file is never changed.
 pub fn load(path: &Path) -> Result<Option<State>, StateFileError> {
     let text = match std::fs::read(path) {
         Ok(text) => text,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(StateFileError::new(path, format!("cannot be read: {e}"))),
     };
-    let state: State = serde_json::from_slice(&text)
-        .map_err(|e| StateFileError::new(path, format!("is not a valid state file: {e}")))?;
-    // Check the rules now, so a bad file stops start-up.
-    Store::from_state(state.clone()).map_err(|e| StateFileError::new(path, e))?;
-    Ok(Some(state))
+    serde_json::from_slice(&text)
+        .map(Some)
+        .map_err(|e| StateFileError::new(path, format!("is not a valid state file: {e}")))
 }
 
 /// Writes `state` to `path` atomically: a temporary file beside it, then a rename.
