@@ -124,6 +124,7 @@ mod player_session;
 mod request;
 #[cfg(feature = "aws-sdk")]
 mod sdk;
+mod search;
 mod shapes;
 #[cfg(feature = "proptest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
@@ -164,6 +165,12 @@ pub use request::{
 #[cfg(feature = "aws-sdk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aws-sdk")))]
 pub use sdk::SdkConversionError;
+pub use search::{
+    Comparator, Condition, Expected, ExpressionError, ExpressionKind, FilterExpression, Found,
+    MAX_CONDITIONS, MAX_NESTING, Operand, OperandType, PropertyKey, SearchGameSessionsInput,
+    SearchGameSessionsOutput, SearchIndex, SortExpression, SortOrder, ValidatedSearch, Value,
+    search_game_sessions,
+};
 pub use shapes::{GameProperty, GameSession, GameSessionDetail, REDACTED, is_searchable_key};
 pub use update::{
     Change, UpdateOutcome, UpdateReport, ValidatedUpdate, Warning, update_game_session,

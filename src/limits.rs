@@ -65,6 +65,16 @@ pub struct Limits {
     /// Player sessions in a `DescribePlayerSessions` page when the request
     /// sets no `Limit` (**decision**: 50; AWS documents none).
     pub default_player_sessions_page_size: usize,
+    /// Most characters in a search's `FilterExpression` or
+    /// `SortExpression` (model: 1024).
+    pub max_search_expression_length: usize,
+    /// Most game sessions in a `SearchGameSessions` page, whatever its
+    /// `Limit` (docs: 20).
+    pub max_search_page_size: usize,
+    /// Most distinct game property keys the search index holds across
+    /// every session (docs: 500 per Region); see
+    /// [`SearchIndex`](crate::SearchIndex).
+    pub max_search_index_keys: usize,
     /// Most game properties in a request and on a session (model: 16).
     pub max_game_properties: usize,
     /// Most characters in a game property key (model: 32).
@@ -93,6 +103,9 @@ impl Limits {
         max_player_ids: 25,
         max_player_session_id_length: 128,
         default_player_sessions_page_size: 50,
+        max_search_expression_length: 1024,
+        max_search_page_size: 20,
+        max_search_index_keys: 500,
         max_game_properties: 16,
         max_property_key_length: 32,
         max_property_value_length: 96,

@@ -21,7 +21,7 @@ use crate::enums::{
 pub const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 /// A redacted stand-in for a sensitive member in `Debug` output.
-struct Redacted;
+pub(crate) struct Redacted;
 
 impl fmt::Debug for Redacted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -164,7 +164,7 @@ impl GameSession {
 
 /// `Some(Redacted)` for a present sensitive member, `None` for an absent one,
 /// so `Debug` still tells the two apart without showing the value.
-fn redact<T>(value: Option<&T>) -> Option<Redacted> {
+pub(crate) fn redact<T>(value: Option<&T>) -> Option<Redacted> {
     value.map(|_| Redacted)
 }
 

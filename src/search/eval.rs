@@ -1,0 +1,141 @@
+//! Evaluating a filter against a game session, and reading the values a
+//! sort orders by. Two-valued: a missing value fails every comparison but
+//! `<>`, and `<>` is `NOT =` by construction.
+
+use std::cmp::Ordering;
+
+use super::expression::{Comparator, Condition, FilterExpression, Operand, Value};
+use super::index::SearchIndex;
+use crate::enums::PlayerSessionCreationPolicy;
+use crate::shapes::GameSession;
+use crate::timestamp::to_epoch_millis;
+
+/// A session's value for an operand, as a search compares and sorts it.
+/// One operand always reads the same variant, so the derived order is the
+/// order of the values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Key<'s> {
+    Text(&'s str),
+    Number(i64),
+    Boolean(bool),
+}
+
+impl Operand {
+    /// What `session` holds for this operand; `held` says which property
+    /// keys the search index holds.
+    pub(crate) fn read<'s>(
+        &self,
+        session: &'s GameSession,
+        held: &impl Fn(&str) -> bool,
+    ) -> Option<Key<'s>> {
+        match self {
+            Operand::GameSessionId => session.game_session_id.as_deref().map(Key::Text),
+            Operand::GameSessionName => session.name.as_deref().map(Key::Text),
+            Operand::Property(key) => session
+                .game_property(key.as_str())
+                .filter(|_| held(key.as_str()))
+                .map(Key::Text),
+            Operand::MaximumSessions => session
+                .maximum_player_session_count
+                .map(|n| Key::Number(n.into())),
+            Operand::CreationTimeMillis => session
+                .creation_time
+                .and_then(|t| i64::try_from(to_epoch_millis(t)).ok())
+                .map(Key::Number),
+            Operand::PlayerSessionCount => session
+                .current_player_session_count
+                .map(|n| Key::Number(n.into())),
+            Operand::HasAvailablePlayerSessions => {
+                Some(Key::Boolean(has_available_player_sessions(session)))
+            }
+        }
+    }
+}
+
+/// Whether `session` takes a new player: its policy is `ACCEPT_ALL`, and it
+/// has fewer players (0 when unset) than its set maximum.
+fn has_available_player_sessions(session: &GameSession) -> bool {
+    let accepts =
+        session.player_session_creation_policy == Some(PlayerSessionCreationPolicy::AcceptAll);
+    let players = session.current_player_session_count.unwrap_or(0);
+    accepts
+        && session
+            .maximum_player_session_count
+            .is_some_and(|max| players < max)
+}
+
+impl Condition {
+    fn eval(&self, session: &GameSession, held: &impl Fn(&str) -> bool) -> bool {
+        let ordering = match (self.operand().read(session, held), self.value()) {
+            (Some(Key::Text(a)), Value::String(b)) => Some(a.cmp(b.as_str())),
+            (Some(Key::Number(a)), Value::Number(b)) => Some(a.cmp(b)),
+            (Some(Key::Boolean(a)), Value::Boolean(b)) => Some(a.cmp(b)),
+            _ => None,
+        };
+        match self.comparator() {
+            Comparator::Equal => ordering == Some(Ordering::Equal),
+            Comparator::NotEqual => ordering != Some(Ordering::Equal),
+            Comparator::Less => ordering == Some(Ordering::Less),
+            Comparator::Greater => ordering == Some(Ordering::Greater),
+            Comparator::LessOrEqual => matches!(ordering, Some(Ordering::Less | Ordering::Equal)),
+            Comparator::GreaterOrEqual => {
+                matches!(ordering, Some(Ordering::Greater | Ordering::Equal))
+            }
+        }
+    }
+}
+
+impl FilterExpression {
+    /// Whether `session` matches this filter, seeing only the properties
+    /// `index` holds. Status, fleet and location are the search's to check,
+    /// not the filter's.
+    ///
+    /// ```
+    /// use gamelift_session::{FilterExpression, GameProperty, GameSession, SearchIndex};
+    ///
+    /// let mut session = GameSession::default();
+    /// session.game_properties = Some(vec![
+    ///     GameProperty::new("mode", "ranked"),
+    ///     GameProperty::new("map.name", "harbor"),
+    /// ]);
+    /// let index = SearchIndex::of(&Default::default(), [&session]);
+    ///
+    /// let ranked: FilterExpression = "gameSessionProperties.mode = 'ranked'".parse()?;
+    /// assert!(ranked.matches(&session, &index));
+    /// // A period key is never indexed: the condition reads it as absent.
+    /// let harbor: FilterExpression = "gameSessionProperties.map.name = 'harbor'".parse()?;
+    /// assert!(!harbor.matches(&session, &index));
+    /// let not_harbor: FilterExpression = "gameSessionProperties.map.name <> 'harbor'".parse()?;
+    /// assert!(not_harbor.matches(&session, &index));
+    /// # Ok::<(), gamelift_session::ExpressionError>(())
+    /// ```
+    #[must_use]
+    pub fn matches(&self, session: &GameSession, index: &SearchIndex) -> bool {
+        self.eval(session, &|key: &str| index.holds(key))
+    }
+
+    pub(crate) fn eval(&self, session: &GameSession, held: &impl Fn(&str) -> bool) -> bool {
+        match self {
+            FilterExpression::Condition(c) => c.eval(session, held),
+            FilterExpression::Not(x) => !x.eval(session, held),
+            FilterExpression::And(l, r) => l.eval(session, held) && r.eval(session, held),
+            FilterExpression::Or(l, r) => l.eval(session, held) || r.eval(session, held),
+        }
+    }
+
+    /// Every property key a condition of this filter reads.
+    pub(crate) fn property_keys<'f>(&'f self, keys: &mut Vec<&'f str>) {
+        match self {
+            FilterExpression::Condition(c) => {
+                if let Operand::Property(key) = c.operand() {
+                    keys.push(key.as_str());
+                }
+            }
+            FilterExpression::Not(x) => x.property_keys(keys),
+            FilterExpression::And(l, r) | FilterExpression::Or(l, r) => {
+                l.property_keys(keys);
+                r.property_keys(keys);
+            }
+        }
+    }
+}
