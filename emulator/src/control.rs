@@ -7,6 +7,7 @@
 //! |---|---|---|
 //! | `GET /_emulator/health` | readiness check | `{"Status": "ok", "GameSessions": N}` |
 //! | `POST /_emulator/reset` | forgets every session | `{"GameSessionsRemoved": N}` |
+//! | `GET /_emulator/search-index` | the property keys searches can see | `{"Capacity": 500, "IndexedKeys": N, "LeftOutKeys": [...]}` |
 //! | `POST /_emulator/game-sessions/activate` | the game server reports the session ready: ACTIVATING -> ACTIVE | `{"GameSession": ...}` |
 //! | `POST /_emulator/game-sessions/fail-activation` | the game server fails to start it: ACTIVATING -> ERROR | `{"GameSession": ...}` |
 //! | `POST /_emulator/game-sessions/process-ended` | its server process ended: TERMINATING -> TERMINATED | `{"GameSession": ...}` |
@@ -41,6 +42,19 @@ pub(crate) async fn health(State(emulator): State<Arc<Emulator>>) -> Response {
         StatusCode::OK,
         &json!({"Status": "ok", "GameSessions": sessions}),
     )
+}
+
+/// `GET /_emulator/search-index`: how full the search index is, and the
+/// searchable keys it had no room for, in the order they appeared.
+pub(crate) async fn search_index(State(emulator): State<Arc<Emulator>>) -> Response {
+    let store = emulator.store();
+    let body = json!({
+        "Capacity": emulator.settings().limits.max_search_index_keys,
+        "IndexedKeys": store.index.len(),
+        "LeftOutKeys": store.index.left_out().collect::<Vec<_>>(),
+    });
+    drop(store);
+    json_response(StatusCode::OK, &body)
 }
 
 /// `POST /_emulator/reset`.

@@ -53,6 +53,7 @@ pub fn router(emulator: Arc<Emulator>, limits: HttpLimits) -> Router {
         .route("/service/{service}/operation/{operation}", post(cbor))
         .route("/_emulator/health", get(control::health))
         .route("/_emulator/reset", post(control::reset))
+        .route("/_emulator/search-index", get(control::search_index))
         .route(
             "/_emulator/game-sessions/{action}",
             post(control::game_server),

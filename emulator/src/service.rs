@@ -8,7 +8,7 @@ use gamelift_session::{
     CreateContext, CreateGameSessionInput, CreatePlayerSessionInput, CreatePlayerSessionOutput,
     CreatePlayerSessionsInput, CreatePlayerSessionsOutput, DescribeGameSessionsInput,
     DescribePlayerSessionsInput, GameLiftError, GameSessionDetail, GameSessionOutput,
-    GameSessionStatus, Joins, Limits, PlayerSession, PlayerSessionChange,
+    GameSessionStatus, Joins, Limits, PlayerSession, PlayerSessionChange, SearchGameSessionsInput,
     TerminateGameSessionInput, Transition, UpdateGameSessionInput, change_player_session,
     end_player_sessions, fleet_id_of, replay_create_game_session, transition,
 };
@@ -85,8 +85,8 @@ impl Emulator {
     #[must_use]
     pub fn new(settings: Settings) -> Self {
         Emulator {
+            store: Mutex::new(Store::new(&settings.limits)),
             settings,
-            store: Mutex::default(),
             next_id: AtomicU64::new(1),
         }
     }
@@ -97,8 +97,9 @@ impl Emulator {
     ///
     /// A sentence naming what breaks the state file's rules.
     pub fn with_state(settings: Settings, state: State) -> Result<Self, String> {
+        let store = Store::from_state(state, &settings.limits)?;
         let emulator = Emulator::new(settings);
-        *emulator.store() = Store::from_state(state)?;
+        *emulator.store() = store;
         Ok(emulator)
     }
 
@@ -149,6 +150,7 @@ impl Emulator {
                 p.write(&CreatePlayerSessionsOutput::new(joined))
             }
             "DescribePlayerSessions" => self.describe_players(body, p),
+            "SearchGameSessions" => self.search(body, p),
             other => Err(GameLiftError::unknown_operation(Bounded(other).to_string())),
         }
     }
@@ -234,6 +236,9 @@ impl Emulator {
         }
         let report = update.apply(detail)?;
         let answer = p.write(&session_output(Some(detail)));
+        if let Some(i) = store.position(update.game_session_id()) {
+            store.reindex(i);
+        }
         drop(store);
         for warning in report.warnings() {
             tracing::warn!(
@@ -242,6 +247,21 @@ impl Emulator {
             );
         }
         answer
+    }
+
+    fn search(&self, body: &[u8], p: Protocol) -> Answer {
+        let input: SearchGameSessionsInput = p.parse(body)?;
+        let limits = &self.settings.limits;
+        let search = input.validate_with(limits)?;
+        let mut store = self.store();
+        store.expire_all(OffsetDateTime::now_utc(), limits);
+        let sessions = store
+            .sessions
+            .iter()
+            .filter_map(|d| d.game_session.as_ref());
+        // The emulator has no aliases: an alias search reports it unknown.
+        let output = search.select(sessions, &store.index, None)?;
+        p.write(&output)
     }
 
     fn terminate(&self, body: &[u8], p: Protocol) -> Answer {

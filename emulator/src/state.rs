@@ -42,7 +42,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use gamelift_session::{
-    CreateGameSessionInput, GameLiftError, GameSessionDetail, Limits, PlayerSession,
+    CreateGameSessionInput, GameLiftError, GameSessionDetail, Limits, PlayerSession, SearchIndex,
     expire_reservations,
 };
 use serde::{Deserialize, Serialize};
@@ -80,6 +80,9 @@ pub(crate) struct Store {
     pub(crate) players: Vec<Vec<PlayerSession>>,
     by_id: HashMap<String, usize>,
     pub(crate) create_requests: BTreeMap<String, CreateGameSessionInput>,
+    /// The property keys searches can see, recorded as sessions are
+    /// created and updated.
+    pub(crate) index: SearchIndex,
 }
 
 fn id_of(detail: &GameSessionDetail) -> Option<&str> {
@@ -87,20 +90,31 @@ fn id_of(detail: &GameSessionDetail) -> Option<&str> {
 }
 
 impl Store {
-    /// A store holding `state`'s sessions.
     ///
     /// # Errors
     ///
     /// A sentence naming the first session without an id, or the first
     /// repeated id.
-    pub(crate) fn from_state(mut state: State) -> Result<Self, String> {
+    /// An empty store whose search index holds up to `limits`' keys.
+    pub(crate) fn new(limits: &Limits) -> Self {
+        Store {
+            index: SearchIndex::new(limits),
+            ..Store::default()
+        }
+    }
+
+    /// A store holding `state`'s sessions. The search index is rebuilt in
+    /// the sessions' order: a key first set by an update to an older
+    /// session may take another place than it had, which matters only past
+    /// the index's limit.
+    pub(crate) fn from_state(mut state: State, limits: &Limits) -> Result<Self, String> {
         if state.version != STATE_VERSION {
             return Err(format!(
                 "unsupported Version {} (this emulator reads version {STATE_VERSION})",
                 state.version
             ));
         }
-        let mut store = Store::default();
+        let mut store = Store::new(limits);
         let details = std::mem::take(&mut state.game_session_details);
         for (i, detail) in details.into_iter().enumerate() {
             let Some(id) = id_of(&detail) else {
@@ -187,15 +201,31 @@ impl Store {
         if let Some(id) = id_of(&detail) {
             self.by_id.insert(id.to_owned(), i);
         }
+        if let Some(session) = &detail.game_session {
+            self.index.record(session);
+        }
         self.sessions.push(detail);
         self.players.push(Vec::new());
         i
     }
 
+    /// Records the keys of the session at `i` in the search index, after
+    /// an update may have added some.
+    pub(crate) fn reindex(&mut self, i: usize) {
+        if let Some(session) = self.sessions.get(i).and_then(|d| d.game_session.as_ref()) {
+            self.index.record(session);
+        }
+    }
+
     /// Forgets everything; answers how many sessions there were.
     pub(crate) fn clear(&mut self) -> usize {
         let n = self.sessions.len();
-        *self = Store::default();
+        let mut index = std::mem::take(&mut self.index);
+        index.clear();
+        *self = Store {
+            index,
+            ..Store::default()
+        };
         n
     }
 }
