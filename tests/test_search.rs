@@ -1,4 +1,4 @@
-//! SearchGameSessions, one test per rule of SPEC section 7, with the
+//! `SearchGameSessions`, one test per rule of SPEC section 7, with the
 //! examples of AWS's documentation.
 
 use gamelift_session::{
@@ -805,7 +805,7 @@ fn the_index_holds_the_first_500_keys_and_names_the_rest() {
         out.game_sessions
             .expect("present")
             .into_iter()
-            .map(|s| s.into_owned())
+            .map(std::borrow::Cow::into_owned)
             .collect::<Vec<_>>()
     };
     assert_eq!(search("gameSessionProperties.k499 = 'v'").len(), 1);
