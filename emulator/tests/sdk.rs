@@ -407,3 +407,138 @@ async fn players_join_until_full_through_the_sdk() {
         Some(3)
     );
 }
+
+#[tokio::test]
+async fn search_reads_what_updates_and_joins_write_through_the_sdk() {
+    let client = client().await;
+    let fleet = "fleet-sdksearch";
+    let mut ids = Vec::new();
+    for (name, mode) in [("a", "casual"), ("b", "ranked"), ("c", "ranked")] {
+        let created = client
+            .create_game_session()
+            .fleet_id(fleet)
+            .name(name)
+            .maximum_player_session_count(2)
+            .game_properties(property("mode", mode))
+            .game_properties(property("map.name", "harbor"))
+            .send()
+            .await
+            .expect("created")
+            .game_session
+            .expect("a session");
+        ids.push(created.game_session_id().expect("an id").to_owned());
+    }
+    let search = |filter: &'static str| {
+        let client = client.clone();
+        async move {
+            client
+                .search_game_sessions()
+                .fleet_id(fleet)
+                .filter_expression(filter)
+                .sort_expression("gameSessionName DESC")
+                .send()
+                .await
+                .expect("searched")
+                .game_sessions()
+                .iter()
+                .map(|g| g.name().unwrap_or_default().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let ranked_and_open =
+        "gameSessionProperties.mode = 'ranked' AND hasAvailablePlayerSessions = true";
+    assert_eq!(search(ranked_and_open).await, ["c", "b"]);
+
+    // Properties set by an update are searched at once.
+    client
+        .update_game_session()
+        .game_session_id(&ids[0])
+        .game_properties(property("mode", "ranked"))
+        .send()
+        .await
+        .expect("updated");
+    assert_eq!(search(ranked_and_open).await, ["c", "b", "a"]);
+
+    // DENY_ALL, and a full session, leave the open ones.
+    client
+        .update_game_session()
+        .game_session_id(&ids[1])
+        .player_session_creation_policy(PlayerSessionCreationPolicy::DenyAll)
+        .send()
+        .await
+        .expect("updated");
+    client
+        .create_player_sessions()
+        .game_session_id(&ids[2])
+        .player_ids("p1")
+        .player_ids("p2")
+        .send()
+        .await
+        .expect("joined");
+    assert_eq!(search(ranked_and_open).await, ["a"]);
+
+    // The period key is left out of results, and still described.
+    let found = client
+        .search_game_sessions()
+        .fleet_id(fleet)
+        .limit(1)
+        .send()
+        .await
+        .expect("searched");
+    assert_eq!(found.next_token(), Some("1"));
+    let keys: Vec<_> = found.game_sessions()[0]
+        .game_properties()
+        .iter()
+        .map(|p| p.key().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(keys, ["mode"]);
+    let described = client
+        .describe_game_sessions()
+        .game_session_id(&ids[0])
+        .send()
+        .await
+        .expect("described");
+    assert_eq!(described.game_sessions()[0].game_properties().len(), 2);
+
+    // The paginator walks every page.
+    let pages: Vec<_> = client
+        .search_game_sessions()
+        .fleet_id(fleet)
+        .limit(2)
+        .into_paginator()
+        .send()
+        .collect::<Vec<_>>()
+        .await;
+    let sizes: Vec<usize> = pages
+        .iter()
+        .map(|p| p.as_ref().expect("a page").game_sessions().len())
+        .collect();
+    assert_eq!(sizes, [2, 1]);
+}
+
+#[tokio::test]
+async fn a_bad_search_is_a_typed_error_with_its_position_through_the_sdk() {
+    use aws_sdk_gamelift::operation::search_game_sessions::SearchGameSessionsError;
+
+    let client = client().await;
+    let fleet = "fleet-sdksearch";
+    let err = client
+        .search_game_sessions()
+        .fleet_id(fleet)
+        .filter_expression("maximumSessions = 'two'")
+        .send()
+        .await
+        .expect_err("ill typed")
+        .into_service_error();
+    assert!(
+        matches!(err, SearchGameSessionsError::InvalidRequestException(_)),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.meta().message(),
+        Some(
+            "FilterExpression is invalid at character 19: \
+             expected a whole number for a number operand, found a string"
+        )
+    );
+}
