@@ -1,20 +1,12 @@
-//! Benchmarks of the update, written without a framework.
-//!
-//! Each case runs in rounds; the cases take turns round by round so that a
-//! noisy neighbour slows them all alike, and each case reports its fastest
-//! round. Allocations are counted by a counting global allocator. Run with
-//! `cargo bench --bench update` (`-- --quick` for a short run). Output: one
-//! line per case, `bench <case> <ns/op> ns/op <allocs/op> allocs/op`, then
-//! the ratios that BENCHMARKS.md tracks.
+//! Benchmarks of the update and of player admission; see `harness` for
+//! how cases run and what a line says. Run with `cargo bench --bench
+//! update` (`-- --quick` for a short run).
 
-// The counting allocator must implement `GlobalAlloc`, an unsafe trait; it
-// only forwards to the system allocator.
-#![allow(unsafe_code)]
+mod harness;
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use harness::{Case, ratio};
+
 use std::hint::black_box;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
 
 use gamelift_session::{
     CreatePlayerSessionInput, CreatePlayerSessionsInput, GameProperty, GameSession,
@@ -22,49 +14,6 @@ use gamelift_session::{
     ProtectionPolicy, UpdateGameSessionInput, UpdateGameSessionOutput, update_game_session,
     update_game_session_in_place,
 };
-
-struct Counting;
-
-static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-/// Counting is off while rounds are timed: an atomic add per allocation
-/// would weigh on allocation-heavy cases and skew the ratios.
-static COUNTING: AtomicBool = AtomicBool::new(false);
-
-fn count() {
-    if COUNTING.load(Ordering::Relaxed) {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-// SAFETY: every method forwards to `System` with the caller's arguments
-// unchanged, so `System`'s guarantees are this allocator's.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count();
-        // SAFETY: forwarded as is; the caller upholds `alloc`'s contract.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        count();
-        // SAFETY: forwarded as is; the caller upholds `alloc_zeroed`'s contract.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count();
-        // SAFETY: forwarded as is; the caller upholds `realloc`'s contract.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded as is; the caller upholds `dealloc`'s contract.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 const NOW: time::OffsetDateTime = time::macros::datetime!(2026-11-24 12:00:00 UTC);
 const ID: &str = "arn:aws:gamelift:us-west-2::gamesession/fleet-2a1b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d/gs-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
@@ -123,92 +72,8 @@ fn merge_case(n: usize) -> (GameSessionDetail, UpdateGameSessionInput, Limits) {
     (detail, input, limits)
 }
 
-struct Case {
-    name: &'static str,
-    run: Box<dyn FnMut()>,
-    iterations: u64,
-    best_ns: f64,
-    allocations: f64,
-}
-
-impl Case {
-    fn new(name: &'static str, run: impl FnMut() + 'static) -> Self {
-        Case {
-            name,
-            run: Box::new(run),
-            iterations: 1,
-            best_ns: f64::INFINITY,
-            allocations: 0.0,
-        }
-    }
-
-    /// Doubles the iterations until one round takes at least `target`.
-    fn calibrate(&mut self, target: Duration) {
-        loop {
-            let start = Instant::now();
-            for _ in 0..self.iterations {
-                (self.run)();
-            }
-            if start.elapsed() >= target || self.iterations >= 1 << 30 {
-                break;
-            }
-            self.iterations *= 2;
-        }
-    }
-
-    fn round(&mut self) {
-        let start = Instant::now();
-        for _ in 0..self.iterations {
-            (self.run)();
-        }
-        let ns = start.elapsed().as_nanos() as f64 / self.iterations as f64;
-        self.best_ns = self.best_ns.min(ns);
-    }
-
-    /// Counts the allocations of one untimed round.
-    fn count_allocations(&mut self) {
-        let before = ALLOCATIONS.load(Ordering::Relaxed);
-        COUNTING.store(true, Ordering::Relaxed);
-        for _ in 0..self.iterations {
-            (self.run)();
-        }
-        COUNTING.store(false, Ordering::Relaxed);
-        let counted = ALLOCATIONS.load(Ordering::Relaxed) - before;
-        self.allocations = counted as f64 / self.iterations as f64;
-    }
-}
-
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
-    let (rounds, round_time) = if quick {
-        (25, Duration::from_millis(4))
-    } else {
-        (120, Duration::from_millis(10))
-    };
-    // Any other argument that is not a flag names the cases to run.
-    let filters: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let mut cases = build_cases();
-    cases.retain(|c| filters.is_empty() || filters.iter().any(|f| c.name.contains(f.as_str())));
-
-    for case in &mut cases {
-        case.calibrate(round_time);
-    }
-    // Warm-up round, not recorded.
-    for case in &mut cases {
-        case.round();
-        case.best_ns = f64::INFINITY;
-    }
-    for _ in 0..rounds {
-        for case in &mut cases {
-            case.round();
-        }
-    }
-    for case in &mut cases {
-        case.count_allocations();
-    }
+    let cases = harness::run(build_cases());
     report(&cases);
 }
 
@@ -381,22 +246,7 @@ fn player_cases(cases: &mut Vec<Case>) {
 }
 
 fn report(cases: &[Case]) {
-    for case in cases {
-        println!(
-            "bench {} {:.1} ns/op {:.1} allocs/op",
-            case.name, case.best_ns, case.allocations
-        );
-    }
-    let ns = |name: &str| {
-        cases
-            .iter()
-            .find(|c| c.name == name)
-            .map_or(f64::NAN, |c| c.best_ns)
-    };
-    let ratio = |label: &str, value: f64, target: f64| {
-        let verdict = if value <= target { "ok" } else { "MISSED" };
-        println!("ratio {label} {value:.2} (target <= {target}) {verdict}");
-    };
+    let ns = |name: &str| harness::ns(cases, name);
     let clone = ns("clone_detail");
     ratio(
         "apply_typical/clone_detail",

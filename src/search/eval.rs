@@ -139,3 +139,61 @@ impl FilterExpression {
         }
     }
 }
+
+/// What reading an operand costs: members held in the session itself come
+/// first, then the time (a date computation), then strings behind a
+/// pointer, then properties (a list to walk, and two strings).
+fn cost(filter: &FilterExpression) -> u32 {
+    match filter {
+        FilterExpression::Condition(c) => match c.operand() {
+            Operand::MaximumSessions
+            | Operand::PlayerSessionCount
+            | Operand::HasAvailablePlayerSessions => 0,
+            Operand::CreationTimeMillis => 1,
+            Operand::GameSessionId | Operand::GameSessionName => 2,
+            Operand::Property(_) => 3,
+        },
+        FilterExpression::Not(x) => cost(x),
+        FilterExpression::And(l, r) | FilterExpression::Or(l, r) => cost(l) + cost(r),
+    }
+}
+
+impl FilterExpression {
+    /// The same filter with the terms of each `AND` and each `OR` chain
+    /// reordered cheapest first. Evaluation has no side effects and the
+    /// logic is two-valued, so the order changes only how soon a chain is
+    /// decided: a session failing `maximumSessions >= 8` is rejected before
+    /// its properties are read.
+    pub(crate) fn cheapest_first(&self) -> FilterExpression {
+        match self {
+            FilterExpression::Condition(_) => self.clone(),
+            FilterExpression::Not(x) => !x.cheapest_first(),
+            FilterExpression::And(..) => rebuild(self, true),
+            FilterExpression::Or(..) => rebuild(self, false),
+        }
+    }
+}
+
+/// Flattens the chain of `AND`s (or `OR`s) at `filter`, orders its terms by
+/// cost (ties keep their order), and joins them again.
+fn rebuild(filter: &FilterExpression, and: bool) -> FilterExpression {
+    fn terms<'f>(f: &'f FilterExpression, and: bool, out: &mut Vec<&'f FilterExpression>) {
+        match (f, and) {
+            (FilterExpression::And(l, r), true) | (FilterExpression::Or(l, r), false) => {
+                terms(l, and, out);
+                terms(r, and, out);
+            }
+            _ => out.push(f),
+        }
+    }
+    let mut chain = Vec::new();
+    terms(filter, and, &mut chain);
+    let mut chain: Vec<FilterExpression> = chain
+        .into_iter()
+        .map(FilterExpression::cheapest_first)
+        .collect();
+    chain.sort_by_key(cost);
+    let mut terms = chain.into_iter();
+    let first = terms.next().unwrap_or_else(|| filter.clone());
+    terms.fold(first, |acc, t| if and { acc.and(t) } else { acc.or(t) })
+}

@@ -2,13 +2,13 @@
 //! selects, in which order, a page at a time.
 
 use std::borrow::Cow;
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use super::eval::Key;
-use super::expression::{FilterExpression, SortExpression, SortOrder};
+use super::expression::{FilterExpression, OperandType, SortExpression, SortOrder};
 use super::index::SearchIndex;
 use crate::create::fleet_id_of;
 use crate::enums::GameSessionStatus;
@@ -199,9 +199,11 @@ impl SearchGameSessionsInput {
             .map_or(limits.max_search_page_size, |l| {
                 l.min(limits.max_search_page_size)
             });
+        let plan = filter.as_ref().map(FilterExpression::cheapest_first);
         Ok(ValidatedSearch {
             input: self,
             filter,
+            plan,
             sort,
             page_size,
         })
@@ -213,6 +215,8 @@ impl SearchGameSessionsInput {
 pub struct ValidatedSearch<'a> {
     input: &'a SearchGameSessionsInput,
     filter: Option<FilterExpression>,
+    /// The filter as evaluated: cheapest conditions first.
+    plan: Option<FilterExpression>,
     sort: Option<SortExpression>,
     page_size: usize,
 }
@@ -283,7 +287,7 @@ impl ValidatedSearch<'_> {
             s.status == Some(GameSessionStatus::Active)
                 && s.fleet_id.as_deref() == Some(fleet)
                 && location.is_none_or(|l| s.location.as_deref() == Some(l))
-                && self.filter.as_ref().is_none_or(|f| f.eval(s, &held))
+                && self.plan.as_ref().is_none_or(|f| f.eval(s, &held))
         });
         let end = start.saturating_add(self.page_size);
         let (page, more) = match &self.sort {
@@ -294,13 +298,7 @@ impl ValidatedSearch<'_> {
                 found.truncate(end);
                 (found.split_off(start.min(found.len())), more)
             }
-            Some(sort) => {
-                let ranked = searched
-                    .enumerate()
-                    .map(|(i, s)| (sort.operand.read(s, &held), i, s))
-                    .collect();
-                sorted_page(ranked, sort.order, start, end)
-            }
+            Some(sort) => sorted_page(searched, sort, &held, start, end),
         };
         let game_sessions = page
             .into_iter()
@@ -319,31 +317,67 @@ impl ValidatedSearch<'_> {
     }
 }
 
-/// A session ranked for a sort: its value, its place in the store.
-type Ranked<'s> = (Option<Key<'s>>, usize, &'s GameSession);
-
-/// Positions `start..end` of `ranked` in sort order, and whether any come
-/// after. Sessions without a value come last in both directions; ties keep
-/// the store's order. Only the page is sorted: the rest is partitioned
-/// around it in linear time.
-fn sorted_page(
-    mut ranked: Vec<Ranked<'_>>,
-    order: SortOrder,
+/// Positions `start..end` of the `found` sessions in `sort`'s order, and
+/// whether any come after. Sessions without a value come last in both
+/// directions; ties keep the store's order.
+fn sorted_page<'s>(
+    found: impl Iterator<Item = &'s GameSession>,
+    sort: &SortExpression,
+    held: &impl Fn(&str) -> bool,
     start: usize,
     end: usize,
-) -> (Vec<&GameSession>, bool) {
-    let compare = |a: &Ranked<'_>, b: &Ranked<'_>| {
-        let by_value = match (&a.0, &b.0) {
-            (Some(x), Some(y)) => match order {
-                SortOrder::Ascending => x.cmp(y),
-                SortOrder::Descending => y.cmp(x),
-            },
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        };
-        by_value.then(a.1.cmp(&b.1))
-    };
+) -> (Vec<&'s GameSession>, bool) {
+    let operand = &sort.operand;
+    let descending = sort.order == SortOrder::Descending;
+    // Each operand type gets its own key type, so that comparing two
+    // sessions is comparing two plain tuples.
+    match operand.operand_type() {
+        OperandType::String => {
+            let text = |s: &'s GameSession| match operand.read(s, held) {
+                Some(Key::Text(t)) => Some(t),
+                _ => None,
+            };
+            if descending {
+                page_by(found, |s| text(s).map(Reverse), start, end)
+            } else {
+                page_by(found, text, start, end)
+            }
+        }
+        OperandType::Number | OperandType::Boolean => {
+            let number = |s: &'s GameSession| match operand.read(s, held) {
+                Some(Key::Number(n)) => Some(n),
+                Some(Key::Boolean(b)) => Some(i64::from(b)),
+                _ => None,
+            };
+            if descending {
+                page_by(found, |s| number(s).map(Reverse), start, end)
+            } else {
+                page_by(found, number, start, end)
+            }
+        }
+    }
+}
+
+/// Where a session ranks: its key is missing, its key, its place in the store.
+type Rank<K> = (bool, Option<K>, usize);
+
+/// Positions `start..end` of `found` ordered by `(key is missing, key,
+/// place in the store)`, and whether any come after. Only the page is
+/// sorted: the rest is partitioned around it in linear time.
+fn page_by<'s, K: Ord>(
+    found: impl Iterator<Item = &'s GameSession>,
+    key: impl Fn(&'s GameSession) -> Option<K>,
+    start: usize,
+    end: usize,
+) -> (Vec<&'s GameSession>, bool) {
+    let mut ranked: Vec<(Rank<K>, &GameSession)> = found
+        .enumerate()
+        .map(|(i, s)| {
+            let k = key(s);
+            ((k.is_none(), k, i), s)
+        })
+        .collect();
+    let compare = |a: &(_, _), b: &(_, _)| Ord::cmp(&a.0, &b.0);
     let more = ranked.len() > end;
     if more {
         ranked.select_nth_unstable_by(end, compare);
@@ -357,7 +391,7 @@ fn sorted_page(
     }
     let page = &mut ranked[start..];
     page.sort_unstable_by(compare);
-    (page.iter().map(|r| r.2).collect(), more)
+    (page.iter().map(|r| r.1).collect(), more)
 }
 
 /// Searches `sessions` (the embedder's store, in creation order) for one

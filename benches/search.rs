@@ -1,0 +1,116 @@
+//! Benchmarks of `SearchGameSessions`; see `harness` for how cases run and
+//! what a line says. Run with `cargo bench --bench search` (`-- --quick`
+//! for a short run).
+//!
+//! - `search_parse`: parsing a typical three-condition filter.
+//! - `search_n<N>`: one search, with that filter and a sort, over N
+//!   sessions of one fleet (8 properties each; 80% ACTIVE, the rest
+//!   ACTIVATING or TERMINATED), from the request to the first page.
+//! - `search_floor_n10000`: only scanning the same 10,000 sessions for the
+//!   fleet and ACTIVE status, collecting them.
+
+mod harness;
+
+use std::hint::black_box;
+
+use gamelift_session::{
+    FilterExpression, GameProperty, GameSession, GameSessionStatus, Limits,
+    PlayerSessionCreationPolicy, SearchGameSessionsInput, SearchIndex, search_game_sessions,
+};
+use harness::{Case, ratio};
+
+const FLEET: &str = "fleet-2a1b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d";
+const FILTER: &str = "gameSessionProperties.mode = 'ranked' AND maximumSessions >= 8 AND hasAvailablePlayerSessions = true";
+const SORT: &str = "creationTimeMillis DESC";
+
+/// `n` sessions of one fleet, as an emulator's store holds them, and their index.
+fn store(n: usize) -> (Vec<GameSession>, SearchIndex) {
+    let base = time::macros::datetime!(2026-11-24 12:00:00 UTC);
+    let sessions: Vec<GameSession> = (0..n)
+        .map(|i| {
+            let mut s = GameSession::default();
+            s.game_session_id = Some(format!(
+                "arn:aws:gamelift:us-west-2::gamesession/{FLEET}/gs-{i:08}"
+            ));
+            s.name = Some(format!("game {i}"));
+            s.fleet_id = Some(FLEET.to_owned());
+            s.status = Some(match i % 10 {
+                8 => GameSessionStatus::Activating,
+                9 => GameSessionStatus::Terminated,
+                _ => GameSessionStatus::Active,
+            });
+            s.location = Some("us-west-2".to_owned());
+            s.creation_time = Some(base + time::Duration::seconds(i64::try_from(i).unwrap_or(0)));
+            s.current_player_session_count = Some(i32::try_from(i % 9).unwrap_or(0));
+            s.maximum_player_session_count = Some(4 + i32::try_from(i % 13).unwrap_or(0));
+            s.player_session_creation_policy = Some(if i % 11 == 0 {
+                PlayerSessionCreationPolicy::DenyAll
+            } else {
+                PlayerSessionCreationPolicy::AcceptAll
+            });
+            let mode = ["ranked", "casual", "coop"][i % 3];
+            s.game_properties = Some(vec![
+                GameProperty::new("region", "eu"),
+                GameProperty::new("skill", format!("{}", i % 50)),
+                GameProperty::new("map", ["harbor", "desert", "arctic"][i % 3]),
+                GameProperty::new("language", "en"),
+                GameProperty::new("mode", mode),
+                GameProperty::new("season", "7"),
+                GameProperty::new("build", "1.42.0"),
+                GameProperty::new("voice", "on"),
+            ]);
+            s
+        })
+        .collect();
+    let index = SearchIndex::of(&Limits::AWS, &sessions);
+    (sessions, index)
+}
+
+fn search_case(name: &'static str, n: usize) -> Case {
+    let (sessions, index) = store(n);
+    let input = SearchGameSessionsInput::for_fleet(FLEET)
+        .filter(FILTER)
+        .sort(SORT);
+    Case::new(name, move || {
+        let out = search_game_sessions(black_box(&input), &sessions, &index, None);
+        black_box(out.map(|o| o.game_sessions.map_or(0, |g| g.len())).ok());
+    })
+}
+
+fn main() {
+    let mut cases = vec![Case::new("search_parse", || {
+        black_box(black_box(FILTER).parse::<FilterExpression>().is_ok());
+    })];
+    cases.push(search_case("search_n1000", 1_000));
+    cases.push(search_case("search_n10000", 10_000));
+    cases.push(search_case("search_n100000", 100_000));
+    let (sessions, _) = store(10_000);
+    cases.push(Case::new("search_floor_n10000", move || {
+        let found: Vec<&GameSession> = black_box(&sessions)
+            .iter()
+            .filter(|s| {
+                s.status == Some(GameSessionStatus::Active) && s.fleet_id.as_deref() == Some(FLEET)
+            })
+            .collect();
+        black_box(found.len());
+    }));
+    let cases = harness::run(cases);
+    let ns = |name: &str| harness::ns(&cases, name);
+    let per_session = |name: &str, n: f64| ns(name) / n;
+    let small = per_session("search_n1000", 1_000.0);
+    ratio(
+        "search_n10000/search_n1000 per session",
+        per_session("search_n10000", 10_000.0) / small,
+        1.5,
+    );
+    ratio(
+        "search_n100000/search_n1000 per session",
+        per_session("search_n100000", 100_000.0) / small,
+        1.5,
+    );
+    ratio(
+        "search_n10000/search_floor_n10000",
+        ns("search_n10000") / ns("search_floor_n10000"),
+        3.0,
+    );
+}
