@@ -89,7 +89,11 @@
 //! take effect: [`Joins::admit`] (from a validated
 //! [`CreatePlayerSessionInput`] or [`CreatePlayerSessionsInput`]),
 //! [`change_player_session`], [`expire_reservations`],
-//! [`end_player_sessions`] and [`DescribePlayerSessionsInput::select`].
+//! [`end_player_sessions`] and [`DescribePlayerSessionsInput::select`];
+//! and the search that reads what updates write, [`search_game_sessions`]:
+//! filter and sort expressions parsed into [`FilterExpression`] and
+//! [`SortExpression`], over the properties a [`SearchIndex`] holds (no key
+//! containing a period, only the first 500 keys).
 //! Decisions there: any session but an ERROR or TERMINATED one can be
 //! terminated; a session that denies new players answers
 //! `GameSessionFullException`; a repeated property in a create takes its

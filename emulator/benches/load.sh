@@ -8,7 +8,10 @@
 # connections over JSON an emulator with logging off (RUST_LOG=off) takes
 # its turn too, to measure what the log costs; and CreatePlayerSession runs
 # over JSON at 1 and 64 connections, joining new players to 20,000
-# sessions of 200 slots. Prints one line per run.
+# sessions of 200 slots; and SearchGameSessions over JSON at 1 and 64
+# connections, on an emulator of its own holding 10,000 sessions of one
+# fleet (8 properties each, one in ten TERMINATED), with a three-condition
+# filter and a sort. Prints one line per run.
 #
 #   bash emulator/benches/load.sh
 set -euo pipefail
@@ -26,12 +29,36 @@ quiet_port=$(free_port)
 floor_json_port=$(free_port)
 floor_cbor_port=$(free_port)
 pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -f "${json_script:-}" "${cbor_script:-}" "${join_script:-}"; }
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -f "${json_script:-}" "${cbor_script:-}" "${join_script:-}" "${search_script:-}"; }
 trap cleanup EXIT
 target/release/gamelift-emulator --port "$port" 2>"${EMULATOR_LOG:-/dev/null}" & emulator=$!
 RUST_LOG=off target/release/gamelift-emulator --port "$quiet_port" 2>/dev/null & quiet=$!
-pids+=("$emulator" "$quiet")
-wait_port "$port"; wait_port "$quiet_port"
+search_port=$(free_port)
+target/release/gamelift-emulator --port "$search_port" 2>/dev/null & searcher=$!
+pids+=("$emulator" "$quiet" "$searcher")
+wait_port "$port"; wait_port "$quiet_port"; wait_port "$search_port"
+
+# 10,000 sessions of one fleet to search, one in ten terminated.
+python3 - "$search_port" <<'PY'
+import http.client, json, sys
+conn = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]))
+def call(op, body):
+    conn.request("POST", "/", json.dumps(body), {"X-Amz-Target": f"GameLift.{op}", "Content-Type": "application/x-amz-json-1.1"})
+    return json.loads(conn.getresponse().read())
+for i in range(10000):
+    props = [{"Key": k, "Value": v} for k, v in [("region", "eu"), ("skill", str(i % 50)), ("map", ["harbor", "desert", "arctic"][i % 3]),
+             ("language", "en"), ("mode", ["ranked", "casual", "coop"][i % 3]), ("season", "7"), ("build", "1.42.0"), ("voice", "on")]]
+    gid = call("CreateGameSession", {"FleetId": "fleet-search", "Name": f"game {i}", "MaximumPlayerSessionCount": 4 + i % 13, "GameProperties": props})["GameSession"]["GameSessionId"]
+    if i % 10 == 9:
+        call("TerminateGameSession", {"GameSessionId": gid, "TerminationMode": "FORCE_TERMINATE"})
+PY
+search_script=$(mktemp --suffix .lua)
+cat >"$search_script" <<'LUA'
+wrk.method = "POST"
+wrk.headers["X-Amz-Target"] = "GameLift.SearchGameSessions"
+wrk.headers["Content-Type"] = "application/x-amz-json-1.1"
+wrk.body = [[{"FleetId":"fleet-search","FilterExpression":"gameSessionProperties.mode = 'ranked' AND maximumSessions >= 8 AND hasAvailablePlayerSessions = true","SortExpression":"creationTimeMillis DESC"}]]
+LUA
 
 call() {
   python3 - "$1" "$2" "$3" <<'PY'
@@ -190,6 +217,7 @@ for round in $(seq "$ROUNDS"); do
       fi
       if [ "$protocol" = json ]; then
         load "emulator join json c$connections" "http://127.0.0.1:$port/" "$join_script" "$connections" "$emulator"
+        load "emulator search json c$connections" "http://127.0.0.1:$search_port/" "$search_script" "$connections" "$searcher"
       fi
     done
   done

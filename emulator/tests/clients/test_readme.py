@@ -32,9 +32,10 @@ def test_the_shell_and_python_snippets_work_in_order(endpoint, tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout.split("== python\n")[1]
     python_out, control = out.split("== control\n")
-    assert python_out == "Friday night [{'Key': 'difficulty', 'Value': 'novice'}]\n"
+    assert python_out == "Friday night [{'Key': 'difficulty', 'Value': 'novice'}]\nTrue\n"
     lines = control.splitlines()
     assert lines[0].startswith('{"GameSessions":') and lines[0].endswith(',"Status":"ok"}')
     assert lines[1] == "TERMINATING"
     assert '"Status":"TERMINATED"' in lines[2]
     assert re.fullmatch(r'\{"GameSessionsRemoved":\d+\}', lines[3])
+    assert lines[4] == '{"Capacity":500,"IndexedKeys":0,"LeftOutKeys":[]}'
