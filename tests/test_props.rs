@@ -11,7 +11,7 @@ use gamelift_session::{
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
-use util::{ID, pairs, session};
+use util::{ID, pairs, session, status};
 
 /// Keys from a tiny alphabet, so requests and sessions share keys often;
 /// sometimes a long or exotic one.
@@ -48,16 +48,6 @@ fn properties(max: usize) -> impl Strategy<Value = Vec<GameProperty>> {
         }
         out
     })
-}
-
-fn status() -> impl Strategy<Value = GameSessionStatus> {
-    prop_oneof![
-        6 => Just(GameSessionStatus::Active),
-        1 => Just(GameSessionStatus::Activating),
-        1 => Just(GameSessionStatus::Terminating),
-        1 => Just(GameSessionStatus::Terminated),
-        1 => Just(GameSessionStatus::Error),
-    ]
 }
 
 fn detail(active_only: bool) -> impl Strategy<Value = GameSessionDetail> {

@@ -15,7 +15,7 @@ use gamelift_session::{
 };
 use proptest::prelude::*;
 use time::OffsetDateTime;
-use util::proptest_config;
+use util::{proptest_config, status};
 
 const FLEET: &str = "fleet-1a2b";
 const KEYS: [&str; 6] = ["mode", "level", "Mode", "k0", "map.name", "a.b"];
@@ -120,16 +120,6 @@ fn sort() -> impl Strategy<Value = SortExpression> {
             },
         )
     })
-}
-
-fn status() -> impl Strategy<Value = GameSessionStatus> {
-    prop_oneof![
-        6 => Just(GameSessionStatus::Active),
-        1 => Just(GameSessionStatus::Activating),
-        1 => Just(GameSessionStatus::Terminating),
-        1 => Just(GameSessionStatus::Terminated),
-        1 => Just(GameSessionStatus::Error),
-    ]
 }
 
 /// Sessions of two fleets and two locations, in every status, with

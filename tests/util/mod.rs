@@ -106,3 +106,15 @@ pub(crate) fn proptest_config(default_cases: u32) -> proptest::test_runner::Conf
         ..proptest::test_runner::Config::default()
     }
 }
+
+/// A status, ACTIVE six times in ten, every other one once.
+pub(crate) fn status() -> impl proptest::strategy::Strategy<Value = GameSessionStatus> {
+    use proptest::prelude::*;
+    prop_oneof![
+        6 => Just(GameSessionStatus::Active),
+        1 => Just(GameSessionStatus::Activating),
+        1 => Just(GameSessionStatus::Terminating),
+        1 => Just(GameSessionStatus::Terminated),
+        1 => Just(GameSessionStatus::Error),
+    ]
+}
