@@ -35,4 +35,11 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<DescribeGameSessionDetailsOutput<'static>>();
     assert_send_sync::<Page<'static>>();
     assert_send_sync::<GameSessionOutput<'static>>();
+    assert_send_sync::<SearchGameSessionsInput>();
+    assert_send_sync::<SearchGameSessionsOutput<'static>>();
+    assert_send_sync::<ValidatedSearch<'static>>();
+    assert_send_sync::<SearchIndex>();
+    assert_send_sync::<FilterExpression>();
+    assert_send_sync::<SortExpression>();
+    assert_send_sync::<ExpressionError>();
 }
