@@ -5,12 +5,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use gamelift_session::{
-    CreateContext, CreateGameSessionInput, CreatePlayerSessionInput, CreatePlayerSessionOutput,
-    CreatePlayerSessionsInput, CreatePlayerSessionsOutput, DescribeGameSessionsInput,
-    DescribePlayerSessionsInput, GameLiftError, GameSessionDetail, GameSessionOutput,
-    GameSessionStatus, Joins, Limits, PlayerSession, PlayerSessionChange, SearchGameSessionsInput,
-    TerminateGameSessionInput, Transition, UpdateGameSessionInput, change_player_session,
-    end_player_sessions, fleet_id_of, replay_create_game_session, transition,
+    Change, CreateContext, CreateGameSessionInput, CreatePlayerSessionInput,
+    CreatePlayerSessionOutput, CreatePlayerSessionsInput, CreatePlayerSessionsOutput,
+    DescribeGameSessionsInput, DescribePlayerSessionsInput, GameLiftError, GameSessionDetail,
+    GameSessionOutput, GameSessionStatus, Joins, Limits, PlayerSession, PlayerSessionChange,
+    SearchGameSessionsInput, TerminateGameSessionInput, Transition, UpdateGameSessionInput,
+    change_player_session, end_player_sessions, fleet_id_of, replay_create_game_session,
+    transition,
 };
 use time::OffsetDateTime;
 
@@ -236,7 +237,12 @@ impl Emulator {
         }
         let report = update.apply(detail)?;
         let answer = p.write(&session_output(Some(detail)));
-        if let Some(i) = store.position(update.game_session_id()) {
+        // Only a new key can change what the search index holds.
+        let added = report
+            .changes()
+            .iter()
+            .any(|c| matches!(c, Change::GamePropertyAdded { .. }));
+        if added && let Some(i) = store.position(update.game_session_id()) {
             store.reindex(i);
         }
         drop(store);

@@ -192,7 +192,7 @@ fn rebuild(filter: &FilterExpression, and: bool) -> FilterExpression {
         .into_iter()
         .map(FilterExpression::cheapest_first)
         .collect();
-    chain.sort_by_key(cost);
+    chain.sort_by_cached_key(cost);
     let mut terms = chain.into_iter();
     let first = terms.next().unwrap_or_else(|| filter.clone());
     terms.fold(first, |acc, t| if and { acc.and(t) } else { acc.or(t) })

@@ -130,9 +130,9 @@ impl SearchGameSessionsInput {
     /// ```
     /// use gamelift_session::SearchGameSessionsInput;
     ///
-    /// let both = SearchGameSessionsInput::for_fleet("fleet-1").limit(0);
+    /// let zero = SearchGameSessionsInput::for_fleet("fleet-1").limit(0);
     /// assert_eq!(
-    ///     both.validate().unwrap_err().to_string(),
+    ///     zero.validate().unwrap_err().to_string(),
     ///     "1 validation error detected: \
     ///      Value '0' at 'limit' failed to satisfy constraint: \
     ///      Member must have value greater than or equal to 1"
@@ -290,15 +290,18 @@ impl ValidatedSearch<'_> {
                 && self.plan.as_ref().is_none_or(|f| f.eval(s, &held))
         });
         let end = start.saturating_add(self.page_size);
-        let (page, more) = match &self.sort {
-            None => {
-                // Store order: the page is known once one more session matched.
-                let mut found: Vec<&GameSession> = searched.take(end.saturating_add(1)).collect();
-                let more = found.len() > end;
-                found.truncate(end);
-                (found.split_off(start.min(found.len())), more)
+        let (page, next_token) = match &self.sort {
+            // Store order: the page is known once one more session matched.
+            None => paging::page(
+                searched.take(end.saturating_add(1)).collect(),
+                start,
+                None,
+                self.page_size,
+            ),
+            Some(sort) => {
+                let (page, more) = sorted_page(searched, sort, &held, start, end);
+                (page, more.then(|| end.to_string()))
             }
-            Some(sort) => sorted_page(searched, sort, &held, start, end),
         };
         let game_sessions = page
             .into_iter()
@@ -312,7 +315,7 @@ impl ValidatedSearch<'_> {
             .collect();
         Ok(SearchGameSessionsOutput {
             game_sessions: Some(game_sessions),
-            next_token: more.then(|| end.to_string()),
+            next_token,
         })
     }
 }
