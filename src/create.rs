@@ -16,7 +16,7 @@ use crate::limits::Limits;
 use crate::object::object_only;
 use crate::request::GamePropertyInput;
 use crate::shapes::{GameSession, GameSessionDetail, REDACTED};
-use crate::update::merged_properties;
+use crate::update::{Warning, merged_properties, property_warnings};
 use crate::validate::{FieldPath, ValidationErrors, Validator};
 
 /// A request to start a game session (`CreateGameSessionInput`).
@@ -479,6 +479,25 @@ impl<'a> ValidatedCreate<'a> {
             ..GameSession::default()
         };
         GameSessionDetail::new(session, Some(context.protection_policy))
+    }
+
+    /// What the new session's properties warn about, by the update's rules:
+    /// a [`Warning::DuplicateKey`] for each key named more than once, then
+    /// a [`Warning::UnsearchableKey`] for each key containing a period.
+    ///
+    /// ```
+    /// use gamelift_session::{CreateGameSessionInput, Warning};
+    ///
+    /// let input = CreateGameSessionInput::new("fleet-1", 8)
+    ///     .game_property("mode", "ranked")
+    ///     .game_property("map.name", "harbor");
+    /// let warnings = input.validate()?.warnings();
+    /// assert_eq!(warnings, [Warning::UnsearchableKey { key: "map.name".into() }]);
+    /// # Ok::<(), gamelift_session::GameLiftError>(())
+    /// ```
+    #[must_use]
+    pub fn warnings(&self) -> Vec<Warning> {
+        property_warnings(self.input.game_properties.as_deref().unwrap_or_default())
     }
 
     /// Answers a repeated create; see [`replay_create_game_session`].

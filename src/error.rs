@@ -190,6 +190,15 @@ pub enum GameLiftError {
         /// The message.
         message: String,
     },
+
+    /// `FleetCapacityExceededException`: the fleet has no room for a new
+    /// game session; raised by an embedder.
+    #[error("{}", Capped(message))]
+    #[non_exhaustive]
+    FleetCapacityExceeded {
+        /// The message.
+        message: String,
+    },
 }
 
 /// What a status refused, for [`GameLiftError::InvalidGameSessionStatus`].
@@ -483,6 +492,22 @@ impl GameLiftError {
         }
     }
 
+    /// `FleetCapacityExceededException`, with the embedder's message.
+    ///
+    /// ```
+    /// use gamelift_session::GameLiftError;
+    ///
+    /// let e = GameLiftError::fleet_capacity_exceeded("No game server port is free");
+    /// assert_eq!(e.code(), "FleetCapacityExceededException");
+    /// assert_eq!(e.body().to_json(), r#"{"__type":"FleetCapacityExceededException","Message":"No game server port is free"}"#);
+    /// ```
+    #[must_use]
+    pub fn fleet_capacity_exceeded(message: impl Into<String>) -> Self {
+        GameLiftError::FleetCapacityExceeded {
+            message: message.into(),
+        }
+    }
+
     /// The `SerializationException` for a body that could not be parsed.
     ///
     /// The parser's message keeps what it says of the position and of what
@@ -533,6 +558,7 @@ impl GameLiftError {
             GameLiftError::InternalService { .. } => "InternalServiceException",
             GameLiftError::Unauthorized { .. } => "UnauthorizedException",
             GameLiftError::NotReady { .. } => "NotReadyException",
+            GameLiftError::FleetCapacityExceeded { .. } => "FleetCapacityExceededException",
         }
     }
 

@@ -82,7 +82,9 @@
 //! functions to the same standard: [`create_game_session`] (validating
 //! `CreateGameSessionInput` and building the ARN from what the caller
 //! knows), the game server's status changes ([`transition`]: ACTIVATING ->
-//! ACTIVE or ERROR, ACTIVE -> TERMINATING -> TERMINATED),
+//! ACTIVE or ERROR, ACTIVE -> TERMINATING -> TERMINATED; and
+//! [`activate_game_session`], which gives the session the [`Connection`]
+//! players use),
 //! [`terminate_game_session`] in both modes, [`check_player_join`],
 //! [`may_terminate_on_scale_down`] and [`describe_game_sessions`]; and the
 //! player sessions through which the player limit and the creation policy
@@ -116,6 +118,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod connection;
 mod create;
 mod describe;
 mod enums;
@@ -137,6 +140,7 @@ mod timestamp;
 mod update;
 mod validate;
 
+pub use connection::{Connection, MAX_PORT, activate_game_session, ec2_dns_name, holds_port};
 pub use create::{
     CreateContext, CreateGameSessionInput, ValidatedCreate, create_game_session, fleet_id_of,
     game_session_arn, replay_create_game_session,

@@ -321,13 +321,8 @@ impl<'a> ValidatedUpdate<'a> {
                         });
                     }
                 }
-                if step.occurrences > 1 {
-                    warnings.push(Warning::DuplicateKey {
-                        key: step.key.to_owned(),
-                        occurrences: step.occurrences,
-                    });
-                }
             }
+            warnings.extend(plan.duplicate_keys());
         }
 
         if let (Some(maximum), Some(current)) = (
@@ -341,14 +336,7 @@ impl<'a> ValidatedUpdate<'a> {
             });
         }
 
-        warnings.extend(
-            plan.steps
-                .iter()
-                .filter(|step| !is_searchable_key(step.key))
-                .map(|step| Warning::UnsearchableKey {
-                    key: step.key.to_owned(),
-                }),
-        );
+        warnings.extend(plan.unsearchable_keys());
 
         UpdateReport {
             changes: changes.list,
@@ -448,7 +436,37 @@ pub(crate) fn merged_properties(requested: &[crate::GamePropertyInput]) -> Vec<G
         .collect()
 }
 
+/// What a create's properties warn about, by the update's rules: each key
+/// named more than once, then each key searches cannot use.
+pub(crate) fn property_warnings(requested: &[crate::GamePropertyInput]) -> Vec<Warning> {
+    let plan = Plan::new(&[], requested);
+    plan.duplicate_keys()
+        .chain(plan.unsearchable_keys())
+        .collect()
+}
+
 impl<'a> Plan<'a> {
+    /// A [`Warning::DuplicateKey`] for each key the request names twice or more.
+    fn duplicate_keys(&self) -> impl Iterator<Item = Warning> + '_ {
+        self.steps
+            .iter()
+            .filter(|step| step.occurrences > 1)
+            .map(|step| Warning::DuplicateKey {
+                key: step.key.to_owned(),
+                occurrences: step.occurrences,
+            })
+    }
+
+    /// A [`Warning::UnsearchableKey`] for each key containing a period.
+    fn unsearchable_keys(&self) -> impl Iterator<Item = Warning> + '_ {
+        self.steps
+            .iter()
+            .filter(|step| !is_searchable_key(step.key))
+            .map(|step| Warning::UnsearchableKey {
+                key: step.key.to_owned(),
+            })
+    }
+
     fn new(existing: &[GameProperty], requested: &'a [crate::GamePropertyInput]) -> Self {
         let mut steps: Vec<Step<'a>> = Vec::with_capacity(requested.len());
         let mut new_keys = 0;

@@ -30,6 +30,7 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<CreateContext<'static>>();
     assert_send_sync::<TerminateGameSessionInput>();
     assert_send_sync::<Transition>();
+    assert_send_sync::<Connection>();
     assert_send_sync::<DescribeGameSessionsInput>();
     assert_send_sync::<DescribeGameSessionsOutput<'static>>();
     assert_send_sync::<DescribeGameSessionDetailsOutput<'static>>();

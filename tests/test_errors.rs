@@ -107,6 +107,11 @@ fn all() -> Vec<(GameLiftError, &'static str, u16)> {
             400,
         ),
         (GameLiftError::not_ready("soon"), "NotReadyException", 400),
+        (
+            GameLiftError::fleet_capacity_exceeded("full"),
+            "FleetCapacityExceededException",
+            400,
+        ),
     ]
 }
 

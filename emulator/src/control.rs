@@ -14,7 +14,10 @@
 //! | `POST /_emulator/player-sessions/accept` | the game server accepts the player: RESERVED -> ACTIVE | `{"PlayerSession": ...}` |
 //! | `POST /_emulator/player-sessions/remove` | the player leaves: RESERVED or ACTIVE -> COMPLETED | `{"PlayerSession": ...}` |
 //!
-//! The `game-sessions` requests take `{"GameSessionId": "<arn>"}`, the
+//! The `game-sessions` requests take `{"GameSessionId": "<arn>"}`;
+//! `activate` may add where the game server listens, `"IpAddress"`,
+//! `"Port"` and `"DnsName"`, each taking the emulator's own when left out
+//! (see [`GameServer`](crate::GameServer)). The
 //! `player-sessions` ones `{"PlayerSessionId": "psess-..."}`. A session
 //! in the wrong status answers the crate's `InvalidGameSessionStatusException`,
 //! an unknown id `NotFoundException`, a body without the id
@@ -26,14 +29,16 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use gamelift_session::{GameLiftError, PlayerSessionChange, Transition};
+use std::net::IpAddr;
+
+use gamelift_session::{GameLiftError, MAX_PORT, PlayerSessionChange, Transition};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::failure::Failure;
 use crate::log::Bounded;
 use crate::protocol::Protocol;
-use crate::service::Emulator;
+use crate::service::{Emulator, Reported};
 
 /// `GET /_emulator/health`.
 pub(crate) async fn health(State(emulator): State<Arc<Emulator>>) -> Response {
@@ -68,7 +73,49 @@ pub(crate) async fn reset(State(emulator): State<Arc<Emulator>>) -> Response {
 #[serde(rename_all = "PascalCase")]
 struct SessionRequest {
     game_session_id: Option<String>,
+    /// For `activate`: where the game server says it listens.
+    ip_address: Option<String>,
+    port: Option<i64>,
+    dns_name: Option<String>,
 }
+
+impl SessionRequest {
+    /// What an `activate` request reports, checked.
+    fn reported(&self) -> Result<Reported, GameLiftError> {
+        let address = match &self.ip_address {
+            Some(text) => Some(text.parse::<IpAddr>().map_err(|_| {
+                GameLiftError::invalid_request("IpAddress must be an IPv4 or IPv6 address")
+            })?),
+            None => None,
+        };
+        let port = match self.port {
+            Some(port) => Some(
+                u16::try_from(port)
+                    .ok()
+                    .filter(|p| (1..=MAX_PORT).contains(p))
+                    .ok_or_else(|| {
+                        GameLiftError::invalid_request(format!("Port must be from 1 to {MAX_PORT}"))
+                    })?,
+            ),
+            None => None,
+        };
+        if let Some(name) = &self.dns_name
+            && (name.is_empty() || name.chars().count() > MAX_DNS_NAME)
+        {
+            return Err(GameLiftError::invalid_request(format!(
+                "DnsName must have 1 to {MAX_DNS_NAME} characters"
+            )));
+        }
+        Ok(Reported {
+            address,
+            port,
+            dns_name: self.dns_name.clone(),
+        })
+    }
+}
+
+/// The longest DNS name a game server may report (RFC 1035: 253 characters).
+const MAX_DNS_NAME: usize = 253;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -155,11 +202,12 @@ fn run_game_server(emulator: &Emulator, action: &str, body: &[u8]) -> Result<Vec
         }
     };
     let request: SessionRequest = Protocol::Json.parse(body)?;
-    let Some(id) = request.game_session_id else {
+    let Some(id) = &request.game_session_id else {
         return Err(GameLiftError::invalid_request(
             "The body needs a GameSessionId: {\"GameSessionId\": \"<arn>\"}",
         )
         .into());
     };
-    Ok(emulator.game_server(&id, change)?)
+    let reported = request.reported()?;
+    Ok(emulator.game_server(id, change, &reported)?)
 }

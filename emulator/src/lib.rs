@@ -28,6 +28,7 @@ mod control;
 mod failure;
 mod http;
 mod log;
+mod ports;
 mod protocol;
 mod serve;
 mod service;
@@ -38,4 +39,6 @@ pub use http::{HttpLimits, MAX_BODY_BYTES, router};
 pub use log::{Bounded, ECHO_CHARS, LogGuard, init as init_logging};
 pub use protocol::{Protocol, check_headers};
 pub use serve::{Timeouts, serve};
-pub use service::{ACCOUNT_ID, Activation, Emulator, PlayerAcceptance, Settings};
+pub use service::{
+    ACCOUNT_ID, Activation, DEFAULT_PORTS, Emulator, GameServer, PlayerAcceptance, Settings,
+};

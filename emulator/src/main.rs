@@ -1,6 +1,7 @@
 //! `gamelift-emulator`: a local Amazon GameLift endpoint for testing game backends.
 
 use std::net::{IpAddr, SocketAddr};
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -8,7 +9,8 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use gamelift_emulator::{
-    Activation, Emulator, HttpLimits, PlayerAcceptance, Settings, Timeouts, router, serve, state,
+    Activation, Emulator, GameServer, HttpLimits, PlayerAcceptance, Settings, Timeouts, router,
+    serve, state,
 };
 use gamelift_session::Limits;
 
@@ -55,6 +57,22 @@ struct Cli {
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
 
+    /// The address the simulated game servers report: every ACTIVE game
+    /// session's IpAddress, and its player sessions'.
+    #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
+    game_server_address: IpAddr,
+
+    /// The DNS name they report. Default: GameLift's form for the address,
+    /// ec2-127-0-0-1.compute.amazonaws.com; localhost gives a name that
+    /// resolves on this machine.
+    #[arg(long, value_name = "NAME")]
+    game_server_dns_name: Option<String>,
+
+    /// The ports handed to game sessions as they become ACTIVE, one per
+    /// live session, in turn; at most 60000.
+    #[arg(long, value_name = "FIRST-LAST", default_value = "7777-60000", value_parser = port_range)]
+    game_server_ports: RangeInclusive<u16>,
+
     /// Seconds a client has to send a request's headers, or its body, and
     /// the longest an idle kept-alive connection is held open.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = positive_seconds)]
@@ -86,6 +104,21 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
+fn port_range(text: &str) -> Result<RangeInclusive<u16>, String> {
+    let bad = || "expected FIRST-LAST, two ports from 1 to 60000 with FIRST <= LAST".to_owned();
+    let (first, last) = text.split_once('-').ok_or_else(bad)?;
+    let port = |t: &str| {
+        t.trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|p| (1..=gamelift_session::MAX_PORT).contains(p))
+    };
+    match (port(first), port(last)) {
+        (Some(first), Some(last)) if first <= last => Ok(first..=last),
+        _ => Err(bad()),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -112,6 +145,11 @@ fn run(cli: Cli) -> Result<(), String> {
             AcceptanceArg::Manual => PlayerAcceptance::Manual,
         },
         limits,
+        game_server: GameServer {
+            address: cli.game_server_address,
+            dns_name: cli.game_server_dns_name,
+            ports: cli.game_server_ports,
+        },
     };
     let emulator = match &cli.state {
         Some(path) => match state::load(path).map_err(|e| e.to_string())? {

@@ -1,21 +1,24 @@
 //! The GameLift operations the emulator serves, over its store. Every rule
 //! is the crate's; this module holds the store, the clock and the ids.
 
+use std::net::{IpAddr, Ipv4Addr};
+use std::ops::RangeInclusive;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use gamelift_session::{
-    Change, CreateContext, CreateGameSessionInput, CreatePlayerSessionInput,
+    Change, Connection, CreateContext, CreateGameSessionInput, CreatePlayerSessionInput,
     CreatePlayerSessionOutput, CreatePlayerSessionsInput, CreatePlayerSessionsOutput,
     DescribeGameSessionsInput, DescribePlayerSessionsInput, GameLiftError, GameSessionDetail,
-    GameSessionOutput, GameSessionStatus, Joins, Limits, PlayerSession, PlayerSessionChange,
-    SearchGameSessionsInput, TerminateGameSessionInput, Transition, UpdateGameSessionInput,
-    change_player_session, end_player_sessions, fleet_id_of, replay_create_game_session,
-    transition,
+    GameSessionOutput, GameSessionStatus, Joins, Limits, MAX_PORT, PlayerSession,
+    PlayerSessionChange, SearchGameSessionsInput, TerminateGameSessionInput, Transition,
+    UpdateGameSessionInput, activate_game_session, change_player_session, end_player_sessions,
+    fleet_id_of, replay_create_game_session, transition,
 };
 use time::OffsetDateTime;
 
 use crate::log::Bounded;
+use crate::ports::Ports;
 use crate::protocol::Protocol;
 use crate::state::{State, Store};
 
@@ -46,6 +49,53 @@ pub enum PlayerAcceptance {
     Manual,
 }
 
+/// The ports game servers listen on unless told otherwise: from 7777, a
+/// game engine's usual first port, to the model's largest.
+pub const DEFAULT_PORTS: RangeInclusive<u16> = 7777..=MAX_PORT;
+
+/// Where the simulated game servers listen: what an ACTIVE session's
+/// `IpAddress`, `DnsName` and `Port` say.
+#[derive(Clone, PartialEq, Eq)]
+pub struct GameServer {
+    /// The address every game server reports.
+    pub address: IpAddr,
+    /// The DNS name it reports; `None` for GameLift's form of the address
+    /// (`ec2-127-0-0-1.compute.amazonaws.com`).
+    pub dns_name: Option<String>,
+    /// The ports handed out, one per live session, in turn.
+    pub ports: RangeInclusive<u16>,
+}
+
+impl Default for GameServer {
+    fn default() -> Self {
+        GameServer {
+            address: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            dns_name: None,
+            ports: DEFAULT_PORTS,
+        }
+    }
+}
+
+impl std::fmt::Debug for GameServer {
+    // The address is sensitive (SPEC section 6): never in a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GameServer")
+            .field("address", &gamelift_session::REDACTED)
+            .field("dns_name", &self.dns_name)
+            .field("ports", &self.ports)
+            .finish()
+    }
+}
+
+/// What the control API's `activate` names: where the game server says it
+/// listens. What it leaves out comes from [`GameServer`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Reported {
+    pub(crate) address: Option<IpAddr>,
+    pub(crate) port: Option<u16>,
+    pub(crate) dns_name: Option<String>,
+}
+
 /// How the emulator behaves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -57,6 +107,8 @@ pub struct Settings {
     pub player_acceptance: PlayerAcceptance,
     /// The service's limits (the reservation timeout among them).
     pub limits: Limits,
+    /// Where the simulated game servers listen.
+    pub game_server: GameServer,
 }
 
 impl Default for Settings {
@@ -66,6 +118,7 @@ impl Default for Settings {
             activation: Activation::Active,
             player_acceptance: PlayerAcceptance::Immediate,
             limits: Limits::AWS,
+            game_server: GameServer::default(),
         }
     }
 }
@@ -86,7 +139,10 @@ impl Emulator {
     #[must_use]
     pub fn new(settings: Settings) -> Self {
         Emulator {
-            store: Mutex::new(Store::new(&settings.limits)),
+            store: Mutex::new(Store::new(
+                &settings.limits,
+                Ports::new(settings.game_server.ports.clone()),
+            )),
             settings,
             next_id: AtomicU64::new(1),
         }
@@ -98,7 +154,8 @@ impl Emulator {
     ///
     /// A sentence naming what breaks the state file's rules.
     pub fn with_state(settings: Settings, state: State) -> Result<Self, String> {
-        let store = Store::from_state(state, &settings.limits)?;
+        let ports = Ports::new(settings.game_server.ports.clone());
+        let store = Store::from_state(state, &settings.limits, ports)?;
         let emulator = Emulator::new(settings);
         *emulator.store() = store;
         Ok(emulator)
@@ -173,7 +230,9 @@ impl Emulator {
             now,
             &fresh,
         );
-        let mut detail = input.validate_with(&self.settings.limits)?.create(&context);
+        let validated = input.validate_with(&self.settings.limits)?;
+        let mut detail = validated.create(&context);
+        let warnings = validated.warnings();
         let id = detail
             .game_session
             .as_ref()
@@ -192,15 +251,63 @@ impl Emulator {
         }
         // No game server will report in; the session's fate is the setting's.
         match self.settings.activation {
-            Activation::Active => transition(&mut detail, Transition::Activate, now)?,
+            Activation::Active => {
+                let connection = self.connection(&mut store, &Reported::default())?;
+                activate_game_session(&mut detail, &connection, now)?;
+            }
             Activation::Fail => transition(&mut detail, Transition::FailActivation, now)?,
             Activation::Never => {}
         }
-        if input.requested_id().is_some() {
-            store.create_requests.insert(id, input);
-        }
         let index = store.insert(detail);
-        p.write(&session_output(store.sessions.get(index)))
+        let answer = p.write(&session_output(store.sessions.get(index)));
+        if input.requested_id().is_some() {
+            store.create_requests.insert(id.clone(), input);
+        }
+        drop(store);
+        for warning in warnings {
+            tracing::warn!(game_session_id = id, "CreateGameSession: {warning}");
+        }
+        answer
+    }
+
+    /// Where a game server that `reported` listens: what it named, the
+    /// rest from the settings, and a port no live session holds at that
+    /// address.
+    fn connection(
+        &self,
+        store: &mut Store,
+        reported: &Reported,
+    ) -> Result<Connection, GameLiftError> {
+        let server = &self.settings.game_server;
+        let address = reported.address.unwrap_or(server.address);
+        let text = address.to_string();
+        let port = match reported.port {
+            Some(port) => {
+                if store.ports.holder(&text, i32::from(port)).is_some() {
+                    return Err(GameLiftError::invalid_request(
+                        "Another live game session already listens at that IpAddress and Port",
+                    ));
+                }
+                port
+            }
+            None => store.ports.free(&text).ok_or_else(|| {
+                let range = store.ports.range();
+                GameLiftError::fleet_capacity_exceeded(format!(
+                    "No game server port is free: live game sessions hold every port from {} to {}",
+                    range.start(),
+                    range.end()
+                ))
+            })?,
+        };
+        let connection = Connection::new(address, port)?;
+        let dns_name = match (&reported.dns_name, reported.address, &server.dns_name) {
+            (Some(name), _, _) | (None, None, Some(name)) => Some(name.clone()),
+            _ => None,
+        };
+        Ok(match dns_name {
+            Some(name) => connection.with_dns_name(name),
+            None => connection,
+        })
     }
 
     fn describe(&self, body: &[u8], p: Protocol, details: bool) -> Answer {
@@ -278,17 +385,34 @@ impl Emulator {
         let now = OffsetDateTime::now_utc();
         terminate.apply(detail, now)?;
         end_players_if_ended(detail, players, now);
-        p.write(&session_output(Some(detail)))
+        let answer = p.write(&session_output(Some(detail)));
+        if let Some(i) = store.position(terminate.game_session_id()) {
+            store.sync_port(i);
+        }
+        answer
     }
 
-    /// Applies what the simulated game server reports about a session.
-    pub(crate) fn game_server(&self, id: &str, change: Transition) -> Answer {
+    /// Applies what the simulated game server reports about a session;
+    /// an activation listens where `reported` says.
+    pub(crate) fn game_server(&self, id: &str, change: Transition, reported: &Reported) -> Answer {
         let mut store = self.store();
+        let i = store
+            .position(id)
+            .ok_or_else(|| GameLiftError::game_session_not_found(id))?;
+        let connection = match change {
+            Transition::Activate => Some(self.connection(&mut store, reported)?),
+            _ => None,
+        };
         let (detail, players) = store.entry_mut(id)?;
         let now = OffsetDateTime::now_utc();
-        transition(detail, change, now)?;
+        match &connection {
+            Some(connection) => activate_game_session(detail, connection, now)?,
+            None => transition(detail, change, now)?,
+        }
         end_players_if_ended(detail, players, now);
-        Protocol::Json.write(&session_output(Some(detail)))
+        let answer = Protocol::Json.write(&session_output(Some(detail)));
+        store.sync_port(i);
+        answer
     }
 
     /// Admits players to a game session, and has the simulated game server

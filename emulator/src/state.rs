@@ -43,10 +43,12 @@ use std::path::{Path, PathBuf};
 
 use gamelift_session::{
     CreateGameSessionInput, GameLiftError, GameSessionDetail, Limits, PlayerSession, SearchIndex,
-    expire_reservations,
+    expire_reservations, holds_port,
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+
+use crate::ports::Ports;
 
 /// The version of the state file format this emulator reads and writes.
 pub const STATE_VERSION: u32 = 1;
@@ -83,6 +85,8 @@ pub(crate) struct Store {
     /// The property keys searches can see, recorded as sessions are
     /// created and updated.
     pub(crate) index: SearchIndex,
+    /// The game server ports live sessions hold.
+    pub(crate) ports: Ports,
 }
 
 fn id_of(detail: &GameSessionDetail) -> Option<&str> {
@@ -90,15 +94,12 @@ fn id_of(detail: &GameSessionDetail) -> Option<&str> {
 }
 
 impl Store {
-    ///
-    /// # Errors
-    ///
-    /// A sentence naming the first session without an id, or the first
-    /// repeated id.
-    /// An empty store whose search index holds up to `limits`' keys.
-    pub(crate) fn new(limits: &Limits) -> Self {
+    /// An empty store whose search index holds up to `limits`' keys and
+    /// whose game servers listen on `ports`.
+    pub(crate) fn new(limits: &Limits, ports: Ports) -> Self {
         Store {
             index: SearchIndex::new(limits),
+            ports,
             ..Store::default()
         }
     }
@@ -106,15 +107,23 @@ impl Store {
     /// A store holding `state`'s sessions. The search index is rebuilt in
     /// the sessions' order: a key first set by an update to an older
     /// session may take another place than it had, which matters only past
-    /// the index's limit.
-    pub(crate) fn from_state(mut state: State, limits: &Limits) -> Result<Self, String> {
+    /// the index's limit. So are the ports live sessions hold.
+    ///
+    /// # Errors
+    ///
+    /// A sentence naming the first record that breaks the file's rules.
+    pub(crate) fn from_state(
+        mut state: State,
+        limits: &Limits,
+        ports: Ports,
+    ) -> Result<Self, String> {
         if state.version != STATE_VERSION {
             return Err(format!(
                 "unsupported Version {} (this emulator reads version {STATE_VERSION})",
                 state.version
             ));
         }
-        let mut store = Store::new(limits);
+        let mut store = Store::new(limits, ports);
         let details = std::mem::take(&mut state.game_session_details);
         for (i, detail) in details.into_iter().enumerate() {
             let Some(id) = id_of(&detail) else {
@@ -125,6 +134,15 @@ impl Store {
             if store.by_id.contains_key(id) {
                 return Err(format!(
                     "GameSessionDetails[{i}] repeats the GameSessionId {id}"
+                ));
+            }
+            if let Some(session) = detail.game_session.as_ref().filter(|s| holds_port(s))
+                && let (Some(address), Some(port)) = (&session.ip_address, session.port)
+                && let Some(other) = store.ports.holder(address, port)
+            {
+                return Err(format!(
+                    "GameSessionDetails[{i}] listens at the same IpAddress and Port as \
+                     GameSessionDetails[{other}], and both are live"
                 ));
             }
             store.insert(detail);
@@ -203,6 +221,9 @@ impl Store {
         }
         if let Some(session) = &detail.game_session {
             self.index.record(session);
+            // A new session's port is free: the caller picked it so, or
+            // `from_state` checked it.
+            let _ = self.ports.sync(i, session);
         }
         self.sessions.push(detail);
         self.players.push(Vec::new());
@@ -217,13 +238,24 @@ impl Store {
         }
     }
 
+    /// Brings the port pool up to date after the session at `i` changed
+    /// status: a TERMINATED session gives its port up.
+    pub(crate) fn sync_port(&mut self, i: usize) {
+        if let Some(session) = self.sessions.get(i).and_then(|d| d.game_session.as_ref()) {
+            let _ = self.ports.sync(i, session);
+        }
+    }
+
     /// Forgets everything; answers how many sessions there were.
     pub(crate) fn clear(&mut self) -> usize {
         let n = self.sessions.len();
         let mut index = std::mem::take(&mut self.index);
         index.clear();
+        let mut ports = std::mem::take(&mut self.ports);
+        ports.clear();
         *self = Store {
             index,
+            ports,
             ..Store::default()
         };
         n
