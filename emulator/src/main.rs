@@ -41,9 +41,10 @@ struct Cli {
     #[arg(long, value_enum, default_value_t = ActivationArg::Active)]
     activation: ActivationArg,
 
-    /// What the simulated game server does with a new player session:
-    /// accept it at once (ACTIVE), or leave it RESERVED until the control
-    /// API accepts it or it times out.
+    /// What the simulated game server does with a new player session,
+    /// which is answered RESERVED as GameLift answers it: accept it right
+    /// after (ACTIVE), or leave it RESERVED until the control API accepts
+    /// it or it times out.
     #[arg(long, value_enum, default_value_t = AcceptanceArg::Immediate)]
     player_acceptance: AcceptanceArg,
 
@@ -91,7 +92,7 @@ enum ActivationArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum AcceptanceArg {
-    /// New player sessions become ACTIVE at once.
+    /// New player sessions become ACTIVE right after the answer.
     Immediate,
     /// New player sessions stay RESERVED until accepted, or time out.
     Manual,

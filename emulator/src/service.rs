@@ -41,7 +41,8 @@ pub enum Activation {
 /// What the simulated game server does with a new player session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PlayerAcceptance {
-    /// It accepts every player at once: ACTIVE.
+    /// It accepts every player right after the answer, which says
+    /// RESERVED as GameLift's does: the next describe shows ACTIVE.
     #[default]
     Immediate,
     /// It accepts no one by itself: players stay RESERVED until the control
@@ -416,7 +417,9 @@ impl Emulator {
     }
 
     /// Admits players to a game session, and has the simulated game server
-    /// accept them when it does so at once.
+    /// accept them when it does so at once. The answer is the new player
+    /// sessions as GameLift answers them, RESERVED: the game server accepts
+    /// them after, so the next describe shows them ACTIVE.
     fn join(&self, joins: &Joins<'_>) -> Result<Vec<PlayerSession>, GameLiftError> {
         let limits = &self.settings.limits;
         let now = OffsetDateTime::now_utc();
@@ -426,21 +429,20 @@ impl Emulator {
             let n = self.next_id.fetch_add(1, Ordering::Relaxed);
             format!("psess-{:x}-{n}", now.unix_timestamp_nanos())
         };
-        let mut joined = joins
+        let joined = joins
             .admit(detail, players, now, &mut new_id, limits)?
             .to_vec();
         if self.settings.player_acceptance == PlayerAcceptance::Immediate {
-            for p in &mut joined {
-                let id = p.player_session_id.clone().unwrap_or_default();
-                *p = change_player_session(
+            for p in &joined {
+                let id = p.player_session_id.as_deref().unwrap_or_default();
+                change_player_session(
                     detail,
                     players,
-                    &id,
+                    id,
                     PlayerSessionChange::Accept,
                     now,
                     limits,
-                )?
-                .clone();
+                )?;
             }
         }
         Ok(joined)

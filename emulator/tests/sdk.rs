@@ -333,7 +333,21 @@ async fn players_join_until_full_through_the_sdk() {
     let players = batch.player_sessions();
     assert_eq!(players.len(), 2);
     assert_eq!(players[1].player_data(), Some("team=blue"));
-    assert_eq!(players[0].status(), Some(&PlayerSessionStatus::Active));
+    // Answered RESERVED, as GameLift does; the simulated game server
+    // accepts the players right after.
+    assert_eq!(players[0].status(), Some(&PlayerSessionStatus::Reserved));
+    let described = client
+        .describe_player_sessions()
+        .game_session_id(&id)
+        .send()
+        .await
+        .expect("described");
+    assert!(
+        described
+            .player_sessions()
+            .iter()
+            .all(|p| p.status() == Some(&PlayerSessionStatus::Active))
+    );
     let creation = players[0].creation_time().expect("a creation time");
     assert_eq!(
         creation.subsec_nanos() % 1_000_000,

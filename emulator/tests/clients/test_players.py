@@ -31,7 +31,7 @@ def test_players_join_until_full_and_a_batch_is_all_or_nothing(gamelift):
     gid = new_session(gamelift, 3)
     one = gamelift.create_player_session(GameSessionId=gid, PlayerId="alice", PlayerData="team=red")["PlayerSession"]
     assert one["PlayerSessionId"].startswith("psess-")
-    assert (one["Status"], one["GameSessionId"], one["FleetId"], one["PlayerData"]) == ("ACTIVE", gid, FLEET, "team=red")
+    assert (one["Status"], one["GameSessionId"], one["FleetId"], one["PlayerData"]) == ("RESERVED", gid, FLEET, "team=red")
     assert count(gamelift, gid) == 1
     code, message, status = error_of(gamelift.create_player_sessions, GameSessionId=gid, PlayerIds=["b", "c", "d"])
     assert (code, message, status) == ("GameSessionFullException", f"Game session {gid} is full: 1 of 3 players, 3 more requested", 400)
@@ -179,3 +179,21 @@ def test_player_sessions_are_part_of_the_state_file(tmp_path):
         assert code == "InvalidRequestException"
     finally:
         assert second.stop() == 0
+
+
+@pytest.mark.parametrize("mode", ["immediate", "manual"])
+def test_a_new_player_session_answers_reserved_in_both_modes(tmp_path, mode):
+    """GameLift answers every new player session RESERVED; with `immediate`
+    the simulated game server accepts it right after the answer."""
+    e = Emulator(tmp_path, "--player-acceptance", mode)
+    gl = e.client()
+    gid = new_session(gl, 4)
+    one = gl.create_player_session(GameSessionId=gid, PlayerId="alice")["PlayerSession"]
+    many = gl.create_player_sessions(GameSessionId=gid, PlayerIds=["bob", "carol"])["PlayerSessions"]
+    assert [p["Status"] for p in [one, *many]] == ["RESERVED"] * 3
+    assert all("TerminationTime" not in p for p in [one, *many])
+    later = gl.describe_player_sessions(GameSessionId=gid)["PlayerSessions"]
+    expected = "ACTIVE" if mode == "immediate" else "RESERVED"
+    assert [(p["PlayerSessionId"], p["Status"]) for p in later] == [(p["PlayerSessionId"], expected) for p in [one, *many]]
+    assert count(gl, gid) == 3
+    e.stop()
