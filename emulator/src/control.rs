@@ -5,7 +5,7 @@
 //!
 //! | request | what it does | answer |
 //! |---|---|---|
-//! | `GET /_emulator/health` | readiness check | `{"Status": "ok", "GameSessions": N}` |
+//! | `GET /_emulator/health` | readiness check | `{"Status": "ok", "GameSessions": N}`, and with `--state` `"StateFile": "ok"` or the sentence of its last failure |
 //! | `POST /_emulator/reset` | forgets every session | `{"GameSessionsRemoved": N}` |
 //! | `GET /_emulator/search-index` | the property keys searches can see | `{"Capacity": 500, "IndexedKeys": N, "LeftOutKeys": [...]}` |
 //! | `POST /_emulator/game-sessions/activate` | the game server reports the session ready: ACTIVATING -> ACTIVE | `{"GameSession": ...}` |
@@ -43,10 +43,15 @@ use crate::service::{Emulator, Reported};
 /// `GET /_emulator/health`.
 pub(crate) async fn health(State(emulator): State<Arc<Emulator>>) -> Response {
     let sessions = emulator.store().sessions.len();
-    json_response(
-        StatusCode::OK,
-        &json!({"Status": "ok", "GameSessions": sessions}),
-    )
+    let mut body = json!({"Status": "ok", "GameSessions": sessions});
+    if emulator.has_state_file() {
+        body["StateFile"] = json!(
+            emulator
+                .state_file_failure()
+                .unwrap_or_else(|| "ok".to_owned())
+        );
+    }
+    json_response(StatusCode::OK, &body)
 }
 
 /// `GET /_emulator/search-index`: how full the search index is, and the

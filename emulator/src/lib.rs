@@ -27,6 +27,7 @@
 mod control;
 mod failure;
 mod http;
+pub mod journal;
 mod log;
 mod ports;
 mod protocol;
@@ -40,5 +41,6 @@ pub use log::{Bounded, ECHO_CHARS, LogGuard, init as init_logging};
 pub use protocol::{Protocol, check_headers};
 pub use serve::{Timeouts, serve};
 pub use service::{
-    ACCOUNT_ID, Activation, DEFAULT_PORTS, Emulator, GameServer, PlayerAcceptance, Settings,
+    ACCOUNT_ID, Activation, DEFAULT_PORTS, Emulator, GameServer, Persisting, PlayerAcceptance,
+    Settings,
 };

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use gamelift_emulator::{
-    Activation, Emulator, GameServer, HttpLimits, PlayerAcceptance, Settings, Timeouts, router,
-    serve, state,
+    Activation, Emulator, GameServer, HttpLimits, PlayerAcceptance, Settings, Timeouts, journal,
+    router, serve,
 };
 use gamelift_session::Limits;
 
@@ -53,8 +53,10 @@ struct Cli {
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = positive_seconds)]
     reservation_timeout: f64,
 
-    /// Load the state from FILE at start (if it exists) and save it there
-    /// at shutdown. Without it, nothing touches the disk.
+    /// Keep the state in FILE: loaded at start (if it exists), every change
+    /// appended to FILE.journal before it is answered, so a crash or kill -9
+    /// loses nothing answered, and flushed to the disk within 100 ms.
+    /// Without it, nothing touches the disk.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
 
@@ -152,19 +154,23 @@ fn run(cli: Cli) -> Result<(), String> {
             ports: cli.game_server_ports,
         },
     };
+    let _log = gamelift_emulator::init_logging();
     let emulator = match &cli.state {
-        Some(path) => match state::load(path).map_err(|e| e.to_string())? {
-            Some(saved) => Emulator::with_state(settings, saved)
-                .map_err(|e| format!("state file {}: {e}", path.display()))?,
-            None => Emulator::new(settings),
-        },
+        Some(path) => {
+            let opened = journal::open(path).map_err(|e| e.to_string())?;
+            for warning in &opened.warnings {
+                tracing::warn!("{warning}");
+            }
+            Emulator::with_state_file(settings, opened)
+                .map_err(|e| format!("state file {}: {e}", path.display()))?
+        }
         None => Emulator::new(settings),
     };
     let emulator = Arc::new(emulator);
+    let persisting = emulator.persist();
     let request_timeout = Duration::from_secs_f64(cli.request_timeout);
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    let _log = gamelift_emulator::init_logging();
     let address = SocketAddr::new(cli.bind, cli.port);
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(address)
@@ -188,8 +194,9 @@ fn run(cli: Cli) -> Result<(), String> {
         serve(listener, app, timeouts, shutdown_signal()).await;
         Ok::<(), String>(())
     })?;
+    drop(persisting);
     if let Some(path) = &cli.state {
-        state::save(path, &emulator.state()).map_err(|e| e.to_string())?;
+        emulator.save_state_file()?;
         tracing::info!("state saved to {}", path.display());
     }
     tracing::info!("gamelift emulator stopped");
@@ -208,27 +215,35 @@ fn cannot_listen(address: SocketAddr, error: &std::io::Error) -> String {
     format!("cannot listen on {address}: {why}")
 }
 
-/// Completes at the first SIGINT (Ctrl-C) or SIGTERM (`docker stop`,
-/// systemd, `timeout`).
+/// Completes at the first SIGINT (Ctrl-C), SIGTERM (`docker stop`,
+/// systemd, `timeout`), SIGHUP (the terminal closed) or SIGQUIT: each shuts
+/// down gracefully and saves the state.
 async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                tokio::select! {
-                    _ = interrupt => {},
-                    _ = terminate.recv() => {},
-                }
-            }
-            Err(_) => {
-                let _ = interrupt.await;
-            }
+        use tokio::signal::unix::SignalKind;
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {},
+            () = received(SignalKind::terminate()) => {},
+            () = received(SignalKind::hangup()) => {},
+            () = received(SignalKind::quit()) => {},
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = interrupt.await;
+        let _ = tokio::signal::ctrl_c().await;
     }
     tracing::info!("shutting down: finishing requests under way");
+}
+
+/// Completes when the process receives `kind`; never, when it cannot
+/// listen for it.
+#[cfg(unix)]
+async fn received(kind: tokio::signal::unix::SignalKind) {
+    match tokio::signal::unix::signal(kind) {
+        Ok(mut signal) => {
+            signal.recv().await;
+        }
+        Err(_) => std::future::pending().await,
+    }
 }

@@ -3,6 +3,7 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::ops::RangeInclusive;
+use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
@@ -17,6 +18,7 @@ use gamelift_session::{
 };
 use time::OffsetDateTime;
 
+use crate::journal::{self, Opened};
 use crate::log::Bounded;
 use crate::ports::Ports;
 use crate::protocol::Protocol;
@@ -162,6 +164,110 @@ impl Emulator {
         Ok(emulator)
     }
 
+    /// An emulator serving the state file `opened` (see [`journal::open`]):
+    /// every change is appended to its journal before it is answered.
+    ///
+    /// # Errors
+    ///
+    /// A sentence naming what breaks the state file's rules.
+    pub fn with_state_file(settings: Settings, opened: Opened) -> Result<Self, String> {
+        let emulator = match opened.state {
+            Some(state) => Emulator::with_state(settings, state)?,
+            None => Emulator::new(settings),
+        };
+        emulator.store().journal = Some(opened.journal);
+        Ok(emulator)
+    }
+
+    /// Flushes the journal to the disk if anything was written since the
+    /// last flush, and folds it into the snapshot when that is due. Call
+    /// it every [`journal::SYNC_INTERVAL`]; [`Emulator::persist`] does.
+    pub fn sync_state_file(&self) {
+        let file = self
+            .store()
+            .journal
+            .as_mut()
+            .and_then(journal::Journal::take_unsynced);
+        if let Some(file) = file
+            && let Err(e) = file.sync_data()
+        {
+            tracing::error!("state file journal cannot be flushed to the disk: {e}");
+        }
+        let due = self
+            .store()
+            .journal
+            .as_ref()
+            .is_some_and(|j| j.compaction_due(std::time::Instant::now()));
+        if due {
+            let _ = self.save_state_file();
+        }
+    }
+
+    /// Writes the whole state to the snapshot now and begins the journal
+    /// again (what shutdown does). `Ok(false)` without a state file.
+    ///
+    /// # Errors
+    ///
+    /// A sentence naming the file and the problem; the files on the disk
+    /// then still read back to the last state they held, and the health
+    /// endpoint reports the problem until a later save succeeds.
+    pub fn save_state_file(&self) -> Result<bool, String> {
+        let compaction = {
+            let mut store = self.store();
+            if store.journal.is_none() {
+                return Ok(false);
+            }
+            let state = store.to_state();
+            match store.journal.as_mut() {
+                Some(journal) => journal.begin_compaction(state),
+                None => return Ok(false),
+            }
+        };
+        let written = compaction.write();
+        if let Some(journal) = self.store().journal.as_mut() {
+            journal.end_compaction(written.clone(), compaction.was_broken());
+        }
+        written.map(|_| true)
+    }
+
+    /// Keeps the state file: flushes and compacts every
+    /// [`journal::SYNC_INTERVAL`] on a thread of its own, until the
+    /// returned handle is dropped.
+    #[must_use]
+    pub fn persist(self: &std::sync::Arc<Self>) -> Persisting {
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let emulator = std::sync::Arc::clone(self);
+        let thread = std::thread::Builder::new()
+            .name("state-file".to_owned())
+            .spawn(move || {
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(journal::SYNC_INTERVAL)
+                {
+                    emulator.sync_state_file();
+                }
+            })
+            .ok();
+        Persisting {
+            stop: Some(stop),
+            thread,
+        }
+    }
+
+    /// The state file's last failure, while it cannot be written.
+    #[must_use]
+    pub fn state_file_failure(&self) -> Option<String> {
+        self.store()
+            .journal
+            .as_ref()
+            .and_then(|j| j.failure().map(str::to_owned))
+    }
+
+    /// Whether the emulator keeps a state file.
+    #[must_use]
+    pub fn has_state_file(&self) -> bool {
+        self.store().journal.is_some()
+    }
+
     /// The settings.
     #[must_use]
     pub fn settings(&self) -> &Settings {
@@ -174,12 +280,14 @@ impl Emulator {
         self.store().to_state()
     }
 
-    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
+    pub(crate) fn store(&self) -> StoreGuard<'_> {
         // Every change to a session is all or nothing, so a lock poisoned
         // by a panicking handler still guards consistent sessions.
-        self.store
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        StoreGuard(
+            self.store
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
     }
 
     fn fresh_id(&self) -> String {
@@ -473,10 +581,7 @@ impl Emulator {
             .ok_or_else(|| {
                 GameLiftError::not_found(format!("Player session {} not found", Bounded(id)))
             })?;
-        let store = &mut *store;
-        let (Some(detail), Some(players)) =
-            (store.sessions.get_mut(index), store.players.get_mut(index))
-        else {
+        let Some((detail, players)) = store.entry_at_mut(index) else {
             return Err(GameLiftError::not_found(format!(
                 "Player session {} not found",
                 Bounded(id)
@@ -496,6 +601,47 @@ impl Emulator {
     /// Forgets every session; answers how many there were.
     pub(crate) fn reset(&self) -> usize {
         self.store().clear()
+    }
+}
+
+/// The store, locked: when it is let go, the journal gets what the
+/// operation changed, so every change is on its way to the disk before the
+/// operation's answer is sent.
+pub(crate) struct StoreGuard<'a>(MutexGuard<'a, Store>);
+
+impl Deref for StoreGuard<'_> {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.0
+    }
+}
+
+impl DerefMut for StoreGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        &mut self.0
+    }
+}
+
+impl Drop for StoreGuard<'_> {
+    fn drop(&mut self) {
+        self.0.commit();
+    }
+}
+
+/// The thread that keeps the state file ([`Emulator::persist`]); dropping
+/// it stops the thread.
+#[derive(Debug)]
+pub struct Persisting {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Persisting {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 

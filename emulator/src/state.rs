@@ -42,12 +42,13 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use gamelift_session::{
-    CreateGameSessionInput, GameLiftError, GameSessionDetail, Limits, PlayerSession, SearchIndex,
-    expire_reservations, holds_port,
+    CreateGameSessionInput, GameLiftError, GameSessionDetail, Limits, PlayerSession,
+    PlayerSessionStatus, SearchIndex, expire_reservations, holds_port,
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use crate::journal::{self, Journal};
 use crate::ports::Ports;
 
 /// The version of the state file format this emulator reads and writes.
@@ -71,6 +72,16 @@ pub struct State {
     /// the order they joined.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub player_sessions: Vec<PlayerSession>,
+    /// The sequence number of the last journal record this snapshot holds
+    /// (see [`crate::journal`]); 0, and left out, for a file written by
+    /// hand.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub journal_sequence: u64,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's signature
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The sessions, in creation order, with an index by id, and the requests
@@ -87,6 +98,26 @@ pub(crate) struct Store {
     pub(crate) index: SearchIndex,
     /// The game server ports live sessions hold.
     pub(crate) ports: Ports,
+    /// The state file's journal, with `--state`.
+    pub(crate) journal: Option<Journal>,
+    /// What the operation under way touched, for its journal records.
+    touched: Vec<Touched>,
+}
+
+/// What one operation touched, written to the journal when it lets the
+/// store go ([`Store::commit`]).
+#[derive(Debug)]
+enum Touched {
+    Reset,
+    Entry {
+        index: usize,
+        /// It was created by this operation.
+        new: bool,
+        /// Its player sessions and their statuses before: a player session
+        /// past them, or whose status differs, goes in the record.
+        players_before: usize,
+        statuses: Vec<Option<PlayerSessionStatus>>,
+    },
 }
 
 fn id_of(detail: &GameSessionDetail) -> Option<&str> {
@@ -179,6 +210,7 @@ impl Store {
             game_session_details: self.sessions.clone(),
             create_requests: self.create_requests.clone(),
             player_sessions: self.players.iter().flatten().cloned().collect(),
+            journal_sequence: 0,
         }
     }
 
@@ -187,7 +219,7 @@ impl Store {
         self.by_id.get(id).copied()
     }
 
-    /// The session with this id, and its player sessions.
+    /// The session with this id, and its player sessions, to change.
     pub(crate) fn entry_mut(
         &mut self,
         id: &str,
@@ -197,10 +229,87 @@ impl Store {
             .get(id)
             .copied()
             .ok_or_else(|| GameLiftError::game_session_not_found(id))?;
-        match (self.sessions.get_mut(i), self.players.get_mut(i)) {
-            (Some(detail), Some(players)) => Ok((detail, players)),
-            _ => Err(GameLiftError::game_session_not_found(id)),
+        self.entry_at_mut(i)
+            .ok_or_else(|| GameLiftError::game_session_not_found(id))
+    }
+
+    /// The session at index `i`, and its player sessions, to change: the
+    /// journal records what the change leaves.
+    pub(crate) fn entry_at_mut(
+        &mut self,
+        i: usize,
+    ) -> Option<(&mut GameSessionDetail, &mut Vec<PlayerSession>)> {
+        if self.journal.is_some()
+            && !self
+                .touched
+                .iter()
+                .any(|t| matches!(t, Touched::Entry { index, .. } if *index == i))
+            && let Some(players) = self.players.get(i)
+        {
+            self.touched.push(Touched::Entry {
+                index: i,
+                new: false,
+                players_before: players.len(),
+                statuses: players.iter().map(|p| p.status).collect(),
+            });
         }
+        match (self.sessions.get_mut(i), self.players.get_mut(i)) {
+            (Some(detail), Some(players)) => Some((detail, players)),
+            _ => None,
+        }
+    }
+
+    /// Writes what the operation under way changed to the journal: called
+    /// when the operation lets the store go, so before its answer is sent.
+    pub(crate) fn commit(&mut self) {
+        if self.touched.is_empty() {
+            return;
+        }
+        let mut touched = std::mem::take(&mut self.touched);
+        if let Some(journal) = self.journal.as_mut() {
+            for t in &touched {
+                let change = match t {
+                    Touched::Reset => journal::Change {
+                        detail: None,
+                        players: Vec::new(),
+                        create_request: None,
+                    },
+                    Touched::Entry {
+                        index,
+                        new,
+                        players_before,
+                        statuses,
+                    } => {
+                        let (Some(detail), Some(players)) =
+                            (self.sessions.get(*index), self.players.get(*index))
+                        else {
+                            continue;
+                        };
+                        let players = players
+                            .iter()
+                            .enumerate()
+                            .filter(|&(i, p)| {
+                                i >= *players_before || statuses.get(i) != Some(&p.status)
+                            })
+                            .map(|(_, p)| p)
+                            .collect();
+                        let create_request = if *new {
+                            id_of(detail).and_then(|id| self.create_requests.get(id))
+                        } else {
+                            None
+                        };
+                        journal::Change {
+                            detail: Some(detail),
+                            players,
+                            create_request,
+                        }
+                    }
+                };
+                journal.append(&change);
+            }
+        }
+        touched.clear();
+        self.touched = touched;
     }
 
     /// Writes down every reservation that ran out by `now`, so that counts
@@ -227,6 +336,14 @@ impl Store {
         }
         self.sessions.push(detail);
         self.players.push(Vec::new());
+        if self.journal.is_some() {
+            self.touched.push(Touched::Entry {
+                index: i,
+                new: true,
+                players_before: 0,
+                statuses: Vec::new(),
+            });
+        }
         i
     }
 
@@ -253,11 +370,16 @@ impl Store {
         index.clear();
         let mut ports = std::mem::take(&mut self.ports);
         ports.clear();
+        let journal = self.journal.take();
         *self = Store {
             index,
             ports,
             ..Store::default()
         };
+        if journal.is_some() {
+            self.journal = journal;
+            self.touched.push(Touched::Reset);
+        }
         n
     }
 }
@@ -278,11 +400,16 @@ impl fmt::Display for StateFileError {
 impl std::error::Error for StateFileError {}
 
 impl StateFileError {
-    fn new(path: &Path, problem: impl Into<String>) -> Self {
+    pub(crate) fn new(path: &Path, problem: impl Into<String>) -> Self {
         StateFileError {
             path: path.to_owned(),
             problem: problem.into(),
         }
+    }
+
+    /// What went wrong, with the file's name.
+    pub(crate) fn problem(&self) -> String {
+        self.to_string()
     }
 }
 
@@ -304,24 +431,70 @@ pub fn load(path: &Path) -> Result<Option<State>, StateFileError> {
         .map_err(|e| StateFileError::new(path, format!("is not a valid state file: {e}")))
 }
 
-/// Writes `state` to `path` atomically: a temporary file beside it, then a rename.
+/// Writes `state` to `path` atomically: a temporary file beside it, then a
+/// rename. Answers the file's size.
+///
+/// The temporary file is created new (`O_EXCL`, so a link planted under its
+/// name is refused, never followed) with the permissions of the file it
+/// replaces, or owner read and write only (0600) for a new file. A `path`
+/// that is a symbolic link is refused.
 ///
 /// # Errors
 ///
 /// The file or its temporary could not be written or renamed.
-pub fn save(path: &Path, state: &State) -> Result<(), StateFileError> {
+pub fn save(path: &Path, state: &State) -> Result<u64, StateFileError> {
     let mut text = serde_json::to_vec_pretty(state)
         .map_err(|e| StateFileError::new(path, format!("cannot be encoded: {e}")))?;
     text.push(b'\n');
+    let existing = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(StateFileError::new(
+                path,
+                "is a symbolic link; name the file itself",
+            ));
+        }
+        Ok(m) => Some(m.permissions()),
+        Err(_) => None,
+    };
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(format!(".{}.tmp", std::process::id()));
     let temporary = PathBuf::from(temporary);
-    let written = std::fs::write(&temporary, &text).and_then(|()| {
-        std::fs::File::open(&temporary)?.sync_all()?;
-        std::fs::rename(&temporary, path)
+    let written = write_new(&temporary, &text, existing).and_then(|()| {
+        std::fs::rename(&temporary, path)?;
+        // The rename reaches the disk with its directory.
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
+        }
+        Ok(())
     });
-    written.map_err(|e| {
-        let _ = std::fs::remove_file(&temporary);
-        StateFileError::new(path, format!("cannot be written: {e}"))
-    })
+    match written {
+        Ok(()) => Ok(text.len() as u64),
+        Err(e) => {
+            if e.kind() != io::ErrorKind::AlreadyExists {
+                let _ = std::fs::remove_file(&temporary);
+            }
+            Err(StateFileError::new(path, format!("cannot be written: {e}")))
+        }
+    }
+}
+
+fn write_new(
+    path: &Path,
+    text: &[u8],
+    permissions: Option<std::fs::Permissions>,
+) -> io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    if let Some(permissions) = permissions {
+        file.set_permissions(permissions)?;
+    }
+    file.write_all(text)?;
+    file.sync_all()
 }

@@ -304,6 +304,45 @@ async fn the_merge_limit_and_paging_through_the_sdk() {
 }
 
 #[tokio::test]
+async fn the_answer_says_reserved_and_the_game_server_accepts_after() {
+    use aws_sdk_gamelift::types::PlayerSessionStatus;
+
+    let client = client().await;
+    let game = client
+        .create_game_session()
+        .fleet_id("fleet-1a2b3c4d")
+        .maximum_player_session_count(3)
+        .send()
+        .await
+        .expect("created")
+        .game_session
+        .expect("a session");
+    let id = game.game_session_id().expect("an id");
+    let one = client
+        .create_player_session()
+        .game_session_id(id)
+        .player_id("alice")
+        .send()
+        .await
+        .expect("joined")
+        .player_session
+        .expect("a player session");
+    assert_eq!(one.status(), Some(&PlayerSessionStatus::Reserved));
+    let described = client
+        .describe_player_sessions()
+        .game_session_id(id)
+        .send()
+        .await
+        .expect("described");
+    let statuses: Vec<_> = described
+        .player_sessions()
+        .iter()
+        .map(|p| p.status())
+        .collect();
+    assert_eq!(statuses, [Some(&PlayerSessionStatus::Active)]);
+}
+
+#[tokio::test]
 async fn players_join_until_full_through_the_sdk() {
     use aws_sdk_gamelift::operation::create_player_session::CreatePlayerSessionError;
     use aws_sdk_gamelift::operation::create_player_sessions::CreatePlayerSessionsError;
@@ -333,21 +372,8 @@ async fn players_join_until_full_through_the_sdk() {
     let players = batch.player_sessions();
     assert_eq!(players.len(), 2);
     assert_eq!(players[1].player_data(), Some("team=blue"));
-    // Answered RESERVED, as GameLift does; the simulated game server
-    // accepts the players right after.
+    // Answered RESERVED, as GameLift does (see `the_answer_says_reserved`).
     assert_eq!(players[0].status(), Some(&PlayerSessionStatus::Reserved));
-    let described = client
-        .describe_player_sessions()
-        .game_session_id(&id)
-        .send()
-        .await
-        .expect("described");
-    assert!(
-        described
-            .player_sessions()
-            .iter()
-            .all(|p| p.status() == Some(&PlayerSessionStatus::Active))
-    );
     let creation = players[0].creation_time().expect("a creation time");
     assert_eq!(
         creation.subsec_nanos() % 1_000_000,

@@ -165,12 +165,14 @@ def test_region_names_every_arn(tmp_path):
 # -- signals and the state file -------------------------------------------------------
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT])
 def test_a_signal_shuts_down_cleanly_and_saves_state(tmp_path, sig):
     state = tmp_path / "state.json"
     e = Emulator(tmp_path, "--state", str(state))
     e.client().create_game_session(FleetId=FLEET, MaximumPlayerSessionCount=4, Name="kept")
-    assert not state.exists(), "nothing is written before shutdown"
+    assert not state.exists(), "the snapshot is written at shutdown"
+    journal = (tmp_path / "state.json.journal").read_text().splitlines()
+    assert len(journal) == 1 and json.loads(journal[0])["Seq"] == 1, "the change is in the journal before its answer"
     assert e.stop(sig) == 0
     saved = json.loads(state.read_text())
     assert saved["Version"] == 1
@@ -248,7 +250,7 @@ def test_a_hand_written_fixture_is_loaded(tmp_path):
         ("{not json", "is not a valid state file: key must be a string at line 1 column 2"),
         ('{"Version": 2}', "unsupported Version 2 (this emulator reads version 1)"),
         ('{"GameSessionDetails": []}', "is not a valid state file: missing field `Version` at line 1 column 26"),
-        ('{"Version": 1, "Sessions": []}', "is not a valid state file: unknown field `Sessions`, expected one of `Version`, `GameSessionDetails`, `CreateRequests`, `PlayerSessions` at line 1 column 25"),
+        ('{"Version": 1, "Sessions": []}', "is not a valid state file: unknown field `Sessions`, expected one of `Version`, `GameSessionDetails`, `CreateRequests`, `PlayerSessions`, `JournalSequence` at line 1 column 25"),
         ('{"Version": 1, "GameSessionDetails": [{"GameSession": {"Name": "x"}}]}', "GameSessionDetails[0] has no GameSession.GameSessionId"),
         ('{"Version": 1, "GameSessionDetails": [{"GameSession": {"GameSessionId": "a"}}, {"GameSession": {"GameSessionId": "a"}}]}',
          "GameSessionDetails[1] repeats the GameSessionId a"),

@@ -1,0 +1,575 @@
+//! The state file's journal: every accepted change is appended to it before
+//! its answer is sent, so that a crash loses nothing that was answered.
+//!
+//! With `--state FILE` there are two files. `FILE` is a snapshot, the
+//! whole state as [`State`] (see [`crate::state`]), written atomically.
+//! `FILE.journal` lists the changes since, one JSON record a line, each
+//! with a sequence number above the snapshot's `JournalSequence`:
+//!
+//! ```json
+//! {"Seq":7,"GameSessionDetail":{"GameSession":{...}},"PlayerSessions":[...],"CreateRequest":{...}}
+//! {"Seq":8,"Reset":true}
+//! ```
+//!
+//! A record holds the whole new state of the one game session a change
+//! touched, the player sessions of it that the change created or moved to
+//! another status, and, for a session created with an idempotency token,
+//! its request. Reading the records in order over the snapshot gives the
+//! state: a game session or player session is replaced by id, or added.
+//! Reservations that time out are not recorded: the clock gives them again.
+//!
+//! **Durability.** A record is written (one `write` to the journal, under
+//! the store's lock, in the order the changes were made) before its answer
+//! is sent, so a process killed at any moment, `kill -9` or the
+//! out-of-memory killer included, loses nothing it answered. The journal is
+//! flushed to the disk ([`SYNC_INTERVAL`]) at least every 100 ms, so a power
+//! loss or a crash of the machine loses at most the last 100 ms of answers.
+//!
+//! **Compaction.** When the journal outgrows [`COMPACT_BYTES`] (or twice the
+//! snapshot), the state is copied under the lock, the journal is renamed
+//! `FILE.journal.old` and a new one begun, and the snapshot is written
+//! outside the lock; then `FILE.journal.old` is removed. A crash at any step
+//! leaves files that read back to the same state: records at or below the
+//! snapshot's sequence are skipped. Shutdown compacts the same way.
+//!
+//! **Damage.** A last record cut short (the process stopped while writing
+//! it) is dropped with a warning. Any other damage stops start-up with a
+//! sentence naming the file, the record and the problem, and leaves the
+//! files as they are. A write that fails (disk full, read-only directory)
+//! is logged once and reported by `GET /_emulator/health`; the emulator
+//! goes on serving from memory, stops appending (so no later record can
+//! follow a torn one), and tries a whole snapshot every second until one
+//! succeeds, which is then the state on the disk again.
+
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use gamelift_session::{CreateGameSessionInput, GameSessionDetail, PlayerSession};
+use serde::{Deserialize, Serialize};
+
+use crate::state::{self, State, StateFileError};
+
+/// The longest an answered change waits to be flushed to the disk.
+pub const SYNC_INTERVAL: Duration = Duration::from_millis(100);
+
+/// The journal size past which it is folded into the snapshot (or twice
+/// the snapshot's size, when that is larger).
+pub const COMPACT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How often a failing state file is tried again.
+const RETRY_INTERVAL: Duration = Duration::from_secs(1);
+
+/// One line of the journal, as read.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+struct Record {
+    seq: u64,
+    #[serde(default)]
+    reset: bool,
+    game_session_detail: Option<GameSessionDetail>,
+    #[serde(default)]
+    player_sessions: Vec<PlayerSession>,
+    create_request: Option<CreateGameSessionInput>,
+}
+
+/// One line of the journal, as written: borrowed from the store.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct RecordOut<'a> {
+    seq: u64,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    reset: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    game_session_detail: Option<&'a GameSessionDetail>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    player_sessions: Vec<&'a PlayerSession>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    create_request: Option<&'a CreateGameSessionInput>,
+}
+
+/// What one change touched, for its record.
+pub(crate) struct Change<'a> {
+    /// The game session's new state; `None` for a reset.
+    pub(crate) detail: Option<&'a GameSessionDetail>,
+    /// Its player sessions that the change created or moved.
+    pub(crate) players: Vec<&'a PlayerSession>,
+    /// The request that created it, for a new session with an id.
+    pub(crate) create_request: Option<&'a CreateGameSessionInput>,
+}
+
+/// The three files of a state file.
+#[derive(Debug, Clone)]
+pub(crate) struct Paths {
+    pub(crate) snapshot: PathBuf,
+    pub(crate) journal: PathBuf,
+    pub(crate) old: PathBuf,
+}
+
+impl Paths {
+    pub(crate) fn of(snapshot: &Path) -> Self {
+        let with = |suffix: &str| {
+            let mut p = snapshot.as_os_str().to_owned();
+            p.push(suffix);
+            PathBuf::from(p)
+        };
+        Paths {
+            snapshot: snapshot.to_owned(),
+            journal: with(".journal"),
+            old: with(".journal.old"),
+        }
+    }
+}
+
+/// The open journal, kept in the store and written under its lock.
+#[derive(Debug)]
+pub(crate) struct Journal {
+    paths: Paths,
+    file: Arc<File>,
+    /// The sequence number of the last record written (or of the snapshot).
+    seq: u64,
+    /// The journal's size.
+    bytes: u64,
+    /// The snapshot's size, for the compaction threshold.
+    snapshot_bytes: u64,
+    /// Written since the last flush to the disk.
+    unsynced: bool,
+    /// A write failed: nothing is appended until a snapshot succeeds.
+    broken: bool,
+    /// A snapshot is being written outside the lock.
+    compacting: bool,
+    /// The last failure, reported by the health endpoint.
+    failure: Option<String>,
+    last_attempt: Option<Instant>,
+    line: Vec<u8>,
+}
+
+/// What a compaction needs from the store, taken under its lock.
+#[derive(Debug)]
+pub(crate) struct Compaction {
+    state: State,
+    paths: Paths,
+    /// The journal was broken: truncate it once the snapshot is written.
+    was_broken: bool,
+}
+
+impl Journal {
+    /// The health endpoint's word on the state file: `None` while it is
+    /// written, the last failure otherwise.
+    pub(crate) fn failure(&self) -> Option<&str> {
+        self.failure.as_deref()
+    }
+
+    /// Appends the record of one change. A failure is logged the first
+    /// time, reported by [`Journal::failure`], and stops appending until a
+    /// snapshot succeeds.
+    pub(crate) fn append(&mut self, change: &Change<'_>) {
+        self.seq += 1;
+        if self.broken {
+            return;
+        }
+        let record = RecordOut {
+            seq: self.seq,
+            reset: change.detail.is_none(),
+            game_session_detail: change.detail,
+            player_sessions: change.players.clone(),
+            create_request: change.create_request,
+        };
+        self.line.clear();
+        if let Err(e) = serde_json::to_writer(&mut self.line, &record) {
+            self.fail(&format!("a record cannot be encoded: {e}"));
+            return;
+        }
+        self.line.push(b'\n');
+        match (&*self.file).write_all(&self.line) {
+            Ok(()) => {
+                self.bytes += self.line.len() as u64;
+                self.unsynced = true;
+            }
+            Err(e) => self.fail(&format!(
+                "{} cannot be written: {e}",
+                self.paths.journal.display()
+            )),
+        }
+        if self.line.capacity() > 1 << 20 {
+            self.line = Vec::new();
+        }
+    }
+
+    fn fail(&mut self, problem: &str) {
+        self.broken = true;
+        if self.failure.is_none() {
+            tracing::error!(
+                "state file {}: {problem}; serving on from memory, and trying a whole snapshot every second",
+                self.paths.snapshot.display()
+            );
+        }
+        self.failure = Some(problem.to_owned());
+    }
+
+    /// The file to flush, when something was written since the last flush.
+    pub(crate) fn take_unsynced(&mut self) -> Option<Arc<File>> {
+        std::mem::take(&mut self.unsynced).then(|| Arc::clone(&self.file))
+    }
+
+    /// Whether a compaction is due now: the journal is large, or broken
+    /// and due for another try.
+    pub(crate) fn compaction_due(&self, now: Instant) -> bool {
+        if self.compacting {
+            return false;
+        }
+        if self.broken || self.failure.is_some() {
+            return self
+                .last_attempt
+                .is_none_or(|t| now.duration_since(t) >= RETRY_INTERVAL);
+        }
+        self.bytes > COMPACT_BYTES.max(self.snapshot_bytes.saturating_mul(2))
+    }
+
+    /// Begins a compaction under the store's lock: the state as it is, and,
+    /// unless the journal is broken or an earlier `.old` is still there, a
+    /// fresh journal for the changes to come.
+    pub(crate) fn begin_compaction(&mut self, mut state: State) -> Compaction {
+        self.compacting = true;
+        self.last_attempt = Some(Instant::now());
+        state.journal_sequence = self.seq;
+        if !self.broken && !self.paths.old.exists() {
+            let rotated = std::fs::rename(&self.paths.journal, &self.paths.old)
+                .and_then(|()| open_journal(&self.paths.journal));
+            match rotated {
+                Ok(file) => {
+                    self.file = Arc::new(file);
+                    self.bytes = 0;
+                    self.unsynced = false;
+                }
+                Err(e) => self.fail(&format!(
+                    "{} cannot be renamed or begun again: {e}",
+                    self.paths.journal.display()
+                )),
+            }
+        }
+        Compaction {
+            state,
+            paths: self.paths.clone(),
+            was_broken: self.broken,
+        }
+    }
+
+    /// Ends a compaction under the store's lock, with what writing the
+    /// snapshot gave.
+    pub(crate) fn end_compaction(&mut self, written: Result<u64, String>, was_broken: bool) {
+        self.compacting = false;
+        match written {
+            Ok(bytes) => {
+                self.snapshot_bytes = bytes;
+                if was_broken {
+                    // Every record in the journal is in the snapshot now,
+                    // and the last may be torn: start it again.
+                    match self.file.set_len(0) {
+                        Ok(()) => {
+                            self.bytes = 0;
+                            self.broken = false;
+                        }
+                        Err(e) => {
+                            self.failure = Some(format!(
+                                "{} cannot be emptied: {e}",
+                                self.paths.journal.display()
+                            ));
+                            return;
+                        }
+                    }
+                }
+                if self.failure.take().is_some() {
+                    tracing::info!(
+                        "state file {}: written again",
+                        self.paths.snapshot.display()
+                    );
+                }
+            }
+            Err(problem) => self.fail(&problem),
+        }
+    }
+}
+
+impl Compaction {
+    /// Writes the snapshot, outside the store's lock, then removes the old
+    /// journal it replaces. Answers the snapshot's size.
+    pub(crate) fn write(&self) -> Result<u64, String> {
+        let bytes = state::save(&self.paths.snapshot, &self.state).map_err(|e| e.problem())?;
+        match std::fs::remove_file(&self.paths.old) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(format!(
+                    "{} cannot be removed: {e}",
+                    self.paths.old.display()
+                ));
+            }
+        }
+        Ok(bytes)
+    }
+
+    pub(crate) fn was_broken(&self) -> bool {
+        self.was_broken
+    }
+}
+
+fn open_journal(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // A journal that is a symbolic link is refused, so that a link
+        // planted in the directory cannot redirect the writes.
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path)
+}
+
+/// What start-up found: the state to serve, the journal to go on with, and
+/// warnings to log once logging is up.
+#[derive(Debug)]
+pub struct Opened {
+    /// The state: the snapshot with the journal's records read over it.
+    pub state: Option<State>,
+    pub(crate) journal: Journal,
+    /// What was repaired (a torn last record), one sentence each.
+    pub warnings: Vec<String>,
+}
+
+/// Opens the state file at `path`: reads the snapshot and the journals,
+/// writes a fresh snapshot when the journals held anything, and opens the
+/// journal for the changes to come.
+///
+/// # Errors
+///
+/// A sentence naming the file, the record and the problem; the files are
+/// then as they were.
+pub fn open(path: &Path) -> Result<Opened, StateFileError> {
+    let paths = Paths::of(path);
+    for p in [&paths.snapshot, &paths.journal, &paths.old] {
+        refuse_link(p)?;
+    }
+    let snapshot = state::load(path)?;
+    let snapshot_seq = snapshot.as_ref().map_or(0, |s| s.journal_sequence);
+    let mut replay = Replay::new(snapshot, snapshot_seq);
+    let mut warnings = Vec::new();
+    for file in [&paths.old, &paths.journal] {
+        replay.read(file, &mut warnings)?;
+    }
+    let Replay {
+        state,
+        seq,
+        applied,
+        ..
+    } = replay;
+    let mut snapshot_bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+    if applied > 0 || paths.old.exists() {
+        // Fold what the journals held into a fresh snapshot, so that the
+        // new journal starts empty.
+        let mut whole = state.clone().unwrap_or_else(|| State {
+            version: state::STATE_VERSION,
+            ..State::default()
+        });
+        whole.journal_sequence = seq;
+        snapshot_bytes = state::save(path, &whole)?;
+        for p in [&paths.old, &paths.journal] {
+            match std::fs::remove_file(p) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(StateFileError::new(
+                        path,
+                        format!("{} cannot be removed: {e}", p.display()),
+                    ));
+                }
+            }
+        }
+    }
+    let file = open_journal(&paths.journal).map_err(|e| {
+        StateFileError::new(
+            path,
+            format!("{} cannot be written: {e}", paths.journal.display()),
+        )
+    })?;
+    let bytes = file.metadata().map_or(0, |m| m.len());
+    Ok(Opened {
+        state,
+        journal: Journal {
+            paths,
+            file: Arc::new(file),
+            seq,
+            bytes,
+            snapshot_bytes,
+            unsynced: false,
+            broken: false,
+            compacting: false,
+            failure: None,
+            last_attempt: None,
+            line: Vec::new(),
+        },
+        warnings,
+    })
+}
+
+fn refuse_link(path: &Path) -> Result<(), StateFileError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Err(StateFileError::new(
+            path,
+            "is a symbolic link; name the file itself".to_owned(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Reads journal records over a snapshot.
+struct Replay {
+    state: Option<State>,
+    /// The last sequence number seen: the snapshot's, then each record's.
+    seq: u64,
+    /// How many records were read over the snapshot.
+    applied: usize,
+    sessions: HashMap<String, usize>,
+    players: HashMap<String, usize>,
+}
+
+impl Replay {
+    fn new(state: Option<State>, seq: u64) -> Self {
+        let mut replay = Replay {
+            state,
+            seq,
+            applied: 0,
+            sessions: HashMap::new(),
+            players: HashMap::new(),
+        };
+        replay.index();
+        replay
+    }
+
+    fn index(&mut self) {
+        self.sessions.clear();
+        self.players.clear();
+        if let Some(state) = &self.state {
+            for (i, d) in state.game_session_details.iter().enumerate() {
+                if let Some(id) = d
+                    .game_session
+                    .as_ref()
+                    .and_then(|s| s.game_session_id.clone())
+                {
+                    self.sessions.insert(id, i);
+                }
+            }
+            for (i, p) in state.player_sessions.iter().enumerate() {
+                if let Some(id) = p.player_session_id.clone() {
+                    self.players.insert(id, i);
+                }
+            }
+        }
+    }
+
+    fn read(&mut self, path: &Path, warnings: &mut Vec<String>) -> Result<(), StateFileError> {
+        let text = match std::fs::read(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(StateFileError::new(path, format!("cannot be read: {e}"))),
+        };
+        let complete = text.ends_with(b"\n");
+        let lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
+        // `split` yields an empty last piece after a final newline.
+        let count = if complete {
+            lines.len() - 1
+        } else {
+            lines.len()
+        };
+        for (i, line) in lines.iter().take(count).enumerate() {
+            let number = i + 1;
+            // Only a last line without its newline was cut short: a record
+            // and its newline are written in one `write`, and nothing is
+            // appended after a write that failed.
+            if number == count && !complete {
+                warnings.push(format!(
+                    "state journal {}: record {number} is cut short (the process stopped while writing it) and was dropped",
+                    path.display()
+                ));
+                return Ok(());
+            }
+            let record = serde_json::from_slice::<Record>(line).map_err(|e| {
+                StateFileError::new(
+                    path,
+                    format!("record {number} is not a valid journal record: {e}"),
+                )
+            })?;
+            self.apply(record).map_err(|problem| {
+                StateFileError::new(path, format!("record {number} {problem}"))
+            })?;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, record: Record) -> Result<(), String> {
+        if record.seq <= self.seq {
+            // Already in the snapshot (written after this journal was begun).
+            return Ok(());
+        }
+        self.seq = record.seq;
+        self.applied += 1;
+        let state = self.state.get_or_insert_with(|| State {
+            version: state::STATE_VERSION,
+            ..State::default()
+        });
+        if record.reset {
+            state.game_session_details.clear();
+            state.create_requests.clear();
+            state.player_sessions.clear();
+            self.index();
+            return Ok(());
+        }
+        let Some(detail) = record.game_session_detail else {
+            return Err("has neither GameSessionDetail nor Reset".to_owned());
+        };
+        let Some(id) = detail
+            .game_session
+            .as_ref()
+            .and_then(|s| s.game_session_id.clone())
+        else {
+            return Err("has no GameSessionDetail.GameSession.GameSessionId".to_owned());
+        };
+        if let Some(slot) = self
+            .sessions
+            .get(&id)
+            .and_then(|&i| state.game_session_details.get_mut(i))
+        {
+            *slot = detail;
+        } else {
+            self.sessions
+                .insert(id.clone(), state.game_session_details.len());
+            state.game_session_details.push(detail);
+        }
+        for player in record.player_sessions {
+            if player.game_session_id.as_deref() != Some(id.as_str()) {
+                return Err("holds a player session of another game session".to_owned());
+            }
+            let Some(pid) = player.player_session_id.clone() else {
+                return Err("holds a player session without a PlayerSessionId".to_owned());
+            };
+            if let Some(slot) = self
+                .players
+                .get(&pid)
+                .and_then(|&i| state.player_sessions.get_mut(i))
+            {
+                *slot = player;
+            } else {
+                self.players.insert(pid, state.player_sessions.len());
+                state.player_sessions.push(player);
+            }
+        }
+        if let Some(request) = record.create_request {
+            state.create_requests.insert(id, request);
+        }
+        Ok(())
+    }
+}
