@@ -11,7 +11,10 @@
 # sessions of 200 slots; and SearchGameSessions over JSON at 1 and 64
 # connections, on an emulator of its own holding 10,000 sessions of one
 # fleet (8 properties each, one in ten TERMINATED), with a three-condition
-# filter and a sort. Prints one line per run.
+# filter and a sort; and UpdateGameSession over JSON on an emulator with
+# a state file (--state, in a temporary directory: every change journaled
+# before its answer), beside the same update without one, to measure what
+# durability costs. Prints one line per run.
 #
 #   bash emulator/benches/load.sh
 set -euo pipefail
@@ -29,14 +32,17 @@ quiet_port=$(free_port)
 floor_json_port=$(free_port)
 floor_cbor_port=$(free_port)
 pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -f "${json_script:-}" "${cbor_script:-}" "${join_script:-}" "${search_script:-}"; }
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -f "${json_script:-}" "${cbor_script:-}" "${join_script:-}" "${search_script:-}"; rm -rf "${state_dir:-}"; }
 trap cleanup EXIT
 target/release/gamelift-emulator --port "$port" 2>"${EMULATOR_LOG:-/dev/null}" & emulator=$!
 RUST_LOG=off target/release/gamelift-emulator --port "$quiet_port" 2>/dev/null & quiet=$!
 search_port=$(free_port)
 target/release/gamelift-emulator --port "$search_port" 2>/dev/null & searcher=$!
-pids+=("$emulator" "$quiet" "$searcher")
-wait_port "$port"; wait_port "$quiet_port"; wait_port "$search_port"
+durable_port=$(free_port)
+state_dir=$(mktemp -d)
+target/release/gamelift-emulator --port "$durable_port" --state "$state_dir/state.json" 2>/dev/null & durable=$!
+pids+=("$emulator" "$quiet" "$searcher" "$durable")
+wait_port "$port"; wait_port "$quiet_port"; wait_port "$search_port"; wait_port "$durable_port"
 
 # 10,000 sessions of one fleet to search, one in ten terminated.
 python3 - "$search_port" <<'PY'
@@ -75,6 +81,7 @@ props=$(python3 -c 'import json; print(json.dumps([{"Key": f"key{i:04}", "Value"
 create="{\"FleetId\":\"fleet-load\",\"MaximumPlayerSessionCount\":10,\"Name\":\"load\",\"GameSessionId\":\"gs-load\",\"GameProperties\":$props}"
 created=$(call "$port" GameLift.CreateGameSession "$create")
 call "$quiet_port" GameLift.CreateGameSession "$create" >/dev/null
+call "$durable_port" GameLift.CreateGameSession "$create" >/dev/null
 id=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["GameSession"]["GameSessionId"])' "$created")
 
 # CreatePlayerSession needs sessions that do not fill over three rounds:
@@ -216,6 +223,7 @@ for round in $(seq "$ROUNDS"); do
         load "emulator-nolog json c64" "http://127.0.0.1:$quiet_port/" "$json_script" 64 "$quiet"
       fi
       if [ "$protocol" = json ]; then
+        load "emulator-state json c$connections" "http://127.0.0.1:$durable_port/" "$json_script" "$connections" "$durable"
         load "emulator join json c$connections" "http://127.0.0.1:$port/" "$join_script" "$connections" "$emulator"
         load "emulator search json c$connections" "http://127.0.0.1:$search_port/" "$search_script" "$connections" "$searcher"
       fi

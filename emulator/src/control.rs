@@ -36,7 +36,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::failure::Failure;
-use crate::log::Bounded;
+use crate::log::{Bounded, Quoted};
 use crate::protocol::Protocol;
 use crate::service::{Emulator, Reported};
 
@@ -174,7 +174,7 @@ fn control_response(action: &str, answer: Result<Vec<u8>, Failure>) -> Response 
         Ok(body) => (StatusCode::OK, body),
         Err(f) => (f.status, Protocol::Json.error_body(f.code, &f.message)),
     };
-    tracing::info!(control = %Bounded(action), status = status.as_u16());
+    tracing::info!(control = %Quoted(action), status = status.as_u16());
     with_json_type((status, body).into_response())
 }
 

@@ -36,8 +36,8 @@ mod service;
 pub mod state;
 
 pub use failure::Failure;
-pub use http::{HttpLimits, MAX_BODY_BYTES, router};
-pub use log::{Bounded, ECHO_CHARS, LogGuard, init as init_logging};
+pub use http::{HttpLimits, MAX_BODY_BYTES, MAX_BYTES_IN_FLIGHT, router};
+pub use log::{Bounded, ECHO_CHARS, LogGuard, MAX_QUEUED_LOG_BYTES, Quoted, init as init_logging};
 pub use protocol::{Protocol, check_headers};
 pub use serve::{Timeouts, serve};
 pub use service::{

@@ -50,10 +50,50 @@ impl fmt::Display for Bounded<'_> {
     }
 }
 
+/// A name taken from a request, as a log field: in double quotes, with
+/// quotes, backslashes and control characters escaped and cut as
+/// [`Bounded`] cuts it, so that no request can end the field and append
+/// fields of its own (`Update status=200`).
+///
+/// ```
+/// use gamelift_emulator::Quoted;
+///
+/// assert_eq!(Quoted("Update\" status=200").to_string(), r#""Update\" status=200""#);
+/// assert_eq!(Quoted("a\\b\n").to_string(), r#""a\\b\n""#);
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Quoted<'a>(pub &'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"")?;
+        for (i, c) in self.0.chars().enumerate() {
+            if i == ECHO_CHARS {
+                f.write_str("...")?;
+                break;
+            }
+            match c {
+                '"' => f.write_str("\\\"")?,
+                '\\' => f.write_str("\\\\")?,
+                c if c.is_control()
+                    || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}') =>
+                {
+                    write!(f, "{}", c.escape_default())?;
+                }
+                c => fmt::Write::write_char(f, c)?,
+            }
+        }
+        f.write_str("\"")
+    }
+}
+
 /// How often the background thread writes what has queued up.
 const FLUSH_EVERY: Duration = Duration::from_millis(50);
 /// Past this many queued bytes, a writer wakes the background thread at once.
 const WAKE_AT: usize = 256 * 1024;
+/// The most bytes queued: while standard error is not read (a pipe nobody
+/// drains), lines past it are dropped and counted, not held.
+pub const MAX_QUEUED_LOG_BYTES: usize = 4 * 1024 * 1024;
 
 /// Log lines queued for the background writer.
 #[derive(Debug, Default)]
@@ -61,6 +101,8 @@ struct Queue {
     lines: Mutex<Vec<u8>>,
     wake: Condvar,
     stopping: std::sync::atomic::AtomicBool,
+    /// Lines dropped since the last batch was written.
+    dropped: std::sync::atomic::AtomicU64,
 }
 
 /// Where the subscriber writes: the queue. The subscriber formats each
@@ -72,6 +114,11 @@ struct QueueWriter(Arc<Queue>);
 impl io::Write for QueueWriter {
     fn write(&mut self, line: &[u8]) -> io::Result<usize> {
         let mut lines = self.0.lines.lock().unwrap_or_else(PoisonError::into_inner);
+        if lines.len() + line.len() > MAX_QUEUED_LOG_BYTES {
+            self.0.dropped.fetch_add(1, Ordering::Relaxed);
+            self.0.wake.notify_one();
+            return Ok(line.len());
+        }
         lines.extend_from_slice(line);
         if lines.len() >= WAKE_AT {
             self.0.wake.notify_one();
@@ -124,9 +171,19 @@ fn write_queued(queue: &Queue) {
             std::mem::swap(&mut *lines, &mut batch);
             queue.stopping.load(Ordering::Acquire)
         };
+        let dropped = queue.dropped.swap(0, Ordering::Relaxed);
+        if dropped > 0 {
+            let _ = writeln!(
+                batch,
+                "{dropped} log lines were dropped: standard error was not read fast enough"
+            );
+        }
         if !batch.is_empty() {
             let _ = io::stderr().lock().write_all(&batch);
             batch.clear();
+            if batch.capacity() > 2 * MAX_QUEUED_LOG_BYTES {
+                batch = Vec::with_capacity(64 * 1024);
+            }
         }
         if stopping {
             let rest =

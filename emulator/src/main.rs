@@ -76,6 +76,14 @@ struct Cli {
     #[arg(long, value_name = "FIRST-LAST", default_value = "7777-60000", value_parser = port_range)]
     game_server_ports: RangeInclusive<u16>,
 
+    /// A host name requests may name in their Host header, besides IP
+    /// addresses and localhost (a container's or a compose service's name,
+    /// say); * allows every name. Repeat it for more. Other names are
+    /// refused, so that a web page cannot reach the emulator through a
+    /// name of its own (DNS rebinding).
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_hosts: Vec<String>,
+
     /// Seconds a client has to send a request's headers, or its body, and
     /// the longest an idle kept-alive connection is held open.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = positive_seconds)]
@@ -184,6 +192,7 @@ fn run(cli: Cli) -> Result<(), String> {
             Arc::clone(&emulator),
             HttpLimits {
                 body_timeout: request_timeout,
+                allowed_hosts: cli.allow_hosts.clone(),
                 ..HttpLimits::default()
             },
         );

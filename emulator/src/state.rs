@@ -37,13 +37,14 @@
 //! never leaves half a file.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::io;
 use std::path::{Path, PathBuf};
 
 use gamelift_session::{
-    CreateGameSessionInput, GameLiftError, GameSessionDetail, Limits, PlayerSession,
-    PlayerSessionStatus, SearchIndex, expire_reservations, holds_port,
+    CreateGameSessionInput, CreatePlayerSessionInput, DescribePlayerSessionsInput, GameLiftError,
+    GamePropertyInput, GameSessionDetail, Limits, PlayerSession, PlayerSessionStatus, SearchIndex,
+    UpdateGameSessionInput, expire_reservations, holds_port,
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -124,6 +125,40 @@ fn id_of(detail: &GameSessionDetail) -> Option<&str> {
     detail.game_session.as_ref()?.game_session_id.as_deref()
 }
 
+/// The members of a stored game session that a request could set, as the
+/// request that would set them: validating it checks the stored values
+/// against the model with the crate's own rules (patterns, lengths, the
+/// property limit), in AWS's words.
+fn stored_session_input(session: &gamelift_session::GameSession) -> UpdateGameSessionInput {
+    let mut input =
+        UpdateGameSessionInput::new(session.game_session_id.clone().unwrap_or_default());
+    input.name.clone_from(&session.name);
+    input.maximum_player_session_count = session.maximum_player_session_count;
+    input.game_properties = session.game_properties.as_ref().map(|ps| {
+        ps.iter()
+            .map(|p| GamePropertyInput::new(p.key.clone(), p.value.clone()))
+            .collect()
+    });
+    input
+}
+
+/// A stored player session against the model: its id, its game session's
+/// id, the player's id and data, by the crate's rules.
+fn check_player_session(player: &PlayerSession, limits: &Limits) -> Result<(), GameLiftError> {
+    let Some(id) = player.player_session_id.clone() else {
+        return Err(GameLiftError::invalid_request("It has no PlayerSessionId"));
+    };
+    let mut describe = DescribePlayerSessionsInput::default();
+    describe.player_session_id = Some(id);
+    describe.select(std::iter::empty(), OffsetDateTime::UNIX_EPOCH, limits)?;
+    let mut join = CreatePlayerSessionInput::new(
+        player.game_session_id.clone().unwrap_or_default(),
+        player.player_id.clone().unwrap_or_default(),
+    );
+    join.player_data.clone_from(&player.player_data);
+    join.validate_with(limits).map(|_| ())
+}
+
 impl Store {
     /// An empty store whose search index holds up to `limits`' keys and
     /// whose game servers listen on `ports`.
@@ -167,6 +202,13 @@ impl Store {
                     "GameSessionDetails[{i}] repeats the GameSessionId {id}"
                 ));
             }
+            if let Some(session) = &detail.game_session
+                && let Err(e) = stored_session_input(session).validate_with(limits)
+            {
+                return Err(format!(
+                    "GameSessionDetails[{i}] breaks the API's rules: {e}"
+                ));
+            }
             if let Some(session) = detail.game_session.as_ref().filter(|s| holds_port(s))
                 && let (Some(address), Some(port)) = (&session.ip_address, session.port)
                 && let Some(other) = store.ports.holder(address, port)
@@ -188,6 +230,7 @@ impl Store {
             ));
         }
         store.create_requests = state.create_requests;
+        let mut player_ids = std::collections::HashSet::new();
         for (i, player) in state.player_sessions.into_iter().enumerate() {
             let index = player
                 .game_session_id
@@ -198,7 +241,30 @@ impl Store {
                     "PlayerSessions[{i}] names no game session of GameSessionDetails"
                 ));
             };
+            check_player_session(&player, limits)
+                .map_err(|e| format!("PlayerSessions[{i}] breaks the API's rules: {e}"))?;
+            let id = player.player_session_id.clone().unwrap_or_default();
+            if !player_ids.insert(id) {
+                return Err(format!(
+                    "PlayerSessions[{i}] repeats the PlayerSessionId {}",
+                    player.player_session_id.as_deref().unwrap_or_default()
+                ));
+            }
             store.players[index].push(player);
+        }
+        for (i, (detail, players)) in store.sessions.iter().zip(&store.players).enumerate() {
+            let seated = players.iter().filter(|p| p.holds_a_slot()).count();
+            let count = detail
+                .game_session
+                .as_ref()
+                .and_then(|s| s.current_player_session_count);
+            if let Some(count) = count
+                && usize::try_from(count).ok() != Some(seated)
+            {
+                return Err(format!(
+                    "GameSessionDetails[{i}] says CurrentPlayerSessionCount {count}, but {seated} of its PlayerSessions are RESERVED or ACTIVE"
+                ));
+            }
         }
         Ok(store)
     }
@@ -421,14 +487,92 @@ impl StateFileError {
 /// rules (see the module docs) are checked by [`Emulator::with_state`](crate::Emulator::with_state),
 /// which builds the store from it. The file is never changed.
 pub fn load(path: &Path) -> Result<Option<State>, StateFileError> {
+    /// The version alone: a newer file's members are not this one's to judge.
+    #[derive(Deserialize)]
+    struct VersionOnly {
+        #[serde(rename = "Version")]
+        version: Option<serde_json::Value>,
+    }
     let text = match std::fs::read(path) {
         Ok(text) => text,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(StateFileError::new(path, format!("cannot be read: {e}"))),
     };
-    serde_json::from_slice(&text)
-        .map(Some)
-        .map_err(|e| StateFileError::new(path, format!("is not a valid state file: {e}")))
+    let invalid =
+        |e: serde_json::Error| StateFileError::new(path, format!("is not a valid state file: {e}"));
+    if let Ok(VersionOnly {
+        version: Some(version),
+    }) = serde_json::from_slice(&text)
+        && version
+            .as_u64()
+            .is_some_and(|v| v > u64::from(STATE_VERSION))
+    {
+        return Err(StateFileError::new(
+            path,
+            format!(
+                "was written by a newer emulator (Version {version}; this one reads version {STATE_VERSION})"
+            ),
+        ));
+    }
+    let state: State = serde_json::from_slice(&text).map_err(invalid)?;
+    // Nested shapes take unknown members, as the wire does; in a file
+    // written by hand an unknown member is a typo that would lose state.
+    let written: serde_json::Value = serde_json::from_slice(&text).map_err(invalid)?;
+    let read = serde_json::to_value(&state).map_err(invalid)?;
+    let mut at = String::new();
+    if let Some(member) = unknown_member(&written, &read, &mut at) {
+        return Err(StateFileError::new(
+            path,
+            format!("has an unknown member {member}"),
+        ));
+    }
+    Ok(Some(state))
+}
+
+/// The first member of `written` (not `null`) that reading it into the
+/// state's shapes did not keep: its path, `GameSessionDetails[0].GameSession.Nmae`.
+fn unknown_member(
+    written: &serde_json::Value,
+    read: &serde_json::Value,
+    at: &mut String,
+) -> Option<String> {
+    use serde_json::Value;
+    match (written, read) {
+        (Value::Object(written), Value::Object(read)) => {
+            for (key, value) in written {
+                if value.is_null() {
+                    continue;
+                }
+                let len = at.len();
+                if !at.is_empty() {
+                    at.push('.');
+                }
+                at.push_str(key);
+                let found = match read.get(key) {
+                    None => Some(at.clone()),
+                    Some(kept) => unknown_member(value, kept, at),
+                };
+                at.truncate(len);
+                if found.is_some() {
+                    return found;
+                }
+            }
+            None
+        }
+        (Value::Array(written), Value::Array(read)) => {
+            for (i, (value, kept)) in written.iter().zip(read).enumerate() {
+                let len = at.len();
+                let _ = write!(at, "[{i}]");
+                let found = unknown_member(value, kept, at);
+                at.truncate(len);
+                if found.is_some() {
+                    return found;
+                }
+            }
+            None
+        }
+        _ => None,
+    }
 }
 
 /// Writes `state` to `path` atomically: a temporary file beside it, then a

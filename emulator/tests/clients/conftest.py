@@ -103,3 +103,15 @@ def session(gamelift):
         Name="Friday night",
         GameProperties=[{"Key": "difficulty", "Value": "novice"}, {"Key": "mode", "Value": "casual"}],
     )["GameSession"]
+
+
+@pytest.fixture(autouse=True)
+def end_emulators_left_running():
+    """Ends every emulator a test started and left running (a test that failed)."""
+    yield
+    from test_program import STARTED
+    while STARTED:
+        e = STARTED.pop()
+        if e.proc.poll() is None:
+            e.proc.kill()
+            e.proc.wait(timeout=10)

@@ -19,6 +19,11 @@ from conftest import BINARY, free_port, make_client, wait_for
 FLEET = "fleet-1a2b3c4d"
 
 
+# Every emulator a test starts, so that one left running by a failed test
+# is ended (conftest's end_emulators_left_running).
+STARTED = []
+
+
 class Emulator:
     """One emulator process with its own port and log file."""
 
@@ -36,6 +41,7 @@ class Emulator:
             preexec_fn=preexec,
             env={**os.environ, **(env or {})},
         )
+        STARTED.append(self)
         wait_for(self.port, self.proc, f"the emulator did not start; see {self.log_path}")
 
     def stop(self, sig=signal.SIGTERM):
@@ -62,9 +68,13 @@ def emulator(tmp_path):
 
 
 def http(url, path, body=None, headers=None, method=None):
-    """A request: (status, headers, body bytes)."""
+    """A request: (status, headers, body bytes). A control request is JSON,
+    as the control API requires, unless `headers` says otherwise."""
     data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
-    request = urllib.request.Request(url + path, data=data, headers=headers or {}, method=method or ("POST" if data is not None else "GET"))
+    headers = dict(headers or {})
+    if path.startswith("/_emulator/") and not any(k.lower() == "content-type" for k in headers):
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(url + path, data=data, headers=headers, method=method or ("POST" if data is not None else "GET"))
     try:
         with urllib.request.urlopen(request, timeout=20) as response:
             return response.status, response.headers, response.read()
@@ -248,12 +258,36 @@ def test_a_hand_written_fixture_is_loaded(tmp_path):
     "text, problem",
     [
         ("{not json", "is not a valid state file: key must be a string at line 1 column 2"),
-        ('{"Version": 2}', "unsupported Version 2 (this emulator reads version 1)"),
+        ('{"Version": 2}', "was written by a newer emulator (Version 2; this one reads version 1)"),
+        ('{"Version": 2, "Fleets": []}', "was written by a newer emulator (Version 2; this one reads version 1)"),
+        ('{"Version": 0}', "unsupported Version 0 (this emulator reads version 1)"),
         ('{"GameSessionDetails": []}', "is not a valid state file: missing field `Version` at line 1 column 26"),
         ('{"Version": 1, "Sessions": []}', "is not a valid state file: unknown field `Sessions`, expected one of `Version`, `GameSessionDetails`, `CreateRequests`, `PlayerSessions`, `JournalSequence` at line 1 column 25"),
         ('{"Version": 1, "GameSessionDetails": [{"GameSession": {"Name": "x"}}]}', "GameSessionDetails[0] has no GameSession.GameSessionId"),
         ('{"Version": 1, "GameSessionDetails": [{"GameSession": {"GameSessionId": "a"}}, {"GameSession": {"GameSessionId": "a"}}]}',
          "GameSessionDetails[1] repeats the GameSessionId a"),
+        # Contradictions and values the API would refuse, each named by its record.
+        ('{"Version": 1, "GameSessionDetails": [{"GameSession": {"GameSessionId": "a", "CurrentPlayerSessionCount": 3}}]}',
+         "GameSessionDetails[0] says CurrentPlayerSessionCount 3, but 0 of its PlayerSessions are RESERVED or ACTIVE"),
+        ('{"Version": 1, "GameSessionDetails": [{"GameSession": {"GameSessionId": "a"}}], "PlayerSessions": ['
+         '{"PlayerSessionId": "psess-1", "GameSessionId": "a", "PlayerId": "p", "Status": "COMPLETED"},'
+         '{"PlayerSessionId": "psess-1", "GameSessionId": "a", "PlayerId": "q", "Status": "COMPLETED"}]}',
+         "PlayerSessions[1] repeats the PlayerSessionId psess-1"),
+        ('{"Version": 1, "GameSessionDetails": [{"GameSession": {"GameSessionId": "a"}}], "PlayerSessions": ['
+         '{"PlayerSessionId": "p-1", "GameSessionId": "a", "PlayerId": "p", "Status": "COMPLETED"}]}',
+         "PlayerSessions[0] breaks the API's rules: 1 validation error detected: Value 'p-1' at 'playerSessionId' "
+         "failed to satisfy constraint: Member must satisfy regular expression pattern: ^psess-\\S+$"),
+        ('{"Version": 1, "GameSessionDetails": [{"GameSession": {"GameSessionId": "a b"}}]}',
+         "GameSessionDetails[0] breaks the API's rules: 1 validation error detected: Value 'a b' at 'gameSessionId' "
+         "failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/-]+$"),
+        ('{"Version": 1, "GameSessionDetails": [{"GameSession": {"GameSessionId": "a", "GameProperties": ['
+         + ",".join(f'{{"Key": "k{i}", "Value": "v"}}' for i in range(17)) + ']}}]}',
+         "GameSessionDetails[0] breaks the API's rules: 1 validation error detected: Value at 'gameProperties' "
+         "failed to satisfy constraint: Member must have length less than or equal to 16"),
+        ('{"Version": 1, "GameSessionDetails": [{"GameSession": {"GameSessionId": "a", "Nmae": "typo"}}]}',
+         "has an unknown member GameSessionDetails[0].GameSession.Nmae"),
+        ('{"Version": 1, "GameSessionDetails": [{"GameSession": {"GameSessionId": "a", "GameProperties": [{"Key": "k", "Value": "v", "Extra": 1}]}}]}',
+         "has an unknown member GameSessionDetails[0].GameSession.GameProperties[0].Extra"),
     ],
 )
 def test_a_bad_state_file_stops_start_up_and_is_left_untouched(tmp_path, text, problem):
@@ -342,8 +376,8 @@ def test_one_line_per_request_and_the_warnings(emulator):
     lines = emulator.log_text().splitlines()
     requests = [line for line in lines if "operation=" in line]
     assert len(requests) == 2
-    assert " INFO protocol=\"json\" operation=CreateGameSession status=200 duration_us=" in requests[0]
-    assert " INFO protocol=\"json\" operation=UpdateGameSession status=200 duration_us=" in requests[1]
+    assert " INFO protocol=\"json\" operation=\"CreateGameSession\" status=200 duration_us=" in requests[0]
+    assert " INFO protocol=\"json\" operation=\"UpdateGameSession\" status=200 duration_us=" in requests[1]
     warnings = [line for line in lines if " WARN " in line]
     assert len(warnings) == 1
     assert 'game property key "map.name" contains a period: it is stored, but searches cannot use it' in warnings[0]
@@ -354,9 +388,11 @@ def test_one_line_per_request_and_the_warnings(emulator):
 def test_over_capacity_is_warned(tmp_path):
     state = tmp_path / "state.json"
     gid = f"arn:aws:gamelift:us-west-2::gamesession/{FLEET}/gs-full"
+    players = [{"PlayerSessionId": f"psess-{i}", "GameSessionId": gid, "PlayerId": f"p{i}", "Status": "ACTIVE"}
+               for i in range(5)]
     state.write_text(json.dumps({"Version": 1, "GameSessionDetails": [{"GameSession": {
         "GameSessionId": gid, "FleetId": FLEET, "Status": "ACTIVE",
-        "CurrentPlayerSessionCount": 5, "MaximumPlayerSessionCount": 8}}]}))
+        "CurrentPlayerSessionCount": 5, "MaximumPlayerSessionCount": 8}}], "PlayerSessions": players}))
     e = Emulator(tmp_path, "--state", str(state))
     e.client().update_game_session(GameSessionId=gid, MaximumPlayerSessionCount=2)
     assert e.stop() == 0
@@ -370,7 +406,7 @@ def test_errors_are_logged_with_their_code(emulator):
     assert status == 400
     emulator.stop()
     line = [l for l in emulator.log_text().splitlines() if "operation=" in l][0]
-    assert 'operation=UpdateGameSession status=400 error="InvalidRequestException" duration_us=' in line
+    assert 'operation="UpdateGameSession" status=400 error="InvalidRequestException" duration_us=' in line
 
 
 def test_a_forged_newline_in_an_operation_name_is_logged_escaped(emulator):
@@ -382,9 +418,18 @@ def test_a_forged_newline_in_an_operation_name_is_logged_escaped(emulator):
     emulator.stop()
     text = emulator.log_text()
     assert "INFO forged line" not in text.replace("Update\\nINFO forged line", "")
-    assert "operation=Update\\nINFO forged line status=400" in text
+    assert 'operation="Update\\nINFO forged line" status=400' in text
     assert not any(line.startswith("INFO forged") for line in text.splitlines())
     assert max(len(line) for line in text.splitlines()) < 400
+
+
+def test_an_operation_name_cannot_append_fields_to_its_log_line(emulator):
+    headers = {"smithy-protocol": "rpc-v2-cbor", "Content-Type": "application/cbor", "Accept": "application/cbor"}
+    forged = "/service/GameLift/operation/Update%22%20status=200%20error=%22none"
+    assert http(emulator.url, forged, b"\xa0", headers)[0] == 400
+    emulator.stop()
+    line = [l for l in emulator.log_text().splitlines() if "operation=" in l][0]
+    assert 'operation="Update\\" status=200 error=\\"none" status=400 error="UnknownOperationException"' in line
 
 
 # -- what each protocol requires of a request -------------------------------------------
@@ -452,12 +497,12 @@ def test_slow_headers_and_slow_bodies_are_cut_off(tmp_path):
     e = Emulator(tmp_path, "--request-timeout", "1")
     try:
         with socket.create_connection(("127.0.0.1", e.port), timeout=10) as s:
-            s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")  # and never the rest
+            s.sendall(b"POST / HTTP/1.1\r\nHost: localhost\r\n")  # and never the rest
             started = time.monotonic()
             assert s.recv(4096) == b""
             assert 0.5 < time.monotonic() - started < 8
         with socket.create_connection(("127.0.0.1", e.port), timeout=10) as s:
-            s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: GameLift.DescribeGameSessions\r\n"
+            s.sendall(b"POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: GameLift.DescribeGameSessions\r\n"
                       b"Content-Type: application/x-amz-json-1.1\r\nContent-Length: 100\r\n\r\n{")
             answer = s.recv(65536)
             assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
@@ -466,7 +511,7 @@ def test_slow_headers_and_slow_bodies_are_cut_off(tmp_path):
         # A kept-alive connection left idle is closed after the timeout.
         with socket.create_connection(("127.0.0.1", e.port), timeout=10) as s:
             body = b'{"FleetId":"fleet-1a2b3c4d"}'
-            s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: GameLift.DescribeGameSessions\r\n"
+            s.sendall(b"POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: GameLift.DescribeGameSessions\r\n"
                       b"Content-Type: application/x-amz-json-1.1\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
             assert s.recv(65536).startswith(b"HTTP/1.1 200 OK\r\n")
             started = time.monotonic()
