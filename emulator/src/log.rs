@@ -216,3 +216,30 @@ pub fn init() -> LogGuard {
         .init();
     LogGuard { queue, thread }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_queue_drops_lines_and_counts_them() {
+        let queue = Arc::new(Queue::default());
+        let mut writer = QueueWriter(Arc::clone(&queue));
+        let line = vec![b'x'; 1000];
+        for _ in 0..(MAX_QUEUED_LOG_BYTES / 1000 + 10) {
+            assert_eq!(writer.write(&line).unwrap(), 1000, "a write never fails");
+        }
+        let held = queue.lines.lock().unwrap().len();
+        assert!(held <= MAX_QUEUED_LOG_BYTES, "{held} bytes held");
+        assert_eq!(held, MAX_QUEUED_LOG_BYTES / 1000 * 1000);
+        assert_eq!(queue.dropped.load(Ordering::Relaxed), 10);
+    }
+
+    #[test]
+    fn quoted_ends_only_where_it_should() {
+        assert_eq!(Quoted("a\"b").to_string(), "\"a\\\"b\"");
+        assert_eq!(Quoted("\u{202e}x").to_string(), "\"\\u{202e}x\"");
+        let long = Quoted(&"y".repeat(100)).to_string();
+        assert_eq!(long, format!("\"{}...\"", "y".repeat(64)));
+    }
+}
