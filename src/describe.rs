@@ -233,17 +233,21 @@ impl ValidatedDescribe<'_> {
         alias_fleet: Option<&str>,
     ) -> Result<Page<'s>, GameLiftError> {
         let (input, status) = (self.input, self.status);
-        let start = paging::start(input.next_token.as_deref())?;
-        let selected: Vec<&GameSessionDetail> = sessions
-            .into_iter()
-            .filter(|d| input.selects(d, status, alias_fleet))
-            .collect();
+        let items = sessions.into_iter().map(|d| {
+            let id = d
+                .game_session
+                .as_ref()
+                .and_then(|s| s.game_session_id.as_deref());
+            (id, input.selects(d, status, alias_fleet).then_some(d))
+        });
+        let size = paging::size(input.limit, self.page_size);
+        let (details, next_token) = paging::page_after(items, input.next_token.as_deref(), size)?;
         if let Some(id) = input.game_session_id.as_deref()
-            && selected.is_empty()
+            && details.is_empty()
+            && input.next_token.is_none()
         {
             return Err(GameLiftError::game_session_not_found(id));
         }
-        let (details, next_token) = paging::page(selected, start, input.limit, self.page_size);
         Ok(Page {
             details,
             next_token,

@@ -1,34 +1,61 @@
-//! Paging by `NextToken`, shared by every describe: the token this crate
-//! issues is the position of the next item, and `Limit` (or the operation's
-//! default from [`Limits`](crate::Limits)) sets the page size.
+//! Paging by `NextToken`, shared by every describe and the search.
+//!
+//! **Decision**: the token this crate issues is the id of the last item of
+//! the page (a `GameSessionId` or a `PlayerSessionId`), and the next page
+//! resumes after that item's place in the store. So a session or player
+//! session that starts or stops matching while a caller pages (it ends,
+//! it fills up) neither shifts the pages after it nor makes them skip or
+//! repeat an item: each item that matches throughout is returned exactly
+//! once. A token naming no item of the store is `InvalidRequestException`.
+//! `Limit` (or the operation's default from [`Limits`](crate::Limits))
+//! sets the page size.
 
 use crate::error::GameLiftError;
 use crate::validate::Cut;
 
-/// Where a page starts: the position a `NextToken` names, 0 without one.
-pub(crate) fn start(next_token: Option<&str>) -> Result<usize, GameLiftError> {
-    next_token.map_or(Ok(0), |token| {
-        token.parse::<usize>().map_err(|_| {
-            GameLiftError::invalid_request(format!("Invalid NextToken: {}", Cut(token)))
-        })
-    })
+/// The error for a token naming no item of the store.
+pub(crate) fn invalid_token(token: &str) -> GameLiftError {
+    GameLiftError::invalid_request(format!("Invalid NextToken: {}", Cut(token)))
 }
 
-/// The page of `items` from `start`, of `limit` items (or `default_size`),
-/// and the token of the next page when there is one.
-pub(crate) fn page<T>(
-    mut items: Vec<T>,
-    start: usize,
-    limit: Option<i32>,
-    default_size: usize,
-) -> (Vec<T>, Option<String>) {
-    let size = limit
+/// The page size: `limit` when it is positive, else `default_size`.
+pub(crate) fn size(limit: Option<i32>, default_size: usize) -> usize {
+    limit
         .and_then(|l| usize::try_from(l).ok())
-        .unwrap_or(default_size);
-    let total = items.len();
-    let end = start.saturating_add(size).min(total);
-    let next_token = (end < total).then(|| end.to_string());
-    items.truncate(end);
-    let page = items.split_off(start.min(end));
-    (page, next_token)
+        .filter(|&l| l > 0)
+        .unwrap_or(default_size)
+}
+
+/// One page of a store walked in order: `items` yields every item of the
+/// store with its id, and `Some` for the items that match. The page is the
+/// first `size` matches after the item `after` names, and the token is the
+/// id of the page's last item when another match follows it.
+///
+/// # Errors
+///
+/// `InvalidRequestException` when `after` names no item of the store.
+pub(crate) fn page_after<'i, T>(
+    items: impl IntoIterator<Item = (Option<&'i str>, Option<T>)>,
+    after: Option<&str>,
+    size: usize,
+) -> Result<(Vec<T>, Option<String>), GameLiftError> {
+    let mut passed = after.is_none();
+    let mut page = Vec::new();
+    let mut last_id = None;
+    for (id, item) in items {
+        if !passed {
+            passed = id.is_some() && id == after;
+            continue;
+        }
+        let Some(item) = item else { continue };
+        if page.len() == size {
+            return Ok((page, last_id.map(str::to_owned)));
+        }
+        page.push(item);
+        last_id = id;
+    }
+    match after {
+        Some(token) if !passed => Err(invalid_token(token)),
+        _ => Ok((page, None)),
+    }
 }

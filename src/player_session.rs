@@ -717,27 +717,22 @@ impl DescribePlayerSessionsInput {
         } else {
             filter
         };
-        let start = paging::start(self.next_token.as_deref())?;
-        let selected: Vec<PlayerSession> = players
-            .into_iter()
-            .filter(|p| {
-                self.game_session_id
+        let items = players.into_iter().map(|p| {
+            let selected = self
+                .game_session_id
+                .as_deref()
+                .is_none_or(|id| p.game_session_id.as_deref() == Some(id))
+                && self
+                    .player_id
                     .as_deref()
-                    .is_none_or(|id| p.game_session_id.as_deref() == Some(id))
-                    && self
-                        .player_id
-                        .as_deref()
-                        .is_none_or(|player| p.player_id.as_deref() == Some(player))
-            })
-            .map(as_now)
-            .filter(|p| filter.is_none_or(|f| p.status == Some(f)))
-            .collect();
-        let (page, next_token) = paging::page(
-            selected,
-            start,
-            self.limit,
-            limits.default_player_sessions_page_size,
-        );
+                    .is_none_or(|player| p.player_id.as_deref() == Some(player));
+            let item = selected
+                .then(|| as_now(p))
+                .filter(|p| filter.is_none_or(|f| p.status == Some(f)));
+            (p.player_session_id.as_deref(), item)
+        });
+        let size = paging::size(self.limit, limits.default_player_sessions_page_size);
+        let (page, next_token) = paging::page_after(items, self.next_token.as_deref(), size)?;
         Ok(DescribePlayerSessionsOutput {
             player_sessions: Some(page),
             next_token,

@@ -492,7 +492,11 @@ fn describe_selects_filters_and_pages() {
     let first = describe_game_sessions(&paged, &store, None).unwrap();
     assert_eq!(
         (ids(&first), first.next_token.as_deref()),
-        (vec!["g0".to_owned(), "g1".into(), "g2".into()], Some("3"))
+        (
+            vec!["g0".to_owned(), "g1".into(), "g2".into()],
+            Some("arn:aws:gamelift:us-west-2::gamesession/fleet-1a2b/g2")
+        ),
+        "the token names the page's last session"
     );
     paged.next_token = first.next_token.clone();
     let second = describe_game_sessions(&paged, &store, None).unwrap();
@@ -773,7 +777,10 @@ fn every_operation_takes_its_limits_from_one_value() {
         .expect("a page");
     assert_eq!(
         (page.details.len(), page.next_token.as_deref()),
-        (2, Some("2"))
+        (
+            2,
+            Some("arn:aws:gamelift:us-west-2::gamesession/fleet-1a2b/g1")
+        )
     );
     let page = describe_game_sessions(&describe, &sessions, None).expect("a page");
     assert_eq!((page.details.len(), page.next_token), (5, None));

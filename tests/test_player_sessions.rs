@@ -369,7 +369,7 @@ fn describing_by_each_selector() {
         (ids(&page), page.next_token.as_deref()),
         (
             vec!["psess-1".into(), "psess-2".into(), "psess-3".into()],
-            Some("3")
+            Some("psess-3")
         )
     );
     by_game.next_token = page.next_token;

@@ -199,7 +199,10 @@ fn the_wire_shapes_are_awss() {
     );
     let value = serde_json::to_value(&out).expect("serializes");
     assert_eq!(value["GameSessions"].as_array().map(Vec::len), Some(2));
-    assert_eq!(value["NextToken"], "2");
+    assert_eq!(
+        value["NextToken"], "arn:aws:gamelift:us-west-2::gamesession/fleet-1a2b/gs-2",
+        "the token names the page's last session"
+    );
     let none = run(
         &SearchGameSessionsInput::for_fleet("fleet-empty"),
         &sessions,
@@ -290,22 +293,26 @@ fn a_page_holds_at_most_twenty_sessions() {
     let input = SearchGameSessionsInput::for_fleet(FLEET);
     let page = run(&input, &sessions);
     assert_eq!(page.game_sessions.map(|g| g.len()), Some(20));
-    assert_eq!(page.next_token.as_deref(), Some("20"));
+    let id = |i: usize| format!("arn:aws:gamelift:us-west-2::gamesession/fleet-1a2b/gs-{i}");
+    assert_eq!(page.next_token, Some(id(19)));
     let page = run(&input.clone().limit(50), &sessions);
     assert_eq!(
         page.game_sessions.map(|g| g.len()),
         Some(20),
         "Limit above 20 is 20"
     );
-    let page = run(&input.clone().limit(7).next_token("40"), &sessions);
+    let page = run(&input.clone().limit(7).next_token(id(39)), &sessions);
     assert_eq!(page.game_sessions.map(|g| g.len()), Some(5));
     assert_eq!(page.next_token, None, "the last page has no token");
-    let past = run(&input.clone().next_token("99"), &sessions);
+    let past = run(&input.clone().next_token(id(44)), &sessions);
     assert_eq!(past.game_sessions.map(|g| g.len()), Some(0));
-    assert_eq!(
-        invalid(&input.next_token("page-2"), &sessions),
-        "Invalid NextToken: page-2"
-    );
+    for token in ["page-2", "20"] {
+        assert_eq!(
+            invalid(&input.clone().next_token(token), &sessions),
+            format!("Invalid NextToken: {token}"),
+            "a token names a session of the store"
+        );
+    }
 }
 
 #[test]
@@ -973,4 +980,88 @@ fn sort_expressions_are_an_operand_and_an_order() {
             "{sort}"
         );
     }
+}
+
+/// Pages `input` over a store that changes between pages: before each
+/// page after the first, `change` may end sessions. Answers the names of
+/// every page, in order.
+fn page_through(
+    input: &SearchGameSessionsInput,
+    sessions: &mut [GameSession],
+    mut change: impl FnMut(usize, &mut [GameSession]),
+) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut token: Option<String> = None;
+    for page in 0.. {
+        if page > 0 {
+            change(page, sessions);
+        }
+        let mut this = input.clone();
+        this.next_token.clone_from(&token);
+        let out = run(&this, sessions);
+        seen.extend(
+            out.game_sessions
+                .unwrap_or_default()
+                .iter()
+                .map(|s| s.name.clone().unwrap_or_default()),
+        );
+        token = out.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    seen
+}
+
+#[test]
+fn sessions_that_end_mid_paging_make_no_page_skip_a_session() {
+    for sort in [
+        None,
+        Some("creationTimeMillis ASC"),
+        Some("creationTimeMillis DESC"),
+    ] {
+        let mut sessions: Vec<GameSession> = (0..10).map(game).collect();
+        let mut input = SearchGameSessionsInput::for_fleet(FLEET).limit(3);
+        if let Some(sort) = sort {
+            input = input.sort(sort);
+        }
+        let order: Vec<i64> = if sort == Some("creationTimeMillis DESC") {
+            (0..10).rev().collect()
+        } else {
+            (0..10).collect()
+        };
+        // After each page, the sessions already returned end, and so does
+        // the page's last one: with position tokens every later page would
+        // start too far on.
+        let ended = order.clone();
+        let seen = page_through(&input, &mut sessions, |page, sessions| {
+            for &n in &ended[..page * 3] {
+                sessions[usize::try_from(n).expect("small")].status =
+                    Some(GameSessionStatus::Terminated);
+            }
+        });
+        let want: Vec<String> = order.iter().map(|n| format!("game {n}")).collect();
+        assert_eq!(seen, want, "sort {sort:?}: each session once, in order");
+    }
+}
+
+#[test]
+fn a_session_that_stops_matching_ahead_of_the_cursor_is_left_out_and_none_is_skipped() {
+    let mut sessions: Vec<GameSession> = (0..9).map(game).collect();
+    let input = SearchGameSessionsInput::for_fleet(FLEET)
+        .limit(3)
+        .sort("creationTimeMillis ASC");
+    let seen = page_through(&input, &mut sessions, |page, sessions| {
+        if page == 1 {
+            // Ends a session of the next page, and one of the page after.
+            sessions[4].status = Some(GameSessionStatus::Terminated);
+            sessions[7].status = Some(GameSessionStatus::Terminated);
+        }
+    });
+    assert_eq!(
+        seen,
+        [
+            "game 0", "game 1", "game 2", "game 3", "game 5", "game 6", "game 8"
+        ]
+    );
 }

@@ -255,7 +255,6 @@ impl ValidatedSearch<'_> {
         alias_fleet: Option<&str>,
     ) -> Result<SearchGameSessionsOutput<'s>, GameLiftError> {
         let input = self.input;
-        let start = paging::start(input.next_token.as_deref())?;
         let fleet = match (input.fleet_id.as_deref(), input.alias_id.as_deref()) {
             (Some(fleet), _) => fleet_id_of(fleet),
             (None, alias) => alias_fleet.ok_or_else(|| {
@@ -283,25 +282,23 @@ impl ValidatedSearch<'_> {
         let held = |key: &str| !unheld.contains(&key);
 
         let location = input.location.as_deref();
-        let searched = sessions.into_iter().filter(|s| {
+        let matches = |s: &GameSession| {
             s.status == Some(GameSessionStatus::Active)
                 && s.fleet_id.as_deref() == Some(fleet)
                 && location.is_none_or(|l| s.location.as_deref() == Some(l))
                 && self.plan.as_ref().is_none_or(|f| f.eval(s, &held))
-        });
-        let end = start.saturating_add(self.page_size);
+        };
+        let after = input.next_token.as_deref();
         let (page, next_token) = match &self.sort {
             // Store order: the page is known once one more session matched.
-            None => paging::page(
-                searched.take(end.saturating_add(1)).collect(),
-                start,
-                None,
+            None => paging::page_after(
+                sessions
+                    .into_iter()
+                    .map(|s| (s.game_session_id.as_deref(), matches(s).then_some(s))),
+                after,
                 self.page_size,
-            ),
-            Some(sort) => {
-                let (page, more) = sorted_page(searched, sort, &held, start, end);
-                (page, more.then(|| end.to_string()))
-            }
+            )?,
+            Some(sort) => sorted_page(sessions, &matches, sort, &held, after, self.page_size)?,
         };
         let game_sessions = page
             .into_iter()
@@ -320,16 +317,18 @@ impl ValidatedSearch<'_> {
     }
 }
 
-/// Positions `start..end` of the `found` sessions in `sort`'s order, and
-/// whether any come after. Sessions without a value come last in both
-/// directions; ties keep the store's order.
+/// The page of `size` matching sessions in `sort`'s order after the
+/// session `after` names, and the token of the next page when more match.
+/// Sessions without a value come last in both directions; ties keep the
+/// store's order.
 fn sorted_page<'s>(
-    found: impl Iterator<Item = &'s GameSession>,
+    sessions: impl IntoIterator<Item = &'s GameSession>,
+    matches: &impl Fn(&GameSession) -> bool,
     sort: &SortExpression,
     held: &impl Fn(&str) -> bool,
-    start: usize,
-    end: usize,
-) -> (Vec<&'s GameSession>, bool) {
+    after: Option<&str>,
+    size: usize,
+) -> Result<(Vec<&'s GameSession>, Option<String>), GameLiftError> {
     let operand = &sort.operand;
     let descending = sort.order == SortOrder::Descending;
     // Each operand type gets its own key type, so that comparing two
@@ -341,9 +340,9 @@ fn sorted_page<'s>(
                 _ => None,
             };
             if descending {
-                page_by(found, |s| text(s).map(Reverse), start, end)
+                page_by(sessions, matches, |s| text(s).map(Reverse), after, size)
             } else {
-                page_by(found, text, start, end)
+                page_by(sessions, matches, text, after, size)
             }
         }
         OperandType::Number | OperandType::Boolean => {
@@ -353,9 +352,9 @@ fn sorted_page<'s>(
                 _ => None,
             };
             if descending {
-                page_by(found, |s| number(s).map(Reverse), start, end)
+                page_by(sessions, matches, |s| number(s).map(Reverse), after, size)
             } else {
-                page_by(found, number, start, end)
+                page_by(sessions, matches, number, after, size)
             }
         }
     }
@@ -364,37 +363,51 @@ fn sorted_page<'s>(
 /// Where a session ranks: its key is missing, its key, its place in the store.
 type Rank<K> = (bool, Option<K>, usize);
 
-/// Positions `start..end` of `found` ordered by `(key is missing, key,
-/// place in the store)`, and whether any come after. Only the page is
-/// sorted: the rest is partitioned around it in linear time.
+/// The first `size` matching sessions ordered by `(key is missing, key,
+/// place in the store)` that rank after the session `after` names (ranked
+/// by its key now, whether or not it still matches), and the next token.
+/// Only the page is sorted: the rest is partitioned around it in linear
+/// time.
 fn page_by<'s, K: Ord>(
-    found: impl Iterator<Item = &'s GameSession>,
+    sessions: impl IntoIterator<Item = &'s GameSession>,
+    matches: &impl Fn(&GameSession) -> bool,
     key: impl Fn(&'s GameSession) -> Option<K>,
-    start: usize,
-    end: usize,
-) -> (Vec<&'s GameSession>, bool) {
-    let mut ranked: Vec<(Rank<K>, &GameSession)> = found
-        .enumerate()
-        .map(|(i, s)| {
-            let k = key(s);
-            ((k.is_none(), k, i), s)
-        })
-        .collect();
-    let compare = |a: &(_, _), b: &(_, _)| Ord::cmp(&a.0, &b.0);
-    let more = ranked.len() > end;
+    after: Option<&str>,
+    size: usize,
+) -> Result<(Vec<&'s GameSession>, Option<String>), GameLiftError> {
+    let mut cursor: Option<Rank<K>> = None;
+    let mut ranked: Vec<(Rank<K>, &GameSession)> = Vec::new();
+    for (i, s) in sessions.into_iter().enumerate() {
+        let is_cursor = after.is_some() && s.game_session_id.as_deref() == after;
+        if !is_cursor && !matches(s) {
+            continue;
+        }
+        let k = key(s);
+        let rank = (k.is_none(), k, i);
+        if is_cursor {
+            cursor = Some(rank);
+        } else {
+            ranked.push((rank, s));
+        }
+    }
+    if let Some(token) = after {
+        let Some(cursor) = cursor else {
+            return Err(paging::invalid_token(token));
+        };
+        ranked.retain(|(rank, _)| *rank > cursor);
+    }
+    let compare = |a: &(Rank<K>, &GameSession), b: &(Rank<K>, &GameSession)| Ord::cmp(&a.0, &b.0);
+    let more = ranked.len() > size;
     if more {
-        ranked.select_nth_unstable_by(end, compare);
-        ranked.truncate(end);
+        ranked.select_nth_unstable_by(size, compare);
+        ranked.truncate(size);
     }
-    if start >= ranked.len() {
-        return (Vec::new(), false);
-    }
-    if start > 0 {
-        ranked.select_nth_unstable_by(start, compare);
-    }
-    let page = &mut ranked[start..];
-    page.sort_unstable_by(compare);
-    (page.iter().map(|r| r.1).collect(), more)
+    ranked.sort_unstable_by(compare);
+    let next_token = ranked
+        .last()
+        .filter(|_| more)
+        .and_then(|(_, s)| s.game_session_id.clone());
+    Ok((ranked.into_iter().map(|(_, s)| s).collect(), next_token))
 }
 
 /// Searches `sessions` (the embedder's store, in creation order) for one

@@ -204,3 +204,27 @@ def test_a_state_file_that_is_a_link_stops_start_up(tmp_path, name):
     assert result.returncode == 1
     assert result.stderr == f"gamelift-emulator: state file {tmp_path / name}: is a symbolic link; name the file itself\n"
     assert target.read_text() == ""
+
+
+def test_paging_resumes_after_the_last_session_while_others_end(gamelift):
+    """Sessions that end between pages make no later page skip one."""
+    fleet = "fleet-0c0ffee0"
+    ids = [gamelift.create_game_session(FleetId=fleet, MaximumPlayerSessionCount=2, Name=f"p{i}")["GameSession"]["GameSessionId"]
+           for i in range(9)]
+    for call, args in ((gamelift.describe_game_sessions, {"StatusFilter": "ACTIVE"}),
+                       (gamelift.search_game_sessions, {"SortExpression": "creationTimeMillis ASC"})):
+        seen, token = [], None
+        while True:
+            page = call(FleetId=fleet, Limit=3, **args, **({"NextToken": token} if token else {}))
+            returned = [g["GameSessionId"] for g in page["GameSessions"]]
+            seen += returned
+            # What was just returned ends before the next page is asked for.
+            for gid in returned:
+                gamelift.terminate_game_session(GameSessionId=gid, TerminationMode="FORCE_TERMINATE")
+            token = page.get("NextToken")
+            if not token:
+                break
+        assert seen == ids, call.__name__
+        # Live again for the next call: new sessions, same fleet.
+        ids = [gamelift.create_game_session(FleetId=fleet, MaximumPlayerSessionCount=2)["GameSession"]["GameSessionId"]
+               for _ in range(9)]

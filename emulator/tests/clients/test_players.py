@@ -130,7 +130,7 @@ def test_describe_by_each_selector_filter_and_paginator(gamelift):
     made = gamelift.create_player_sessions(GameSessionId=gid, PlayerIds=[f"p{i}" for i in range(5)])["PlayerSessions"]
     ids = [p["PlayerSessionId"] for p in made]
     by_game = gamelift.describe_player_sessions(GameSessionId=gid, Limit=2)
-    assert [p["PlayerSessionId"] for p in by_game["PlayerSessions"]] == ids[:2] and by_game["NextToken"] == "2"
+    assert [p["PlayerSessionId"] for p in by_game["PlayerSessions"]] == ids[:2] and by_game["NextToken"] == ids[1]
     pages = gamelift.get_paginator("describe_player_sessions").paginate(GameSessionId=gid, PaginationConfig={"PageSize": 2})
     assert [p["PlayerSessionId"] for page in pages for p in page["PlayerSessions"]] == ids
     assert gamelift.describe_player_sessions(GameSessionId=gid, PlayerSessionStatusFilter="RESERVED")["PlayerSessions"] == []

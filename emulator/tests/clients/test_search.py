@@ -86,7 +86,8 @@ def test_the_paginator_walks_every_page_in_order(gamelift, fleet):
     for i in range(25):
         create(gamelift, fleet, f"g{i:02}", maximum=1 + i % 5)
     first = gamelift.search_game_sessions(FleetId=fleet)
-    assert len(first["GameSessions"]) == 20 and first["NextToken"] == "20"
+    assert len(first["GameSessions"]) == 20
+    assert first["NextToken"] == first["GameSessions"][-1]["GameSessionId"], "the token names the page's last session"
     assert len(gamelift.search_game_sessions(FleetId=fleet, Limit=100)["GameSessions"]) == 20
     pages = gamelift.get_paginator("search_game_sessions").paginate(
         FleetId=fleet, SortExpression="maximumSessions DESC", PaginationConfig={"PageSize": 7})
@@ -146,7 +147,7 @@ def test_the_500_key_index_leaves_later_keys_out(tmp_path):
         assert names(gl, fleet, FilterExpression="gameSessionProperties.k500 = 'v'") == []
         last = gl.search_game_sessions(FleetId=fleet, FilterExpression="gameSessionName = 's31'")["GameSessions"][0]
         assert [p["Key"] for p in last["GameProperties"]] == ["k496", "k497", "k498", "k499"]
-        described = gl.describe_game_sessions(FleetId=fleet, Limit=1, NextToken="31")["GameSessions"][0]
+        described = gl.describe_game_sessions(GameSessionId=last["GameSessionId"])["GameSessions"][0]
         assert len(described["GameProperties"]) == 16
         http(e.url, "/_emulator/reset", b"")
         assert json.loads(http(e.url, "/_emulator/search-index")[2])["IndexedKeys"] == 0
