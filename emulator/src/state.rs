@@ -31,10 +31,13 @@
 //! repeated create after a restart is still compared with it.
 //! `PlayerSessions` lists every player session; each names a game session
 //! of the file. Unknown top-level members are refused, so that a typo
-//! in a fixture is an error and not silently lost state. Every game session
-//! needs a `GameSessionId`, unique in the file. The file is written at
-//! shutdown to a temporary file beside it, then renamed over it, so a crash
-//! never leaves half a file.
+//! in a fixture is an error and not silently lost state; so is an unknown
+//! member at any depth, a value the API's rules refuse, a repeated
+//! `PlayerSessionId` and a `CurrentPlayerSessionCount` its player sessions
+//! contradict. Every game session needs a `GameSessionId`, unique in the
+//! file. The file is a snapshot: written to a new temporary file beside it,
+//! then renamed over it, so a crash never leaves half a file; the changes
+//! since are in its journal ([`crate::journal`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::{self, Write as _};
