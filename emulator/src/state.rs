@@ -383,10 +383,34 @@ impl Store {
 
     /// Writes down every reservation that ran out by `now`, so that counts
     /// and statuses read from here agree with the clock.
+    /// What times out is journaled like any change, so that a later record
+    /// of the game session (with the count after it) never meets player
+    /// sessions the journal still holds RESERVED.
     pub(crate) fn expire_all(&mut self, now: OffsetDateTime, limits: &Limits) {
-        for (detail, players) in self.sessions.iter_mut().zip(&mut self.players) {
-            if !players.is_empty() {
-                expire_reservations(detail, players, now, limits);
+        let journaled = self.journal.is_some();
+        for (i, (detail, players)) in self.sessions.iter_mut().zip(&mut self.players).enumerate() {
+            if players.is_empty() {
+                continue;
+            }
+            let before = (journaled
+                && players
+                    .iter()
+                    .any(|p| p.status == Some(PlayerSessionStatus::Reserved)))
+            .then(|| players.iter().map(|p| p.status).collect::<Vec<_>>());
+            let timed_out = expire_reservations(detail, players, now, limits);
+            if timed_out > 0
+                && let Some(statuses) = before
+                && !self
+                    .touched
+                    .iter()
+                    .any(|t| matches!(t, Touched::Entry { index, .. } if *index == i))
+            {
+                self.touched.push(Touched::Entry {
+                    index: i,
+                    new: false,
+                    players_before: players.len(),
+                    statuses,
+                });
             }
         }
     }

@@ -311,3 +311,24 @@ def test_a_large_journal_is_folded_into_the_snapshot_and_reads_back(tmp_path):
     again = Emulator(tmp_path, "--state", str(state))
     assert details(again) == before
     assert again.stop() == 0
+
+
+def test_reservations_that_time_out_are_journaled_and_read_back(tmp_path):
+    """A read that times reservations out writes it down, so the game
+    session's later records agree with its player sessions after a crash."""
+    state = tmp_path / "state.json"
+    args = ("--state", str(state), "--player-acceptance", "manual", "--reservation-timeout", "1")
+    e = Emulator(tmp_path, *args)
+    gl = e.client()
+    gid = gl.create_game_session(FleetId=FLEET, MaximumPlayerSessionCount=4)["GameSession"]["GameSessionId"]
+    gl.create_player_sessions(GameSessionId=gid, PlayerIds=["slow", "late"])
+    time.sleep(1.3)
+    assert gl.describe_game_sessions(GameSessionId=gid)["GameSessions"][0]["CurrentPlayerSessionCount"] == 0
+    gl.update_game_session(GameSessionId=gid, Name="after the time-out")
+    kill(e)
+    again = Emulator(tmp_path, *args)
+    gl = again.client()
+    gs = gl.describe_game_sessions(GameSessionId=gid)["GameSessions"][0]
+    assert (gs["Name"], gs["CurrentPlayerSessionCount"]) == ("after the time-out", 0)
+    assert [p["Status"] for p in players(gl, gid)] == ["TIMEDOUT", "TIMEDOUT"]
+    assert again.stop() == 0
