@@ -573,3 +573,217 @@ impl Replay {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The law of the journal: whatever sequence of operations the emulator
+    //! answers, the state read back from the files after a crash (no
+    //! snapshot at shutdown) is the state it was serving.
+
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use gamelift_session::{Limits, PlayerSessionChange, Transition};
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::*;
+    use crate::protocol::Protocol;
+    use crate::service::{Activation, Emulator, PlayerAcceptance, Reported, Settings};
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Create { token: Option<u8>, max: u8 },
+        Update { session: u8, name: u8, key: u8 },
+        Join { session: u8, players: u8 },
+        Accept { player: u8 },
+        Remove { player: u8 },
+        Activate { session: u8 },
+        Terminate { session: u8, force: bool },
+        ProcessEnded { session: u8 },
+        Describe,
+        Reset,
+        Compact,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => (proptest::option::of(0u8..4), 1u8..4).prop_map(|(token, max)| Op::Create { token, max }),
+            4 => (any::<u8>(), 0u8..4, 0u8..20).prop_map(|(session, name, key)| Op::Update { session, name, key }),
+            4 => (any::<u8>(), 1u8..3).prop_map(|(session, players)| Op::Join { session, players }),
+            2 => any::<u8>().prop_map(|player| Op::Accept { player }),
+            2 => any::<u8>().prop_map(|player| Op::Remove { player }),
+            2 => any::<u8>().prop_map(|session| Op::Activate { session }),
+            2 => (any::<u8>(), any::<bool>()).prop_map(|(session, force)| Op::Terminate { session, force }),
+            1 => any::<u8>().prop_map(|session| Op::ProcessEnded { session }),
+            2 => Just(Op::Describe),
+            1 => Just(Op::Reset),
+            1 => Just(Op::Compact),
+        ]
+    }
+
+    fn scratch() -> PathBuf {
+        static N: AtomicU64 = AtomicU64::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "gamelift-journal-test-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a scratch directory");
+        dir.join("state.json")
+    }
+
+    fn settings(activation: Activation, acceptance: PlayerAcceptance) -> Settings {
+        let mut limits = Limits::AWS;
+        // Reservations run out at once, so that reads time them out.
+        limits.player_reservation_timeout = time::Duration::milliseconds(1);
+        Settings {
+            activation,
+            player_acceptance: acceptance,
+            limits,
+            ..Settings::default()
+        }
+    }
+
+    fn open_emulator(path: &Path, settings: Settings) -> Emulator {
+        let opened = open(path).expect("the state file opens");
+        Emulator::with_state_file(settings, opened).expect("the state file loads")
+    }
+
+    fn nth<T: Clone>(items: &[T], n: u8) -> Option<T> {
+        (!items.is_empty()).then(|| items[usize::from(n) % items.len()].clone())
+    }
+
+    fn run(emulator: &Emulator, op: &Op) {
+        let state = emulator.state();
+        let sessions: Vec<String> = state
+            .game_session_details
+            .iter()
+            .filter_map(|d| d.game_session.as_ref()?.game_session_id.clone())
+            .collect();
+        let players: Vec<String> = state
+            .player_sessions
+            .iter()
+            .filter_map(|p| p.player_session_id.clone())
+            .collect();
+        let call = |operation: &str, body: serde_json::Value| {
+            let _ = emulator.call(operation, body.to_string().as_bytes(), Protocol::Json);
+        };
+        match *op {
+            Op::Create { token, max } => {
+                let mut body = json!({"FleetId": "fleet-1a2b", "MaximumPlayerSessionCount": max,
+                    "GameProperties": [{"Key": "mode", "Value": "ranked"}]});
+                if let Some(t) = token {
+                    body["IdempotencyToken"] = json!(format!("token-{t}"));
+                }
+                call("CreateGameSession", body);
+            }
+            Op::Update { session, name, key } => {
+                if let Some(id) = nth(&sessions, session) {
+                    call(
+                        "UpdateGameSession",
+                        json!({"GameSessionId": id, "Name": format!("n{name}"),
+                        "GameProperties": [{"Key": format!("k{key}"), "Value": "v"}]}),
+                    );
+                }
+            }
+            Op::Join {
+                session,
+                players: n,
+            } => {
+                if let Some(id) = nth(&sessions, session) {
+                    let ids: Vec<String> = (0..n)
+                        .map(|i| format!("player-{}-{i}", players.len()))
+                        .collect();
+                    call(
+                        "CreatePlayerSessions",
+                        json!({"GameSessionId": id, "PlayerIds": ids}),
+                    );
+                }
+            }
+            Op::Accept { player } | Op::Remove { player } => {
+                if let Some(id) = nth(&players, player) {
+                    let change = if matches!(op, Op::Accept { .. }) {
+                        PlayerSessionChange::Accept
+                    } else {
+                        PlayerSessionChange::Remove
+                    };
+                    let _ = emulator.player_server(&id, change);
+                }
+            }
+            Op::Activate { session } => {
+                if let Some(id) = nth(&sessions, session) {
+                    let _ = emulator.game_server(&id, Transition::Activate, &Reported::default());
+                }
+            }
+            Op::ProcessEnded { session } => {
+                if let Some(id) = nth(&sessions, session) {
+                    let _ = emulator.game_server(
+                        &id,
+                        Transition::FinishTermination,
+                        &Reported::default(),
+                    );
+                }
+            }
+            Op::Terminate { session, force } => {
+                if let Some(id) = nth(&sessions, session) {
+                    let mode = if force {
+                        "FORCE_TERMINATE"
+                    } else {
+                        "TRIGGER_ON_PROCESS_TERMINATE"
+                    };
+                    call(
+                        "TerminateGameSession",
+                        json!({"GameSessionId": id, "TerminationMode": mode}),
+                    );
+                }
+            }
+            Op::Describe => {
+                call("DescribeGameSessions", json!({"FleetId": "fleet-1a2b"}));
+                call("SearchGameSessions", json!({"FleetId": "fleet-1a2b"}));
+            }
+            Op::Reset => {
+                emulator.reset();
+            }
+            Op::Compact => {
+                let _ = emulator.save_state_file();
+            }
+        }
+    }
+
+    /// The state as served, with reads' time-outs written down, and
+    /// without the bookkeeping of where the journal stood.
+    fn served(emulator: &Emulator) -> State {
+        emulator.expire_now();
+        let mut state = emulator.state();
+        state.journal_sequence = 0;
+        state
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn prop_a_crash_reads_back_the_state_served(
+            ops in proptest::collection::vec(op(), 1..40),
+            never in any::<bool>(),
+            manual in any::<bool>(),
+        ) {
+            let activation = if never { Activation::Never } else { Activation::Active };
+            let acceptance = if manual { PlayerAcceptance::Manual } else { PlayerAcceptance::Immediate };
+            let path = scratch();
+            let emulator = open_emulator(&path, settings(activation, acceptance));
+            for op in &ops {
+                run(&emulator, op);
+            }
+            // Every reservation has run out by now, on both sides.
+            std::thread::sleep(std::time::Duration::from_millis(3));
+            let before = served(&emulator);
+            // The crash: no snapshot, the journal as it is.
+            drop(emulator);
+            let again = open_emulator(&path, settings(activation, acceptance));
+            prop_assert_eq!(served(&again), before);
+            let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
+        }
+    }
+}

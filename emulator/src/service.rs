@@ -268,6 +268,12 @@ impl Emulator {
         self.store().journal.is_some()
     }
 
+    /// Writes down every reservation that ran out by now.
+    #[cfg(test)]
+    pub(crate) fn expire_now(&self) {
+        self.store().expire_all(now(), &self.settings.limits);
+    }
+
     /// The settings.
     #[must_use]
     pub fn settings(&self) -> &Settings {
@@ -331,7 +337,7 @@ impl Emulator {
         }
         let fleet = input.fleet_id.clone().unwrap_or_default();
         let fresh = self.fresh_id();
-        let now = OffsetDateTime::now_utc();
+        let now = now();
         let context = CreateContext::new(
             &self.settings.region,
             ACCOUNT_ID,
@@ -428,7 +434,7 @@ impl Emulator {
         }
         let validated = input.validate_with(&self.settings.limits)?;
         let mut store = self.store();
-        store.expire_all(OffsetDateTime::now_utc(), &self.settings.limits);
+        store.expire_all(now(), &self.settings.limits);
         let page = validated.select(&store.sessions, None)?;
         if details {
             p.write(&page.details_output())
@@ -444,12 +450,7 @@ impl Emulator {
         let (detail, players) = store.entry_mut(update.game_session_id())?;
         if !players.is_empty() {
             let limits = &self.settings.limits;
-            gamelift_session::expire_reservations(
-                detail,
-                players,
-                OffsetDateTime::now_utc(),
-                limits,
-            );
+            gamelift_session::expire_reservations(detail, players, now(), limits);
         }
         let report = update.apply(detail)?;
         let answer = p.write(&session_output(Some(detail)));
@@ -476,7 +477,7 @@ impl Emulator {
         let limits = &self.settings.limits;
         let search = input.validate_with(limits)?;
         let mut store = self.store();
-        store.expire_all(OffsetDateTime::now_utc(), limits);
+        store.expire_all(now(), limits);
         let sessions = store
             .sessions
             .iter()
@@ -491,7 +492,7 @@ impl Emulator {
         let terminate = input.validate_with(&self.settings.limits)?;
         let mut store = self.store();
         let (detail, players) = store.entry_mut(terminate.game_session_id())?;
-        let now = OffsetDateTime::now_utc();
+        let now = now();
         terminate.apply(detail, now)?;
         end_players_if_ended(detail, players, now);
         let answer = p.write(&session_output(Some(detail)));
@@ -513,7 +514,7 @@ impl Emulator {
             _ => None,
         };
         let (detail, players) = store.entry_mut(id)?;
-        let now = OffsetDateTime::now_utc();
+        let now = now();
         match &connection {
             Some(connection) => activate_game_session(detail, connection, now)?,
             None => transition(detail, change, now)?,
@@ -530,7 +531,7 @@ impl Emulator {
     /// them after, so the next describe shows them ACTIVE.
     fn join(&self, joins: &Joins<'_>) -> Result<Vec<PlayerSession>, GameLiftError> {
         let limits = &self.settings.limits;
-        let now = OffsetDateTime::now_utc();
+        let now = now();
         let mut store = self.store();
         let (detail, players) = store.entry_mut(joins.game_session_id())?;
         let mut new_id = || {
@@ -559,11 +560,7 @@ impl Emulator {
     fn describe_players(&self, body: &[u8], p: Protocol) -> Answer {
         let input: DescribePlayerSessionsInput = p.parse(body)?;
         let store = self.store();
-        let output = input.select(
-            store.players.iter().flatten(),
-            OffsetDateTime::now_utc(),
-            &self.settings.limits,
-        )?;
+        let output = input.select(store.players.iter().flatten(), now(), &self.settings.limits)?;
         p.write(&output)
     }
 
@@ -587,14 +584,7 @@ impl Emulator {
                 Bounded(id)
             )));
         };
-        let changed = change_player_session(
-            detail,
-            players,
-            id,
-            change,
-            OffsetDateTime::now_utc(),
-            limits,
-        )?;
+        let changed = change_player_session(detail, players, id, change, now(), limits)?;
         Protocol::Json.write(&serde_json::json!({ "PlayerSession": changed }))
     }
 
@@ -658,6 +648,14 @@ fn end_players_if_ended(
     if ended {
         end_player_sessions(detail, players, now);
     }
+}
+
+/// The clock, at the wire's precision (milliseconds): what the emulator
+/// holds is what it answers and what its state file reads back, to the
+/// nanosecond.
+fn now() -> OffsetDateTime {
+    let t = OffsetDateTime::now_utc();
+    t.replace_millisecond(t.millisecond()).unwrap_or(t)
 }
 
 fn session_output(detail: Option<&GameSessionDetail>) -> GameSessionOutput<'_> {
