@@ -205,7 +205,9 @@ fn run(cli: Cli) -> Result<(), String> {
     })?;
     drop(persisting);
     if let Some(path) = &cli.state {
-        emulator.save_state_file()?;
+        emulator
+            .save_state_file()
+            .map_err(|e| format!("the state was not saved at shutdown: {e}"))?;
         tracing::info!("state saved to {}", path.display());
     }
     tracing::info!("gamelift emulator stopped");

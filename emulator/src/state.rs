@@ -500,9 +500,10 @@ impl StateFileError {
         }
     }
 
-    /// What went wrong, with the file's name.
+    /// What went wrong, as the health endpoint says it: the file's name,
+    /// then the problem (`/data/state.json cannot be written: ...`).
     pub(crate) fn problem(&self) -> String {
-        self.to_string()
+        format!("{} {}", self.path.display(), self.problem)
     }
 }
 

@@ -179,7 +179,8 @@ def test_the_state_file_is_private_and_planted_links_are_refused(tmp_path):
     planted.symlink_to(target)
     assert e.stop() == 1
     assert target.read_text() == "untouched" and planted.is_symlink()
-    assert "cannot be written: File exists" in e.log_path.read_text()
+    assert (f"gamelift-emulator: the state was not saved at shutdown: {state} cannot be written: "
+            "File exists (os error 17)\n") in e.log_path.read_text()
     planted.unlink()
     # Saved without the link: 0600, and the mode of an existing file is kept.
     e = Emulator(tmp_path, "--state", str(state))
