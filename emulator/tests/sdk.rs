@@ -303,12 +303,9 @@ async fn the_merge_limit_and_paging_through_the_sdk() {
     assert_eq!(pages, [2, 2, 1]);
 }
 
-#[tokio::test]
-async fn the_answer_says_reserved_and_the_game_server_accepts_after() {
-    use aws_sdk_gamelift::types::PlayerSessionStatus;
-
-    let client = client().await;
-    let game = client
+/// A new ACTIVE game session of three slots: its id.
+async fn game_of_three(client: &aws_sdk_gamelift::Client) -> String {
+    client
         .create_game_session()
         .fleet_id("fleet-1a2b3c4d")
         .maximum_player_session_count(3)
@@ -316,8 +313,16 @@ async fn the_answer_says_reserved_and_the_game_server_accepts_after() {
         .await
         .expect("created")
         .game_session
-        .expect("a session");
-    let id = game.game_session_id().expect("an id");
+        .and_then(|g| g.game_session_id)
+        .expect("a session with an id")
+}
+
+#[tokio::test]
+async fn the_answer_says_reserved_and_the_game_server_accepts_after() {
+    use aws_sdk_gamelift::types::PlayerSessionStatus;
+
+    let client = client().await;
+    let id = &game_of_three(&client).await;
     let one = client
         .create_player_session()
         .game_session_id(id)
@@ -349,16 +354,7 @@ async fn players_join_until_full_through_the_sdk() {
     use aws_sdk_gamelift::types::PlayerSessionStatus;
 
     let client = client().await;
-    let game = client
-        .create_game_session()
-        .fleet_id("fleet-1a2b3c4d")
-        .maximum_player_session_count(3)
-        .send()
-        .await
-        .expect("created")
-        .game_session
-        .expect("a session");
-    let id = game.game_session_id().expect("an id").to_owned();
+    let id = game_of_three(&client).await;
 
     let batch = client
         .create_player_sessions()
@@ -525,7 +521,11 @@ async fn search_reads_what_updates_and_joins_write_through_the_sdk() {
         .send()
         .await
         .expect("searched");
-    assert_eq!(found.next_token(), Some("1"));
+    assert_eq!(
+        found.next_token(),
+        found.game_sessions()[0].game_session_id(),
+        "the token names the page's last session"
+    );
     let keys: Vec<_> = found.game_sessions()[0]
         .game_properties()
         .iter()
