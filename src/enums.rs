@@ -125,6 +125,16 @@ macro_rules! wire_enum {
 }
 
 wire_enum! {
+    /// How an alias routes (`RoutingStrategyType`).
+    pub enum RoutingStrategyType {
+        /// To one fleet.
+        Simple = "SIMPLE",
+        /// To no fleet: every request naming the alias fails with its message.
+        Terminal = "TERMINAL",
+    }
+}
+
+wire_enum! {
     /// The status of a game session (`GameSessionStatus`).
     pub enum GameSessionStatus {
         /// The session is running and can accept players and updates.

@@ -191,6 +191,15 @@ pub enum GameLiftError {
         message: String,
     },
 
+    /// `TerminalRoutingStrategyException`: the alias a request names has a
+    /// `TERMINAL` routing strategy; the message is the strategy's own.
+    #[error("{}", Capped(message))]
+    #[non_exhaustive]
+    TerminalRoutingStrategy {
+        /// The routing strategy's message.
+        message: String,
+    },
+
     /// `FleetCapacityExceededException`: the fleet has no room for a new
     /// game session; raised by an embedder.
     #[error("{}", Capped(message))]
@@ -559,6 +568,7 @@ impl GameLiftError {
             GameLiftError::Unauthorized { .. } => "UnauthorizedException",
             GameLiftError::NotReady { .. } => "NotReadyException",
             GameLiftError::FleetCapacityExceeded { .. } => "FleetCapacityExceededException",
+            GameLiftError::TerminalRoutingStrategy { .. } => "TerminalRoutingStrategyException",
         }
     }
 

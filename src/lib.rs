@@ -118,6 +118,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod alias;
 mod connection;
 mod create;
 mod describe;
@@ -140,6 +141,11 @@ mod timestamp;
 mod update;
 mod validate;
 
+pub use alias::{
+    Alias, AliasContext, AliasIdInput, CreateAliasInput, ListAliasesInput, ListAliasesOutput,
+    MAX_ALIAS_TEXT, MAX_ROUTING_FLEET_ID, NON_BLANK_PATTERN, ROUTING_FLEET_ID_PATTERN,
+    RoutingStrategy, UpdateAliasInput, find_alias, resolve_alias,
+};
 pub use connection::{Connection, MAX_PORT, activate_game_session, ec2_dns_name, holds_port};
 pub use create::{
     CreateContext, CreateGameSessionInput, ValidatedCreate, create_game_session, fleet_id_of,
@@ -151,8 +157,8 @@ pub use describe::{
 };
 pub use enums::{
     EnumValue, GameSessionStatus, GameSessionStatusReason, PlayerGatewayStatus,
-    PlayerSessionCreationPolicy, PlayerSessionStatus, ProtectionPolicy, TerminationMode,
-    UnknownEnumValue, WireEnum,
+    PlayerSessionCreationPolicy, PlayerSessionStatus, ProtectionPolicy, RoutingStrategyType,
+    TerminationMode, UnknownEnumValue, WireEnum,
 };
 pub use error::{ErrorBody, GameLiftError, SessionAction};
 pub use lifecycle::{

@@ -31,6 +31,13 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<TerminateGameSessionInput>();
     assert_send_sync::<Transition>();
     assert_send_sync::<Connection>();
+    assert_send_sync::<Alias>();
+    assert_send_sync::<RoutingStrategy>();
+    assert_send_sync::<CreateAliasInput>();
+    assert_send_sync::<UpdateAliasInput>();
+    assert_send_sync::<ListAliasesInput>();
+    assert_send_sync::<ListAliasesOutput<'static>>();
+    assert_send_sync::<AliasIdInput>();
     assert_send_sync::<DescribeGameSessionsInput>();
     assert_send_sync::<DescribeGameSessionsOutput<'static>>();
     assert_send_sync::<DescribeGameSessionDetailsOutput<'static>>();
