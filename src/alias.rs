@@ -199,7 +199,7 @@ pub fn find_alias<'a>(
     aliases
         .into_iter()
         .find(|a| a.is_named_by(id_or_arn))
-        .ok_or_else(|| alias_not_found(id_or_arn))
+        .ok_or_else(|| GameLiftError::alias_not_found(id_or_arn))
 }
 
 /// The fleet the alias `id_or_arn` resolves to, among `aliases`: what an
@@ -214,10 +214,6 @@ pub fn resolve_alias<'a>(
     id_or_arn: &str,
 ) -> Result<&'a str, GameLiftError> {
     find_alias(aliases, id_or_arn)?.resolve()
-}
-
-fn alias_not_found(id: &str) -> GameLiftError {
-    GameLiftError::not_found(format!("Alias {} not found", Cut(id)))
 }
 
 /// What the caller knows when it creates an alias: the Region and account

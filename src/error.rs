@@ -501,6 +501,19 @@ impl GameLiftError {
         }
     }
 
+    /// `NotFoundException` for an alias no alias has: `Alias X not found`,
+    /// the id cut as every echoed id is.
+    ///
+    /// ```
+    /// use gamelift_session::GameLiftError;
+    ///
+    /// assert_eq!(GameLiftError::alias_not_found("alias-1").to_string(), "Alias alias-1 not found");
+    /// ```
+    #[must_use]
+    pub fn alias_not_found(alias_id: &str) -> Self {
+        GameLiftError::not_found(format!("Alias {} not found", Cut(alias_id)))
+    }
+
     /// `FleetCapacityExceededException`, with the embedder's message.
     ///
     /// ```

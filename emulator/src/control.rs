@@ -6,7 +6,7 @@
 //! | request | what it does | answer |
 //! |---|---|---|
 //! | `GET /_emulator/health` | readiness check | `{"Status": "ok", "GameSessions": N}`, and with `--state` `"StateFile": "ok"` or the sentence of its last failure |
-//! | `POST /_emulator/reset` | forgets every session | `{"GameSessionsRemoved": N}` |
+//! | `POST /_emulator/reset` | forgets every session and alias | `{"GameSessionsRemoved": N}` |
 //! | `GET /_emulator/search-index` | the property keys searches can see | `{"Capacity": 500, "IndexedKeys": N, "LeftOutKeys": [...]}` |
 //! | `POST /_emulator/game-sessions/activate` | the game server reports the session ready: ACTIVATING -> ACTIVE | `{"GameSession": ...}` |
 //! | `POST /_emulator/game-sessions/fail-activation` | the game server fails to start it: ACTIVATING -> ERROR | `{"GameSession": ...}` |

@@ -48,7 +48,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use gamelift_session::{CreateGameSessionInput, GameSessionDetail, PlayerSession};
+use gamelift_session::{Alias, CreateGameSessionInput, GameSessionDetail, PlayerSession};
 use serde::{Deserialize, Serialize};
 
 use crate::state::{self, State, StateFileError};
@@ -74,6 +74,8 @@ struct Record {
     #[serde(default)]
     player_sessions: Vec<PlayerSession>,
     create_request: Option<CreateGameSessionInput>,
+    alias: Option<Alias>,
+    deleted_alias: Option<String>,
 }
 
 /// One line of the journal, as written: borrowed from the store.
@@ -89,16 +91,25 @@ struct RecordOut<'a> {
     player_sessions: Vec<&'a PlayerSession>,
     #[serde(skip_serializing_if = "Option::is_none")]
     create_request: Option<&'a CreateGameSessionInput>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alias: Option<&'a Alias>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deleted_alias: Option<&'a str>,
 }
 
-/// What one change touched, for its record.
+/// What one change touched, for its record; all `None` is a reset.
+#[derive(Default)]
 pub(crate) struct Change<'a> {
-    /// The game session's new state; `None` for a reset.
+    /// The game session's new state.
     pub(crate) detail: Option<&'a GameSessionDetail>,
     /// Its player sessions that the change created or moved.
     pub(crate) players: Vec<&'a PlayerSession>,
     /// The request that created it, for a new session with an id.
     pub(crate) create_request: Option<&'a CreateGameSessionInput>,
+    /// An alias's new state.
+    pub(crate) alias: Option<&'a Alias>,
+    /// The id of an alias deleted.
+    pub(crate) deleted_alias: Option<&'a str>,
 }
 
 /// The three files of a state file.
@@ -173,10 +184,14 @@ impl Journal {
         }
         let record = RecordOut {
             seq: self.seq,
-            reset: change.detail.is_none(),
+            reset: change.detail.is_none()
+                && change.alias.is_none()
+                && change.deleted_alias.is_none(),
             game_session_detail: change.detail,
             player_sessions: change.players.clone(),
             create_request: change.create_request,
+            alias: change.alias,
+            deleted_alias: change.deleted_alias,
         };
         self.line.clear();
         if let Err(e) = serde_json::to_writer(&mut self.line, &record) {
@@ -525,11 +540,32 @@ impl Replay {
             state.game_session_details.clear();
             state.create_requests.clear();
             state.player_sessions.clear();
+            state.aliases.clear();
             self.index();
             return Ok(());
         }
+        if let Some(alias) = record.alias {
+            let Some(id) = alias.alias_id.clone() else {
+                return Err("has an Alias without an AliasId".to_owned());
+            };
+            match state
+                .aliases
+                .iter_mut()
+                .find(|a| a.alias_id.as_deref() == Some(id.as_str()))
+            {
+                Some(slot) => *slot = alias,
+                None => state.aliases.push(alias),
+            }
+            return Ok(());
+        }
+        if let Some(id) = record.deleted_alias {
+            state
+                .aliases
+                .retain(|a| a.alias_id.as_deref() != Some(id.as_str()));
+            return Ok(());
+        }
         let Some(detail) = record.game_session_detail else {
-            return Err("has neither GameSessionDetail nor Reset".to_owned());
+            return Err("has neither GameSessionDetail, Alias, DeletedAlias nor Reset".to_owned());
         };
         let Some(id) = detail
             .game_session
@@ -603,6 +639,9 @@ mod tests {
         Describe,
         Reset,
         Compact,
+        CreateAlias { terminal: bool },
+        UpdateAlias { alias: u8, fleet: u8 },
+        DeleteAlias { alias: u8 },
     }
 
     fn op() -> impl Strategy<Value = Op> {
@@ -618,6 +657,9 @@ mod tests {
             2 => Just(Op::Describe),
             1 => Just(Op::Reset),
             1 => Just(Op::Compact),
+            2 => any::<bool>().prop_map(|terminal| Op::CreateAlias { terminal }),
+            2 => (any::<u8>(), 0u8..3).prop_map(|(alias, fleet)| Op::UpdateAlias { alias, fleet }),
+            1 => any::<u8>().prop_map(|alias| Op::DeleteAlias { alias }),
         ]
     }
 
@@ -748,6 +790,48 @@ mod tests {
             Op::Compact => {
                 let _ = emulator.save_state_file();
             }
+            Op::CreateAlias { .. } | Op::UpdateAlias { .. } | Op::DeleteAlias { .. } => {
+                run_alias(emulator, &state, op);
+            }
+        }
+    }
+
+    fn run_alias(emulator: &Emulator, state: &State, op: &Op) {
+        let aliases: Vec<String> = state
+            .aliases
+            .iter()
+            .filter_map(|a| a.alias_id.clone())
+            .collect();
+        let call = |operation: &str, body: serde_json::Value| {
+            let _ = emulator.call(operation, body.to_string().as_bytes(), Protocol::Json);
+        };
+        match *op {
+            Op::CreateAlias { terminal } => {
+                let strategy = if terminal {
+                    json!({"Type": "TERMINAL", "Message": "closed"})
+                } else {
+                    json!({"Type": "SIMPLE", "FleetId": "fleet-1a2b"})
+                };
+                call(
+                    "CreateAlias",
+                    json!({"Name": "a", "RoutingStrategy": strategy}),
+                );
+            }
+            Op::UpdateAlias { alias, fleet } => {
+                if let Some(id) = nth(&aliases, alias) {
+                    call(
+                        "UpdateAlias",
+                        json!({"AliasId": id, "Name": format!("a{fleet}"),
+                        "RoutingStrategy": {"Type": "SIMPLE", "FleetId": format!("fleet-{fleet}")}}),
+                    );
+                }
+            }
+            Op::DeleteAlias { alias } => {
+                if let Some(id) = nth(&aliases, alias) {
+                    call("DeleteAlias", json!({"AliasId": id}));
+                }
+            }
+            _ => {}
         }
     }
 

@@ -24,6 +24,7 @@
 
 #![forbid(unsafe_code)]
 
+mod aliases;
 mod control;
 mod failure;
 mod http;

@@ -131,7 +131,7 @@ impl Default for Settings {
 pub struct Emulator {
     settings: Settings,
     store: Mutex<Store>,
-    next_id: AtomicU64,
+    pub(crate) next_id: AtomicU64,
 }
 
 /// An operation's answer: the encoded output, or the error to report.
@@ -324,18 +324,22 @@ impl Emulator {
             }
             "DescribePlayerSessions" => self.describe_players(body, p),
             "SearchGameSessions" => self.search(body, p),
-            other => Err(GameLiftError::unknown_operation(Bounded(other).to_string())),
+            other => self.alias_call(other, body, p).unwrap_or_else(|| {
+                Err(GameLiftError::unknown_operation(Bounded(other).to_string()))
+            }),
         }
     }
 
     fn create(&self, body: &[u8], p: Protocol) -> Answer {
         let input: CreateGameSessionInput = p.parse(body)?;
-        if let (None, Some(alias)) = (&input.fleet_id, &input.alias_id) {
-            // The emulator has no aliases: validate, then report it unknown.
-            input.validate_with(&self.settings.limits)?;
-            return Err(alias_not_found(alias));
-        }
-        let fleet = input.fleet_id.clone().unwrap_or_default();
+        let fleet = match (&input.fleet_id, &input.alias_id) {
+            (Some(fleet), _) => fleet.clone(),
+            (None, Some(alias)) => {
+                input.validate_with(&self.settings.limits)?;
+                self.alias_fleet(alias)?
+            }
+            (None, None) => String::new(),
+        };
         let fresh = self.fresh_id();
         let now = now();
         let context = CreateContext::new(
@@ -427,15 +431,14 @@ impl Emulator {
 
     fn describe(&self, body: &[u8], p: Protocol, details: bool) -> Answer {
         let input: DescribeGameSessionsInput = p.parse(body)?;
-        if let (None, None, Some(alias)) =
-            (&input.fleet_id, &input.game_session_id, &input.alias_id)
-        {
-            return Err(alias_not_found(alias));
-        }
         let validated = input.validate_with(&self.settings.limits)?;
+        let alias_fleet = match (&input.fleet_id, &input.game_session_id, &input.alias_id) {
+            (None, None, Some(alias)) => Some(self.alias_fleet(alias)?),
+            _ => None,
+        };
         let mut store = self.store();
         store.expire_all(now(), &self.settings.limits);
-        let page = validated.select(&store.sessions, None)?;
+        let page = validated.select(&store.sessions, alias_fleet.as_deref())?;
         if details {
             p.write(&page.details_output())
         } else {
@@ -476,14 +479,17 @@ impl Emulator {
         let input: SearchGameSessionsInput = p.parse(body)?;
         let limits = &self.settings.limits;
         let search = input.validate_with(limits)?;
+        let alias_fleet = match (&input.fleet_id, &input.alias_id) {
+            (None, Some(alias)) => Some(self.alias_fleet(alias)?),
+            _ => None,
+        };
         let mut store = self.store();
         store.expire_all(now(), limits);
         let sessions = store
             .sessions
             .iter()
             .filter_map(|d| d.game_session.as_ref());
-        // The emulator has no aliases: an alias search reports it unknown.
-        let output = search.select(sessions, &store.index, None)?;
+        let output = search.select(sessions, &store.index, alias_fleet.as_deref())?;
         p.write(&output)
     }
 
@@ -653,7 +659,7 @@ fn end_players_if_ended(
 /// The clock, at the wire's precision (milliseconds): what the emulator
 /// holds is what it answers and what its state file reads back, to the
 /// nanosecond.
-fn now() -> OffsetDateTime {
+pub(crate) fn now() -> OffsetDateTime {
     let t = OffsetDateTime::now_utc();
     t.replace_millisecond(t.millisecond()).unwrap_or(t)
 }
@@ -662,8 +668,4 @@ fn session_output(detail: Option<&GameSessionDetail>) -> GameSessionOutput<'_> {
     detail
         .and_then(|d| d.game_session.as_ref())
         .map_or_else(GameSessionOutput::default, GameSessionOutput::new)
-}
-
-fn alias_not_found(alias: &str) -> GameLiftError {
-    GameLiftError::not_found(format!("Alias {} not found", Bounded(alias)))
 }

@@ -45,9 +45,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use gamelift_session::{
-    CreateGameSessionInput, CreatePlayerSessionInput, DescribePlayerSessionsInput, GameLiftError,
-    GamePropertyInput, GameSessionDetail, Limits, PlayerSession, PlayerSessionStatus, SearchIndex,
-    UpdateGameSessionInput, expire_reservations, holds_port,
+    Alias, CreateGameSessionInput, CreatePlayerSessionInput, DescribePlayerSessionsInput,
+    GameLiftError, GamePropertyInput, GameSessionDetail, Limits, PlayerSession,
+    PlayerSessionStatus, SearchIndex, UpdateGameSessionInput, expire_reservations, holds_port,
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -76,6 +76,9 @@ pub struct State {
     /// the order they joined.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub player_sessions: Vec<PlayerSession>,
+    /// Every alias, in creation order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<Alias>,
     /// The sequence number of the last journal record this snapshot holds
     /// (see [`crate::journal`]); 0, and left out, for a file written by
     /// hand.
@@ -102,6 +105,8 @@ pub(crate) struct Store {
     pub(crate) index: SearchIndex,
     /// The game server ports live sessions hold.
     pub(crate) ports: Ports,
+    /// Every alias, in creation order.
+    pub(crate) aliases: Vec<Alias>,
     /// The state file's journal, with `--state`.
     pub(crate) journal: Option<Journal>,
     /// What the operation under way touched, for its journal records.
@@ -113,6 +118,10 @@ pub(crate) struct Store {
 #[derive(Debug)]
 enum Touched {
     Reset,
+    /// An alias was created or changed: its id.
+    Alias(String),
+    /// An alias was deleted: its id.
+    AliasDeleted(String),
     Entry {
         index: usize,
         /// It was created by this operation.
@@ -233,6 +242,16 @@ impl Store {
             ));
         }
         store.create_requests = state.create_requests;
+        let mut alias_ids = std::collections::HashSet::new();
+        for (i, alias) in state.aliases.iter().enumerate() {
+            let Some(id) = alias.alias_id.as_deref() else {
+                return Err(format!("Aliases[{i}] has no AliasId"));
+            };
+            if !alias_ids.insert(id) {
+                return Err(format!("Aliases[{i}] repeats the AliasId {id}"));
+            }
+        }
+        store.aliases = std::mem::take(&mut state.aliases);
         let mut player_ids = std::collections::HashSet::new();
         for (i, player) in state.player_sessions.into_iter().enumerate() {
             let index = player
@@ -279,6 +298,7 @@ impl Store {
             game_session_details: self.sessions.clone(),
             create_requests: self.create_requests.clone(),
             player_sessions: self.players.iter().flatten().cloned().collect(),
+            aliases: self.aliases.clone(),
             journal_sequence: 0,
         }
     }
@@ -338,10 +358,17 @@ impl Store {
         if let Some(journal) = self.journal.as_mut() {
             for t in &touched {
                 let change = match t {
-                    Touched::Reset => journal::Change {
-                        detail: None,
-                        players: Vec::new(),
-                        create_request: None,
+                    Touched::Reset => journal::Change::default(),
+                    Touched::Alias(id) => journal::Change {
+                        alias: self
+                            .aliases
+                            .iter()
+                            .find(|a| a.alias_id.as_deref() == Some(id)),
+                        ..journal::Change::default()
+                    },
+                    Touched::AliasDeleted(id) => journal::Change {
+                        deleted_alias: Some(id),
+                        ..journal::Change::default()
                     },
                     Touched::Entry {
                         index,
@@ -371,6 +398,7 @@ impl Store {
                             detail: Some(detail),
                             players,
                             create_request,
+                            ..journal::Change::default()
                         }
                     }
                 };
@@ -448,6 +476,47 @@ impl Store {
         }
     }
 
+    /// Adds a new alias.
+    pub(crate) fn insert_alias(&mut self, alias: Alias) {
+        if self.journal.is_some() {
+            self.touched
+                .push(Touched::Alias(alias.alias_id.clone().unwrap_or_default()));
+        }
+        self.aliases.push(alias);
+    }
+
+    /// The alias `id_or_arn` names, to change.
+    pub(crate) fn alias_mut(&mut self, id_or_arn: &str) -> Result<&mut Alias, GameLiftError> {
+        let i = self
+            .aliases
+            .iter()
+            .position(|a| a.is_named_by(id_or_arn))
+            .ok_or_else(|| GameLiftError::alias_not_found(id_or_arn))?;
+        if self.journal.is_some()
+            && let Some(id) = self.aliases.get(i).and_then(|a| a.alias_id.clone())
+        {
+            self.touched.push(Touched::Alias(id));
+        }
+        self.aliases
+            .get_mut(i)
+            .ok_or_else(|| GameLiftError::alias_not_found(id_or_arn))
+    }
+
+    /// Deletes the alias `id_or_arn` names.
+    pub(crate) fn delete_alias(&mut self, id_or_arn: &str) -> Result<(), GameLiftError> {
+        let i = self
+            .aliases
+            .iter()
+            .position(|a| a.is_named_by(id_or_arn))
+            .ok_or_else(|| GameLiftError::alias_not_found(id_or_arn))?;
+        let alias = self.aliases.remove(i);
+        if self.journal.is_some() {
+            self.touched
+                .push(Touched::AliasDeleted(alias.alias_id.unwrap_or_default()));
+        }
+        Ok(())
+    }
+
     /// Brings the port pool up to date after the session at `i` changed
     /// status: a TERMINATED session gives its port up.
     pub(crate) fn sync_port(&mut self, i: usize) {
@@ -464,6 +533,7 @@ impl Store {
         let mut ports = std::mem::take(&mut self.ports);
         ports.clear();
         let journal = self.journal.take();
+        // Reset forgets the aliases too: a clean slate for the next test.
         *self = Store {
             index,
             ports,

@@ -17,7 +17,7 @@ use crate::limits::Limits;
 use crate::object::object_only;
 use crate::paging;
 use crate::shapes::{GameSession, redact};
-use crate::validate::{Cut, FieldPath, Validator};
+use crate::validate::{FieldPath, Validator};
 
 /// A request to search a fleet's active game sessions (`SearchGameSessionsInput`).
 ///
@@ -257,12 +257,8 @@ impl ValidatedSearch<'_> {
         let input = self.input;
         let fleet = match (input.fleet_id.as_deref(), input.alias_id.as_deref()) {
             (Some(fleet), _) => fleet_id_of(fleet),
-            (None, alias) => alias_fleet.ok_or_else(|| {
-                GameLiftError::not_found(format!(
-                    "Alias {} not found",
-                    Cut(alias.unwrap_or_default())
-                ))
-            })?,
+            (None, alias) => alias_fleet
+                .ok_or_else(|| GameLiftError::alias_not_found(alias.unwrap_or_default()))?,
         };
         // Whether the index holds a key is the same for every session, so
         // it is asked once per key of the request, not once per session.
