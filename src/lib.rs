@@ -124,6 +124,7 @@ mod create;
 mod describe;
 mod enums;
 mod error;
+mod fleet;
 mod lifecycle;
 mod limits;
 mod object;
@@ -161,6 +162,10 @@ pub use enums::{
     TerminationMode, UnknownEnumValue, WireEnum,
 };
 pub use error::{ErrorBody, GameLiftError, SessionAction};
+pub use fleet::{
+    DescribeFleetAttributesInput, DescribeFleetAttributesOutput, FleetAttributes, ListFleetsInput,
+    ListFleetsOutput, MAX_FLEET_IDS, check_fleet_capacity,
+};
 pub use lifecycle::{
     TerminateGameSessionInput, Transition, ValidatedTerminate, check_player_join,
     may_terminate_on_scale_down, terminate_game_session, transition,

@@ -27,6 +27,7 @@
 mod aliases;
 mod control;
 mod failure;
+mod fleets;
 mod http;
 pub mod journal;
 mod log;
@@ -37,6 +38,7 @@ mod service;
 pub mod state;
 
 pub use failure::Failure;
+pub use fleets::DeclaredFleet;
 pub use http::{HttpLimits, MAX_BODY_BYTES, MAX_BYTES_IN_FLIGHT, router};
 pub use log::{Bounded, ECHO_CHARS, LogGuard, MAX_QUEUED_LOG_BYTES, Quoted, init as init_logging};
 pub use protocol::{Protocol, check_headers};

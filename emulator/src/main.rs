@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use gamelift_emulator::{
-    Activation, Emulator, GameServer, HttpLimits, PlayerAcceptance, Settings, Timeouts, journal,
-    router, serve,
+    Activation, DeclaredFleet, Emulator, GameServer, HttpLimits, PlayerAcceptance, Settings,
+    Timeouts, journal, router, serve,
 };
 use gamelift_session::Limits;
 
@@ -76,6 +76,13 @@ struct Cli {
     #[arg(long, value_name = "FIRST-LAST", default_value = "7777-60000", value_parser = port_range)]
     game_server_ports: RangeInclusive<u16>,
 
+    /// A fleet to declare, with the most live game sessions it can host:
+    /// ID or ID=CAPACITY (fleet-1a2b=10). A create past its capacity is
+    /// FleetCapacityExceededException. Fleets not declared have no limit.
+    /// Repeat it for more.
+    #[arg(long = "fleet", value_name = "ID[=CAPACITY]", value_parser = declared_fleet)]
+    fleets: Vec<DeclaredFleet>,
+
     /// A host name requests may name in their Host header, besides IP
     /// addresses and localhost (a container's or a compose service's name,
     /// say); * allows every name. Repeat it for more. Other names are
@@ -130,6 +137,28 @@ fn port_range(text: &str) -> Result<RangeInclusive<u16>, String> {
     }
 }
 
+fn declared_fleet(text: &str) -> Result<DeclaredFleet, String> {
+    let (id, capacity) = match text.split_once('=') {
+        Some((id, capacity)) => (
+            id,
+            Some(capacity.parse::<usize>().map_err(|_| {
+                "expected ID=CAPACITY with CAPACITY a whole number of game sessions".to_owned()
+            })?),
+        ),
+        None => (text, None),
+    };
+    let valid = id.strip_prefix("fleet-").is_some_and(|rest| {
+        !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    });
+    if !valid {
+        return Err("expected a fleet id: fleet- and letters, digits or -".to_owned());
+    }
+    Ok(DeclaredFleet {
+        fleet_id: id.to_owned(),
+        capacity,
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -156,6 +185,7 @@ fn run(cli: Cli) -> Result<(), String> {
             AcceptanceArg::Manual => PlayerAcceptance::Manual,
         },
         limits,
+        fleets: cli.fleets,
         game_server: GameServer {
             address: cli.game_server_address,
             dns_name: cli.game_server_dns_name,

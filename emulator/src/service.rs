@@ -18,6 +18,7 @@ use gamelift_session::{
 };
 use time::OffsetDateTime;
 
+use crate::fleets::DeclaredFleet;
 use crate::journal::{self, Opened};
 use crate::log::Bounded;
 use crate::ports::Ports;
@@ -112,6 +113,8 @@ pub struct Settings {
     pub limits: Limits,
     /// Where the simulated game servers listen.
     pub game_server: GameServer,
+    /// The fleets declared up front, with their capacities.
+    pub fleets: Vec<DeclaredFleet>,
 }
 
 impl Default for Settings {
@@ -122,6 +125,7 @@ impl Default for Settings {
             player_acceptance: PlayerAcceptance::Immediate,
             limits: Limits::AWS,
             game_server: GameServer::default(),
+            fleets: Vec::new(),
         }
     }
 }
@@ -132,6 +136,7 @@ pub struct Emulator {
     settings: Settings,
     store: Mutex<Store>,
     pub(crate) next_id: AtomicU64,
+    started: OffsetDateTime,
 }
 
 /// An operation's answer: the encoded output, or the error to report.
@@ -148,6 +153,7 @@ impl Emulator {
             )),
             settings,
             next_id: AtomicU64::new(1),
+            started: now(),
         }
     }
 
@@ -274,6 +280,11 @@ impl Emulator {
         self.store().expire_all(now(), &self.settings.limits);
     }
 
+    /// When the emulator started: the creation time of the fleets it knows.
+    pub(crate) fn started(&self) -> OffsetDateTime {
+        self.started
+    }
+
     /// The settings.
     #[must_use]
     pub fn settings(&self) -> &Settings {
@@ -324,9 +335,12 @@ impl Emulator {
             }
             "DescribePlayerSessions" => self.describe_players(body, p),
             "SearchGameSessions" => self.search(body, p),
-            other => self.alias_call(other, body, p).unwrap_or_else(|| {
-                Err(GameLiftError::unknown_operation(Bounded(other).to_string()))
-            }),
+            other => self
+                .alias_call(other, body, p)
+                .or_else(|| self.fleet_call(other, body, p))
+                .unwrap_or_else(|| {
+                    Err(GameLiftError::unknown_operation(Bounded(other).to_string()))
+                }),
         }
     }
 
@@ -368,6 +382,7 @@ impl Emulator {
             };
             return p.write(&session_output(Some(answer)));
         }
+        self.check_room(&store, &fleet)?;
         // No game server will report in; the session's fate is the setting's.
         match self.settings.activation {
             Activation::Active => {
