@@ -96,6 +96,10 @@
 //! filter and sort expressions parsed into [`FilterExpression`] and
 //! [`SortExpression`], over the properties a [`SearchIndex`] holds (no key
 //! containing a period, only the first 500 keys).
+//! Around the sessions: [`Alias`]es ([`CreateAliasInput::create`],
+//! [`resolve_alias`]: `SIMPLE` to a fleet, `TERMINAL` to
+//! `TerminalRoutingStrategyException`) and fleets ([`FleetAttributes`],
+//! [`check_fleet_capacity`]).
 //! Decisions there: any session but an ERROR or TERMINATED one can be
 //! terminated; a session that denies new players answers
 //! `GameSessionFullException`; a repeated property in a create takes its
