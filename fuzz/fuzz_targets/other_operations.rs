@@ -1,14 +1,17 @@
 //! Every other operation's input, as JSON: the first byte picks the
 //! operation (create, describe, terminate, create one player session,
-//! create a batch, describe player sessions), the rest is the body.
+//! create a batch, describe player sessions, the alias operations, the
+//! fleet descriptions), the rest is the body.
 #![no_main]
 
 mod laws;
 
 use gamelift_session::{
-    CreateContext, CreateGameSessionInput, CreatePlayerSessionInput, CreatePlayerSessionsInput,
-    DescribeGameSessionsInput, DescribePlayerSessionsInput, GameLiftError, Joins, Limits,
-    TerminateGameSessionInput, create_game_session, describe_game_sessions, terminate_game_session,
+    AliasContext, CreateAliasInput, CreateContext, CreateGameSessionInput,
+    CreatePlayerSessionInput, CreatePlayerSessionsInput, DescribeFleetAttributesInput,
+    DescribeGameSessionsInput, DescribePlayerSessionsInput, FleetAttributes, GameLiftError, Joins,
+    Limits, ListAliasesInput, ListFleetsInput, RoutingStrategy, TerminateGameSessionInput,
+    UpdateAliasInput, create_game_session, describe_game_sessions, terminate_game_session,
 };
 use libfuzzer_sys::fuzz_target;
 use time::OffsetDateTime;
@@ -28,7 +31,7 @@ fuzz_target!(|bytes: &[u8]| {
         return;
     };
     let sessions = [laws::session()];
-    match op % 6 {
+    match op % 8 {
         0 => {
             let Some(input) = parse::<CreateGameSessionInput>(body) else {
                 return;
@@ -180,6 +183,56 @@ fuzz_target!(|bytes: &[u8]| {
                         "a player id was echoed"
                     );
                 }
+            }
+        }
+        6 => {
+            let context =
+                AliasContext::new("us-west-2", "1", OffsetDateTime::UNIX_EPOCH, "alias-9");
+            let existing = CreateAliasInput::new("live", RoutingStrategy::simple("fleet-1"))
+                .create(&context)
+                .expect("a valid alias");
+            if let Some(input) = parse::<CreateAliasInput>(body) {
+                match input.create(&context) {
+                    Ok(alias) => {
+                        assert!(alias.resolve().is_ok() || alias.routing_strategy.is_some())
+                    }
+                    Err(e) => laws::check_error(&e),
+                }
+            }
+            if let Some(input) = parse::<UpdateAliasInput>(body) {
+                let mut alias = existing.clone();
+                match input.validate_with(&Limits::AWS) {
+                    Ok(_) => input.apply(&mut alias, OffsetDateTime::UNIX_EPOCH),
+                    Err(e) => {
+                        laws::check_error(&e);
+                        assert_eq!(alias, existing, "an error changes nothing");
+                    }
+                }
+            }
+            if let Some(input) = parse::<ListAliasesInput>(body) {
+                match input.select([&existing], &Limits::AWS) {
+                    Ok(out) => assert!(out.aliases.len() <= 1),
+                    Err(e) => laws::check_error(&e),
+                }
+            }
+        }
+        7 => {
+            let fleets = [FleetAttributes::new(
+                "fleet-1",
+                "us-west-2",
+                "1",
+                OffsetDateTime::UNIX_EPOCH,
+            )];
+            if let Some(input) = parse::<DescribeFleetAttributesInput>(body) {
+                match input.select(&fleets, &Limits::AWS) {
+                    Ok(out) => assert!(out.fleet_attributes.len() <= 50),
+                    Err(e) => laws::check_error(&e),
+                }
+            }
+            if let Some(input) = parse::<ListFleetsInput>(body)
+                && let Err(e) = input.select(&fleets, &Limits::AWS)
+            {
+                laws::check_error(&e);
             }
         }
         _ => {
