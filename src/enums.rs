@@ -125,6 +125,22 @@ macro_rules! wire_enum {
 }
 
 wire_enum! {
+    /// Where a game session placement stands (`GameSessionPlacementState`).
+    pub enum GameSessionPlacementState {
+        /// Looking for room.
+        Pending = "PENDING",
+        /// Placed: the game session is made and its players seated.
+        Fulfilled = "FULFILLED",
+        /// Stopped before it was placed.
+        Cancelled = "CANCELLED",
+        /// No destination had room within the queue's timeout.
+        TimedOut = "TIMED_OUT",
+        /// It could not be placed.
+        Failed = "FAILED",
+    }
+}
+
+wire_enum! {
     /// How an alias routes (`RoutingStrategyType`).
     pub enum RoutingStrategyType {
         /// To one fleet.

@@ -133,7 +133,9 @@ mod lifecycle;
 mod limits;
 mod object;
 mod paging;
+mod placement;
 mod player_session;
+mod queue;
 mod request;
 #[cfg(feature = "aws-sdk")]
 mod sdk;
@@ -161,9 +163,9 @@ pub use describe::{
     DescribeGameSessionsOutput, Page, ValidatedDescribe, describe_game_sessions,
 };
 pub use enums::{
-    EnumValue, GameSessionStatus, GameSessionStatusReason, PlayerGatewayStatus,
-    PlayerSessionCreationPolicy, PlayerSessionStatus, ProtectionPolicy, RoutingStrategyType,
-    TerminationMode, UnknownEnumValue, WireEnum,
+    EnumValue, GameSessionPlacementState, GameSessionStatus, GameSessionStatusReason,
+    PlayerGatewayStatus, PlayerSessionCreationPolicy, PlayerSessionStatus, ProtectionPolicy,
+    RoutingStrategyType, TerminationMode, UnknownEnumValue, WireEnum,
 };
 pub use error::{ErrorBody, GameLiftError, SessionAction};
 pub use fleet::{
@@ -175,11 +177,23 @@ pub use lifecycle::{
     may_terminate_on_scale_down, terminate_game_session, transition,
 };
 pub use limits::Limits;
+pub use placement::{
+    DesiredPlayerSession, GameSessionPlacement, MAX_DESIRED_PLAYER_DATA,
+    MAX_DESIRED_PLAYER_SESSIONS, PlacedPlayerSession, PlacementIdInput, PlayerLatency,
+    StartGameSessionPlacementInput, placement_not_found,
+};
 pub use player_session::{
     CreatePlayerSessionInput, CreatePlayerSessionOutput, CreatePlayerSessionsInput,
     CreatePlayerSessionsOutput, DescribePlayerSessionsInput, DescribePlayerSessionsOutput, Joins,
     PlayerSession, PlayerSessionChange, change_player_session, end_player_sessions,
     expire_reservations,
+};
+pub use queue::{
+    CreateGameSessionQueueInput, DEFAULT_QUEUE_TIMEOUT_SECONDS, DESTINATION_ARN_PATTERN,
+    DeleteGameSessionQueueInput, DescribeGameSessionQueuesInput, DescribeGameSessionQueuesOutput,
+    Destination, GameSessionQueue, GameSessionQueueDestination, MAX_QUEUE_ARN, MAX_QUEUE_NAME,
+    PlayerLatencyPolicy, QUEUE_NAME_OR_ARN_PATTERN, QUEUE_NAME_PATTERN,
+    UpdateGameSessionQueueInput, queue_name_of, queue_not_found,
 };
 pub use request::{
     CreateGameSessionOutput, GamePropertyInput, GameSessionOutput, TerminateGameSessionOutput,
