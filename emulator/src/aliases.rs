@@ -12,7 +12,7 @@ use gamelift_session::{
 use serde_json::json;
 
 use crate::protocol::Protocol;
-use crate::service::{ACCOUNT_ID, Answer, Emulator, now};
+use crate::service::{ACCOUNT_ID, Answer, Emulator};
 
 impl Emulator {
     /// A fresh alias id in AWS's form: `alias-` and a UUID-shaped hex id.
@@ -38,7 +38,8 @@ impl Emulator {
                 let input: CreateAliasInput = p.parse(body)?;
                 let id = self.fresh_alias_id();
                 let region = &self.settings().region;
-                let alias = input.create(&AliasContext::new(region, ACCOUNT_ID, now(), &id))?;
+                let alias =
+                    input.create(&AliasContext::new(region, ACCOUNT_ID, self.now(), &id))?;
                 let answer = p.write(&json!({ "Alias": alias }))?;
                 self.store().insert_alias(alias);
                 Ok(answer)
@@ -70,7 +71,7 @@ impl Emulator {
                 let id = input.validate_with(limits)?;
                 let mut store = self.store();
                 let alias = store.alias_mut(id)?;
-                input.apply(alias, now());
+                input.apply(alias, self.now());
                 p.write(&json!({ "Alias": alias }))
             })(),
             "DeleteAlias" => (|| {

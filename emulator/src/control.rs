@@ -6,7 +6,8 @@
 //! | request | what it does | answer |
 //! |---|---|---|
 //! | `GET /_emulator/health` | readiness check | `{"Status": "ok", "GameSessions": N}`, and with `--state` `"StateFile": "ok"` or the sentence of its last failure |
-//! | `POST /_emulator/reset` | forgets every session and alias | `{"GameSessionsRemoved": N}` |
+//! | `POST /_emulator/reset` | forgets every session, alias, queue and placement | `{"GameSessionsRemoved": N}` |
+//! | `POST /_emulator/clock/advance` | moves the emulator's clock ahead by `{"Seconds": S}` (reservations and placements time out by it) | `{"Now": <epoch seconds>}` |
 //! | `GET /_emulator/search-index` | the property keys searches can see | `{"Capacity": 500, "IndexedKeys": N, "LeftOutKeys": [...]}` |
 //! | `POST /_emulator/game-sessions/activate` | the game server reports the session ready: ACTIVATING -> ACTIVE | `{"GameSession": ...}` |
 //! | `POST /_emulator/game-sessions/fail-activation` | the game server fails to start it: ACTIVATING -> ERROR | `{"GameSession": ...}` |
@@ -65,6 +66,30 @@ pub(crate) async fn search_index(State(emulator): State<Arc<Emulator>>) -> Respo
     });
     drop(store);
     json_response(StatusCode::OK, &body)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+struct AdvanceRequest {
+    seconds: f64,
+}
+
+/// `POST /_emulator/clock/advance`: moves the emulator's clock ahead, so
+/// that tests need not sleep for reservations and placements to time out.
+pub(crate) async fn advance_clock(State(emulator): State<Arc<Emulator>>, body: Bytes) -> Response {
+    let answer = (|| {
+        let request: AdvanceRequest = Protocol::Json.parse(&body)?;
+        if !(request.seconds.is_finite() && (0.0..=31_536_000.0).contains(&request.seconds)) {
+            return Err(GameLiftError::invalid_request(
+                "Seconds must be a number from 0 to 31536000 (a year)",
+            )
+            .into());
+        }
+        let now = emulator.advance_clock(time::Duration::seconds_f64(request.seconds));
+        let seconds = now.unix_timestamp_nanos() as f64 / 1e9;
+        Ok(json!({ "Now": seconds }).to_string().into_bytes())
+    })();
+    control_response("clock/advance", answer)
 }
 
 /// `POST /_emulator/reset`.

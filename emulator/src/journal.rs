@@ -48,7 +48,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use gamelift_session::{Alias, CreateGameSessionInput, GameSessionDetail, PlayerSession};
+use gamelift_session::{
+    Alias, CreateGameSessionInput, DesiredPlayerSession, GameSessionDetail, GameSessionPlacement,
+    GameSessionQueue, PlayerSession,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::state::{self, State, StateFileError};
@@ -76,6 +79,10 @@ struct Record {
     create_request: Option<CreateGameSessionInput>,
     alias: Option<Alias>,
     deleted_alias: Option<String>,
+    queue: Option<GameSessionQueue>,
+    deleted_queue: Option<String>,
+    placement: Option<GameSessionPlacement>,
+    desired_player_sessions: Option<Vec<DesiredPlayerSession>>,
 }
 
 /// One line of the journal, as written: borrowed from the store.
@@ -95,6 +102,14 @@ struct RecordOut<'a> {
     alias: Option<&'a Alias>,
     #[serde(skip_serializing_if = "Option::is_none")]
     deleted_alias: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    queue: Option<&'a GameSessionQueue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deleted_queue: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    placement: Option<&'a GameSessionPlacement>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    desired_player_sessions: Option<&'a [DesiredPlayerSession]>,
 }
 
 /// What one change touched, for its record; all `None` is a reset.
@@ -110,6 +125,26 @@ pub(crate) struct Change<'a> {
     pub(crate) alias: Option<&'a Alias>,
     /// The id of an alias deleted.
     pub(crate) deleted_alias: Option<&'a str>,
+    /// A queue's new state.
+    pub(crate) queue: Option<&'a GameSessionQueue>,
+    /// The name of a queue deleted.
+    pub(crate) deleted_queue: Option<&'a str>,
+    /// A placement's new state.
+    pub(crate) placement: Option<&'a GameSessionPlacement>,
+    /// The players a `PENDING` placement is to seat.
+    pub(crate) desired_players: Option<&'a [DesiredPlayerSession]>,
+}
+
+impl Change<'_> {
+    /// Whether it names nothing: a reset.
+    fn is_reset(&self) -> bool {
+        self.detail.is_none()
+            && self.alias.is_none()
+            && self.deleted_alias.is_none()
+            && self.queue.is_none()
+            && self.deleted_queue.is_none()
+            && self.placement.is_none()
+    }
 }
 
 /// The three files of a state file.
@@ -184,14 +219,16 @@ impl Journal {
         }
         let record = RecordOut {
             seq: self.seq,
-            reset: change.detail.is_none()
-                && change.alias.is_none()
-                && change.deleted_alias.is_none(),
+            reset: change.is_reset(),
             game_session_detail: change.detail,
             player_sessions: change.players.clone(),
             create_request: change.create_request,
             alias: change.alias,
             deleted_alias: change.deleted_alias,
+            queue: change.queue,
+            deleted_queue: change.deleted_queue,
+            placement: change.placement,
+            desired_player_sessions: change.desired_players,
         };
         self.line.clear();
         if let Err(e) = serde_json::to_writer(&mut self.line, &record) {
@@ -525,7 +562,7 @@ impl Replay {
         Ok(())
     }
 
-    fn apply(&mut self, record: Record) -> Result<(), String> {
+    fn apply(&mut self, mut record: Record) -> Result<(), String> {
         if record.seq <= self.seq {
             // Already in the snapshot (written after this journal was begun).
             return Ok(());
@@ -537,35 +574,20 @@ impl Replay {
             ..State::default()
         });
         if record.reset {
-            state.game_session_details.clear();
-            state.create_requests.clear();
-            state.player_sessions.clear();
-            state.aliases.clear();
+            *state = State {
+                version: state::STATE_VERSION,
+                ..State::default()
+            };
             self.index();
             return Ok(());
         }
-        if let Some(alias) = record.alias {
-            let Some(id) = alias.alias_id.clone() else {
-                return Err("has an Alias without an AliasId".to_owned());
-            };
-            match state
-                .aliases
-                .iter_mut()
-                .find(|a| a.alias_id.as_deref() == Some(id.as_str()))
-            {
-                Some(slot) => *slot = alias,
-                None => state.aliases.push(alias),
-            }
-            return Ok(());
-        }
-        if let Some(id) = record.deleted_alias {
-            state
-                .aliases
-                .retain(|a| a.alias_id.as_deref() != Some(id.as_str()));
-            return Ok(());
+        if let Some(done) = apply_named(state, &mut record) {
+            return done;
         }
         let Some(detail) = record.game_session_detail else {
-            return Err("has neither GameSessionDetail, Alias, DeletedAlias nor Reset".to_owned());
+            return Err(
+                "names no game session, alias, queue or placement, and is no Reset".to_owned(),
+            );
         };
         let Some(id) = detail
             .game_session
@@ -608,6 +630,74 @@ impl Replay {
         }
         Ok(())
     }
+}
+
+/// Reads a record of an alias, a queue or a placement into `state`; `None`
+/// for a record of a game session.
+fn apply_named(state: &mut State, record: &mut Record) -> Option<Result<(), String>> {
+    if let Some(alias) = record.alias.take() {
+        let Some(id) = alias.alias_id.clone() else {
+            return Some(Err("has an Alias without an AliasId".to_owned()));
+        };
+        match state
+            .aliases
+            .iter_mut()
+            .find(|a| a.alias_id.as_deref() == Some(id.as_str()))
+        {
+            Some(slot) => *slot = alias,
+            None => state.aliases.push(alias),
+        }
+        return Some(Ok(()));
+    }
+    if let Some(id) = record.deleted_alias.take() {
+        state
+            .aliases
+            .retain(|a| a.alias_id.as_deref() != Some(id.as_str()));
+        return Some(Ok(()));
+    }
+    if let Some(queue) = record.queue.take() {
+        let Some(name) = queue.name.clone() else {
+            return Some(Err("has a Queue without a Name".to_owned()));
+        };
+        match state
+            .game_session_queues
+            .iter_mut()
+            .find(|q| q.name.as_deref() == Some(name.as_str()))
+        {
+            Some(slot) => *slot = queue,
+            None => state.game_session_queues.push(queue),
+        }
+        return Some(Ok(()));
+    }
+    if let Some(name) = record.deleted_queue.take() {
+        state
+            .game_session_queues
+            .retain(|q| q.name.as_deref() != Some(name.as_str()));
+        return Some(Ok(()));
+    }
+    if let Some(placement) = record.placement.take() {
+        let Some(id) = placement.placement_id.clone() else {
+            return Some(Err("has a Placement without a PlacementId".to_owned()));
+        };
+        match record.desired_player_sessions.take() {
+            Some(desired) if placement.is_pending() => {
+                state.desired_player_sessions.insert(id.clone(), desired);
+            }
+            _ => {
+                state.desired_player_sessions.remove(&id);
+            }
+        }
+        match state
+            .game_session_placements
+            .iter_mut()
+            .find(|p| p.placement_id.as_deref() == Some(id.as_str()))
+        {
+            Some(slot) => *slot = placement,
+            None => state.game_session_placements.push(placement),
+        }
+        return Some(Ok(()));
+    }
+    None
 }
 
 #[cfg(test)]

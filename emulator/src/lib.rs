@@ -31,6 +31,7 @@ mod fleets;
 mod http;
 pub mod journal;
 mod log;
+mod placements;
 mod ports;
 mod protocol;
 mod serve;

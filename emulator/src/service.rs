@@ -4,7 +4,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::ops::RangeInclusive;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use gamelift_session::{
@@ -137,6 +137,8 @@ pub struct Emulator {
     store: Mutex<Store>,
     pub(crate) next_id: AtomicU64,
     started: OffsetDateTime,
+    /// How far the control API moved the clock ahead, in milliseconds.
+    clock_offset_ms: AtomicI64,
 }
 
 /// An operation's answer: the encoded output, or the error to report.
@@ -153,7 +155,8 @@ impl Emulator {
             )),
             settings,
             next_id: AtomicU64::new(1),
-            started: now(),
+            started: wire_now(),
+            clock_offset_ms: AtomicI64::new(0),
         }
     }
 
@@ -277,7 +280,22 @@ impl Emulator {
     /// Writes down every reservation that ran out by now.
     #[cfg(test)]
     pub(crate) fn expire_now(&self) {
-        self.store().expire_all(now(), &self.settings.limits);
+        self.store().expire_all(self.now(), &self.settings.limits);
+    }
+
+    /// The emulator's clock: the machine's, at the wire's precision, plus
+    /// what the control API moved it ahead.
+    pub(crate) fn now(&self) -> OffsetDateTime {
+        wire_now() + time::Duration::milliseconds(self.clock_offset_ms.load(Ordering::Relaxed))
+    }
+
+    /// Moves the emulator's clock ahead by `by` (the control API's
+    /// `clock/advance`): reservations time out, placements time out.
+    /// Answers the clock's new reading.
+    pub(crate) fn advance_clock(&self, by: time::Duration) -> OffsetDateTime {
+        let ms = i64::try_from(by.whole_milliseconds()).unwrap_or(i64::MAX);
+        self.clock_offset_ms.fetch_add(ms, Ordering::Relaxed);
+        self.now()
     }
 
     /// When the emulator started: the creation time of the fleets it knows.
@@ -307,7 +325,7 @@ impl Emulator {
         )
     }
 
-    fn fresh_id(&self) -> String {
+    pub(crate) fn fresh_id(&self) -> String {
         let n = self.next_id.fetch_add(1, Ordering::Relaxed);
         let nanos = OffsetDateTime::now_utc().unix_timestamp_nanos();
         format!("gsess-{nanos:x}-{n}")
@@ -338,6 +356,7 @@ impl Emulator {
             other => self
                 .alias_call(other, body, p)
                 .or_else(|| self.fleet_call(other, body, p))
+                .or_else(|| self.placement_call(other, body, p))
                 .unwrap_or_else(|| {
                     Err(GameLiftError::unknown_operation(Bounded(other).to_string()))
                 }),
@@ -355,7 +374,7 @@ impl Emulator {
             (None, None) => String::new(),
         };
         let fresh = self.fresh_id();
-        let now = now();
+        let now = self.now();
         let context = CreateContext::new(
             &self.settings.region,
             ACCOUNT_ID,
@@ -364,7 +383,7 @@ impl Emulator {
             &fresh,
         );
         let validated = input.validate_with(&self.settings.limits)?;
-        let mut detail = validated.create(&context);
+        let detail = validated.create(&context);
         let warnings = validated.warnings();
         let id = detail
             .game_session
@@ -382,17 +401,7 @@ impl Emulator {
             };
             return p.write(&session_output(Some(answer)));
         }
-        self.check_room(&store, &fleet)?;
-        // No game server will report in; the session's fate is the setting's.
-        match self.settings.activation {
-            Activation::Active => {
-                let connection = self.connection(&mut store, &Reported::default())?;
-                activate_game_session(&mut detail, &connection, now)?;
-            }
-            Activation::Fail => transition(&mut detail, Transition::FailActivation, now)?,
-            Activation::Never => {}
-        }
-        let index = store.insert(detail);
+        let index = self.launch(&mut store, detail, &fleet, now)?;
         let answer = p.write(&session_output(store.sessions.get(index)));
         if input.requested_id().is_some() {
             store.create_requests.insert(id.clone(), input);
@@ -402,6 +411,28 @@ impl Emulator {
             tracing::warn!(game_session_id = id, "CreateGameSession: {warning}");
         }
         answer
+    }
+
+    /// Puts a new session on `fleet` when it has room, with the fate the
+    /// simulated game server gives it (`--activation`); answers its index.
+    pub(crate) fn launch(
+        &self,
+        store: &mut Store,
+        mut detail: GameSessionDetail,
+        fleet: &str,
+        now: OffsetDateTime,
+    ) -> Result<usize, GameLiftError> {
+        self.check_room(store, fleet)?;
+        // No game server will report in; the session's fate is the setting's.
+        match self.settings.activation {
+            Activation::Active => {
+                let connection = self.connection(store, &Reported::default())?;
+                activate_game_session(&mut detail, &connection, now)?;
+            }
+            Activation::Fail => transition(&mut detail, Transition::FailActivation, now)?,
+            Activation::Never => {}
+        }
+        Ok(store.insert(detail))
     }
 
     /// Where a game server that `reported` listens: what it named, the
@@ -452,7 +483,7 @@ impl Emulator {
             _ => None,
         };
         let mut store = self.store();
-        store.expire_all(now(), &self.settings.limits);
+        store.expire_all(self.now(), &self.settings.limits);
         let page = validated.select(&store.sessions, alias_fleet.as_deref())?;
         if details {
             p.write(&page.details_output())
@@ -468,7 +499,7 @@ impl Emulator {
         let (detail, players) = store.entry_mut(update.game_session_id())?;
         if !players.is_empty() {
             let limits = &self.settings.limits;
-            gamelift_session::expire_reservations(detail, players, now(), limits);
+            gamelift_session::expire_reservations(detail, players, self.now(), limits);
         }
         let report = update.apply(detail)?;
         let answer = p.write(&session_output(Some(detail)));
@@ -499,7 +530,7 @@ impl Emulator {
             _ => None,
         };
         let mut store = self.store();
-        store.expire_all(now(), limits);
+        store.expire_all(self.now(), limits);
         let sessions = store
             .sessions
             .iter()
@@ -513,7 +544,7 @@ impl Emulator {
         let terminate = input.validate_with(&self.settings.limits)?;
         let mut store = self.store();
         let (detail, players) = store.entry_mut(terminate.game_session_id())?;
-        let now = now();
+        let now = self.now();
         terminate.apply(detail, now)?;
         end_players_if_ended(detail, players, now);
         let answer = p.write(&session_output(Some(detail)));
@@ -535,7 +566,7 @@ impl Emulator {
             _ => None,
         };
         let (detail, players) = store.entry_mut(id)?;
-        let now = now();
+        let now = self.now();
         match &connection {
             Some(connection) => activate_game_session(detail, connection, now)?,
             None => transition(detail, change, now)?,
@@ -551,9 +582,17 @@ impl Emulator {
     /// sessions as GameLift answers them, RESERVED: the game server accepts
     /// them after, so the next describe shows them ACTIVE.
     fn join(&self, joins: &Joins<'_>) -> Result<Vec<PlayerSession>, GameLiftError> {
+        self.join_in(&mut self.store(), joins, self.now())
+    }
+
+    /// [`Emulator::join`] on a store already locked.
+    pub(crate) fn join_in(
+        &self,
+        store: &mut Store,
+        joins: &Joins<'_>,
+        now: OffsetDateTime,
+    ) -> Result<Vec<PlayerSession>, GameLiftError> {
         let limits = &self.settings.limits;
-        let now = now();
-        let mut store = self.store();
         let (detail, players) = store.entry_mut(joins.game_session_id())?;
         let mut new_id = || {
             let n = self.next_id.fetch_add(1, Ordering::Relaxed);
@@ -581,7 +620,11 @@ impl Emulator {
     fn describe_players(&self, body: &[u8], p: Protocol) -> Answer {
         let input: DescribePlayerSessionsInput = p.parse(body)?;
         let store = self.store();
-        let output = input.select(store.players.iter().flatten(), now(), &self.settings.limits)?;
+        let output = input.select(
+            store.players.iter().flatten(),
+            self.now(),
+            &self.settings.limits,
+        )?;
         p.write(&output)
     }
 
@@ -605,7 +648,7 @@ impl Emulator {
                 Bounded(id)
             )));
         };
-        let changed = change_player_session(detail, players, id, change, now(), limits)?;
+        let changed = change_player_session(detail, players, id, change, self.now(), limits)?;
         Protocol::Json.write(&serde_json::json!({ "PlayerSession": changed }))
     }
 
@@ -674,7 +717,7 @@ fn end_players_if_ended(
 /// The clock, at the wire's precision (milliseconds): what the emulator
 /// holds is what it answers and what its state file reads back, to the
 /// nanosecond.
-pub(crate) fn now() -> OffsetDateTime {
+pub(crate) fn wire_now() -> OffsetDateTime {
     let t = OffsetDateTime::now_utc();
     t.replace_millisecond(t.millisecond()).unwrap_or(t)
 }

@@ -46,8 +46,9 @@ use std::path::{Path, PathBuf};
 
 use gamelift_session::{
     Alias, CreateGameSessionInput, CreatePlayerSessionInput, DescribePlayerSessionsInput,
-    GameLiftError, GamePropertyInput, GameSessionDetail, Limits, PlayerSession,
-    PlayerSessionStatus, SearchIndex, UpdateGameSessionInput, expire_reservations, holds_port,
+    DesiredPlayerSession, GameLiftError, GamePropertyInput, GameSessionDetail,
+    GameSessionPlacement, GameSessionQueue, Limits, PlayerSession, PlayerSessionStatus,
+    SearchIndex, UpdateGameSessionInput, expire_reservations, holds_port,
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -59,7 +60,7 @@ use crate::ports::Ports;
 pub const STATE_VERSION: u32 = 1;
 
 /// The emulator's state, as the state file holds it.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct State {
     /// The format's version: [`STATE_VERSION`].
@@ -79,6 +80,15 @@ pub struct State {
     /// Every alias, in creation order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<Alias>,
+    /// Every game session queue, in creation order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub game_session_queues: Vec<GameSessionQueue>,
+    /// Every game session placement, in the order they started.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub game_session_placements: Vec<GameSessionPlacement>,
+    /// The players each `PENDING` placement is to seat, by placement id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub desired_player_sessions: BTreeMap<String, Vec<DesiredPlayerSession>>,
     /// The sequence number of the last journal record this snapshot holds
     /// (see [`crate::journal`]); 0, and left out, for a file written by
     /// hand.
@@ -107,6 +117,12 @@ pub(crate) struct Store {
     pub(crate) ports: Ports,
     /// Every alias, in creation order.
     pub(crate) aliases: Vec<Alias>,
+    /// Every queue, in creation order.
+    pub(crate) queues: Vec<GameSessionQueue>,
+    /// Every placement, in the order they started.
+    pub(crate) placements: Vec<GameSessionPlacement>,
+    /// The players each `PENDING` placement is to seat.
+    pub(crate) desired_players: BTreeMap<String, Vec<DesiredPlayerSession>>,
     /// The state file's journal, with `--state`.
     pub(crate) journal: Option<Journal>,
     /// What the operation under way touched, for its journal records.
@@ -122,6 +138,12 @@ enum Touched {
     Alias(String),
     /// An alias was deleted: its id.
     AliasDeleted(String),
+    /// A queue was created or changed: its name.
+    Queue(String),
+    /// A queue was deleted: its name.
+    QueueDeleted(String),
+    /// A placement started or moved on: its id.
+    Placement(String),
     Entry {
         index: usize,
         /// It was created by this operation.
@@ -169,6 +191,54 @@ fn check_player_session(player: &PlayerSession, limits: &Limits) -> Result<(), G
     );
     join.player_data.clone_from(&player.player_data);
     join.validate_with(limits).map(|_| ())
+}
+
+/// Moves the aliases, queues and placements of `state` into `store`, each
+/// named once.
+fn take_named_records(state: &mut State, store: &mut Store) -> Result<(), String> {
+    let mut alias_ids = std::collections::HashSet::new();
+    for (i, alias) in state.aliases.iter().enumerate() {
+        let Some(id) = alias.alias_id.as_deref() else {
+            return Err(format!("Aliases[{i}] has no AliasId"));
+        };
+        if !alias_ids.insert(id) {
+            return Err(format!("Aliases[{i}] repeats the AliasId {id}"));
+        }
+    }
+    store.aliases = std::mem::take(&mut state.aliases);
+    let mut names = std::collections::HashSet::new();
+    for (i, queue) in state.game_session_queues.iter().enumerate() {
+        let Some(name) = queue.name.as_deref() else {
+            return Err(format!("GameSessionQueues[{i}] has no Name"));
+        };
+        if !names.insert(name) {
+            return Err(format!("GameSessionQueues[{i}] repeats the Name {name}"));
+        }
+    }
+    let mut ids = std::collections::HashSet::new();
+    for (i, placement) in state.game_session_placements.iter().enumerate() {
+        let Some(id) = placement.placement_id.as_deref() else {
+            return Err(format!("GameSessionPlacements[{i}] has no PlacementId"));
+        };
+        if !ids.insert(id) {
+            return Err(format!(
+                "GameSessionPlacements[{i}] repeats the PlacementId {id}"
+            ));
+        }
+    }
+    store.queues = std::mem::take(&mut state.game_session_queues);
+    if let Some(id) = state
+        .desired_player_sessions
+        .keys()
+        .find(|id| !ids.contains(id.as_str()))
+    {
+        return Err(format!(
+            "DesiredPlayerSessions names {id}, which no placement has"
+        ));
+    }
+    store.placements = std::mem::take(&mut state.game_session_placements);
+    store.desired_players = std::mem::take(&mut state.desired_player_sessions);
+    Ok(())
 }
 
 impl Store {
@@ -241,17 +311,8 @@ impl Store {
                 "CreateRequests names {id}, which no game session has"
             ));
         }
-        store.create_requests = state.create_requests;
-        let mut alias_ids = std::collections::HashSet::new();
-        for (i, alias) in state.aliases.iter().enumerate() {
-            let Some(id) = alias.alias_id.as_deref() else {
-                return Err(format!("Aliases[{i}] has no AliasId"));
-            };
-            if !alias_ids.insert(id) {
-                return Err(format!("Aliases[{i}] repeats the AliasId {id}"));
-            }
-        }
-        store.aliases = std::mem::take(&mut state.aliases);
+        store.create_requests = std::mem::take(&mut state.create_requests);
+        take_named_records(&mut state, &mut store)?;
         let mut player_ids = std::collections::HashSet::new();
         for (i, player) in state.player_sessions.into_iter().enumerate() {
             let index = player
@@ -299,6 +360,9 @@ impl Store {
             create_requests: self.create_requests.clone(),
             player_sessions: self.players.iter().flatten().cloned().collect(),
             aliases: self.aliases.clone(),
+            game_session_queues: self.queues.clone(),
+            game_session_placements: self.placements.clone(),
+            desired_player_sessions: self.desired_players.clone(),
             journal_sequence: 0,
         }
     }
@@ -368,6 +432,22 @@ impl Store {
                     },
                     Touched::AliasDeleted(id) => journal::Change {
                         deleted_alias: Some(id),
+                        ..journal::Change::default()
+                    },
+                    Touched::Queue(name) => journal::Change {
+                        queue: self.queues.iter().find(|q| q.name.as_deref() == Some(name)),
+                        ..journal::Change::default()
+                    },
+                    Touched::QueueDeleted(name) => journal::Change {
+                        deleted_queue: Some(name),
+                        ..journal::Change::default()
+                    },
+                    Touched::Placement(id) => journal::Change {
+                        placement: self
+                            .placements
+                            .iter()
+                            .find(|p| p.placement_id.as_deref() == Some(id)),
+                        desired_players: self.desired_players.get(id).map(Vec::as_slice),
                         ..journal::Change::default()
                     },
                     Touched::Entry {
@@ -473,6 +553,29 @@ impl Store {
     pub(crate) fn reindex(&mut self, i: usize) {
         if let Some(session) = self.sessions.get(i).and_then(|d| d.game_session.as_ref()) {
             self.index.record(session);
+        }
+    }
+
+    /// Records that the queue `name` was created or changed.
+    pub(crate) fn touch_queue(&mut self, name: &str, deleted: bool) {
+        if self.journal.is_some() {
+            self.touched.push(if deleted {
+                Touched::QueueDeleted(name.to_owned())
+            } else {
+                Touched::Queue(name.to_owned())
+            });
+        }
+    }
+
+    /// Records that the placement `id` started or moved on.
+    pub(crate) fn touch_placement(&mut self, id: &str) {
+        if self.journal.is_some()
+            && !self
+                .touched
+                .iter()
+                .any(|t| matches!(t, Touched::Placement(p) if p == id))
+        {
+            self.touched.push(Touched::Placement(id.to_owned()));
         }
     }
 
