@@ -98,8 +98,11 @@
 //! containing a period, only the first 500 keys).
 //! Around the sessions: [`Alias`]es ([`CreateAliasInput::create`],
 //! [`resolve_alias`]: `SIMPLE` to a fleet, `TERMINAL` to
-//! `TerminalRoutingStrategyException`) and fleets ([`FleetAttributes`],
-//! [`check_fleet_capacity`]).
+//! `TerminalRoutingStrategyException`), fleets ([`FleetAttributes`],
+//! [`check_fleet_capacity`]), queues ([`GameSessionQueue`]) and
+//! placements through them ([`StartGameSessionPlacementInput::start`],
+//! [`GameSessionPlacement`]: `PENDING`, then `FULFILLED`, `TIMED_OUT` or
+//! `CANCELLED`).
 //! Decisions there: any session but an ERROR or TERMINATED one can be
 //! terminated; a session that denies new players answers
 //! `GameSessionFullException`; a repeated property in a create takes its

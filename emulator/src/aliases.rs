@@ -11,7 +11,7 @@ use gamelift_session::{
 };
 use serde_json::json;
 
-use crate::protocol::Protocol;
+use crate::protocol::{Member, Protocol};
 use crate::service::{ACCOUNT_ID, Answer, Emulator};
 
 impl Emulator {
@@ -40,7 +40,7 @@ impl Emulator {
                 let region = &self.settings().region;
                 let alias =
                     input.create(&AliasContext::new(region, ACCOUNT_ID, self.now(), &id))?;
-                let answer = p.write(&json!({ "Alias": alias }))?;
+                let answer = p.write(&Member("Alias", &alias))?;
                 self.store().insert_alias(alias);
                 Ok(answer)
             })(),
@@ -48,7 +48,7 @@ impl Emulator {
                 let input: AliasIdInput = p.parse(body)?;
                 let id = input.validate_with(limits)?;
                 let store = self.store();
-                p.write(&json!({ "Alias": find_alias(&store.aliases, id)? }))
+                p.write(&Member("Alias", &find_alias(&store.aliases, id)?))
             })(),
             "ResolveAlias" => (|| {
                 let input: AliasIdInput = p.parse(body)?;
@@ -72,7 +72,7 @@ impl Emulator {
                 let mut store = self.store();
                 let alias = store.alias_mut(id)?;
                 input.apply(alias, self.now());
-                p.write(&json!({ "Alias": alias }))
+                p.write(&Member("Alias", &alias))
             })(),
             "DeleteAlias" => (|| {
                 let input: AliasIdInput = p.parse(body)?;

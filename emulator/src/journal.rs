@@ -729,6 +729,10 @@ mod tests {
         Describe,
         Reset,
         Compact,
+        CreateQueue { fleet: u8 },
+        Place { id: u8, players: u8 },
+        StopPlacement { id: u8 },
+        Advance { seconds: u8 },
         CreateAlias { terminal: bool },
         UpdateAlias { alias: u8, fleet: u8 },
         DeleteAlias { alias: u8 },
@@ -747,6 +751,10 @@ mod tests {
             2 => Just(Op::Describe),
             1 => Just(Op::Reset),
             1 => Just(Op::Compact),
+            1 => (0u8..3).prop_map(|fleet| Op::CreateQueue { fleet }),
+            3 => (0u8..6, 0u8..3).prop_map(|(id, players)| Op::Place { id, players }),
+            1 => (0u8..6).prop_map(|id| Op::StopPlacement { id }),
+            1 => (0u8..30).prop_map(|seconds| Op::Advance { seconds }),
             2 => any::<bool>().prop_map(|terminal| Op::CreateAlias { terminal }),
             2 => (any::<u8>(), 0u8..3).prop_map(|(alias, fleet)| Op::UpdateAlias { alias, fleet }),
             1 => any::<u8>().prop_map(|alias| Op::DeleteAlias { alias }),
@@ -786,6 +794,8 @@ mod tests {
         (!items.is_empty()).then(|| items[usize::from(n) % items.len()].clone())
     }
 
+    // One arm per operation: a table, read top to bottom.
+    #[allow(clippy::too_many_lines)]
     fn run(emulator: &Emulator, op: &Op) {
         let state = emulator.state();
         let sessions: Vec<String> = state
@@ -883,6 +893,43 @@ mod tests {
             Op::CreateAlias { .. } | Op::UpdateAlias { .. } | Op::DeleteAlias { .. } => {
                 run_alias(emulator, &state, op);
             }
+            Op::CreateQueue { fleet } => {
+                let fleets = ["fleet-1a2b", "fleet-9z"];
+                let arns: Vec<_> = fleets
+                    .iter()
+                    .skip(usize::from(fleet % 2))
+                    .map(|f| json!({"DestinationArn": format!("arn:aws:gamelift:us-west-2:1:fleet/{f}")}))
+                    .collect();
+                call(
+                    "CreateGameSessionQueue",
+                    json!({"Name": format!("q{fleet}"),
+                    "TimeoutInSeconds": 10, "Destinations": arns}),
+                );
+            }
+            Op::Place { id, players } => {
+                let desired: Vec<_> = (0..players)
+                    .map(|i| json!({"PlayerId": format!("placed-{id}-{i}"), "PlayerData": "d"}))
+                    .collect();
+                call(
+                    "StartGameSessionPlacement",
+                    json!({"PlacementId": format!("p{id}"),
+                    "GameSessionQueueName": format!("q{}", id % 3), "MaximumPlayerSessionCount": 2,
+                    "DesiredPlayerSessions": desired}),
+                );
+                call(
+                    "DescribeGameSessionPlacement",
+                    json!({"PlacementId": format!("p{}", id / 2)}),
+                );
+            }
+            Op::StopPlacement { id } => {
+                call(
+                    "StopGameSessionPlacement",
+                    json!({"PlacementId": format!("p{id}")}),
+                );
+            }
+            Op::Advance { seconds } => {
+                emulator.advance_clock(time::Duration::seconds(i64::from(seconds)));
+            }
         }
     }
 
@@ -934,6 +981,18 @@ mod tests {
         state
     }
 
+    /// How far the operations moved the clock ahead.
+    fn emulator_offset(ops: &[Op]) -> time::Duration {
+        let seconds: i64 = ops
+            .iter()
+            .map(|op| match op {
+                Op::Advance { seconds } => i64::from(*seconds),
+                _ => 0,
+            })
+            .sum();
+        time::Duration::seconds(seconds)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]
 
@@ -956,6 +1015,10 @@ mod tests {
             // The crash: no snapshot, the journal as it is.
             drop(emulator);
             let again = open_emulator(&path, settings(activation, acceptance));
+            // The control API's clock offset is a test device, not state:
+            // the reopened emulator is moved as far ahead.
+            let ahead = emulator_offset(&ops);
+            again.advance_clock(ahead);
             prop_assert_eq!(served(&again), before);
             let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
         }

@@ -22,7 +22,7 @@ use gamelift_session::{
 use serde_json::json;
 use time::OffsetDateTime;
 
-use crate::protocol::Protocol;
+use crate::protocol::{Member, Protocol};
 use crate::service::{ACCOUNT_ID, Answer, Emulator};
 use crate::state::Store;
 
@@ -45,7 +45,7 @@ impl Emulator {
                         "A game session queue named {name} already exists"
                     )));
                 }
-                let answer = p.write(&json!({ "GameSessionQueue": queue }))?;
+                let answer = p.write(&Member("GameSessionQueue", &queue))?;
                 store.queues.push(queue);
                 store.touch_queue(&name, false);
                 Ok(answer)
@@ -65,7 +65,7 @@ impl Emulator {
                     .find(|q| q.is_named_by(name))
                     .ok_or_else(|| queue_not_found(name))?;
                 input.apply(queue);
-                let answer = p.write(&json!({ "GameSessionQueue": queue }))?;
+                let answer = p.write(&Member("GameSessionQueue", &queue))?;
                 store.touch_queue(queue_name_of(name), false);
                 Ok(answer)
             })(),
@@ -89,7 +89,7 @@ impl Emulator {
                 let mut store = self.store();
                 let i = placement_index(&store, id)?;
                 self.try_placement(&mut store, i, self.now());
-                p.write(&json!({ "GameSessionPlacement": store.placements.get(i) }))
+                p.write(&Member("GameSessionPlacement", &store.placements.get(i)))
             })(),
             "StopGameSessionPlacement" => (|| {
                 let input: PlacementIdInput = p.parse(body)?;
@@ -101,7 +101,7 @@ impl Emulator {
                     placement.stop(now)?;
                 }
                 store.touch_placement(id);
-                p.write(&json!({ "GameSessionPlacement": store.placements.get(i) }))
+                p.write(&Member("GameSessionPlacement", &store.placements.get(i)))
             })(),
             _ => return None,
         })
@@ -130,7 +130,7 @@ impl Emulator {
             )));
         }
         // GameLift answers PENDING; the placement is tried right after.
-        let answer = p.write(&json!({ "GameSessionPlacement": placement }))?;
+        let answer = p.write(&Member("GameSessionPlacement", &placement))?;
         store.placements.push(placement);
         store.touch_placement(&id);
         let i = store.placements.len() - 1;

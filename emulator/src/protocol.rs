@@ -224,3 +224,17 @@ pub fn check_headers(
         }
     }
 }
+
+/// An answer of one member, `{"<name>": value}`, serialized straight from
+/// `value`: its timestamps stay CBOR's tag 1 (a `serde_json::Value` in
+/// between would turn them into plain numbers).
+pub(crate) struct Member<'a, T: ?Sized>(pub(crate) &'static str, pub(crate) &'a T);
+
+impl<T: serde::Serialize + ?Sized> serde::Serialize for Member<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry(self.0, self.1)?;
+        map.end()
+    }
+}

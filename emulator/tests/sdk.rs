@@ -582,3 +582,78 @@ async fn a_bad_search_is_a_typed_error_with_its_position_through_the_sdk() {
         )
     );
 }
+
+#[tokio::test]
+async fn a_placement_through_a_queue_and_an_alias_over_cbor() {
+    use aws_sdk_gamelift::types::{
+        DesiredPlayerSession, GameSessionPlacementState, GameSessionQueueDestination,
+        RoutingStrategy, RoutingStrategyType,
+    };
+
+    let client = client().await;
+    let alias = client
+        .create_alias()
+        .name("live")
+        .routing_strategy(
+            RoutingStrategy::builder()
+                .r#type(RoutingStrategyType::Simple)
+                .fleet_id("fleet-5db1")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("an alias")
+        .alias
+        .expect("the alias");
+    let arn = alias.alias_arn().expect("an ARN").to_owned();
+    client
+        .create_game_session_queue()
+        .name("sdk-queue")
+        .destinations(
+            GameSessionQueueDestination::builder()
+                .destination_arn(arn)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("a queue");
+    let started = client
+        .start_game_session_placement()
+        .placement_id("sdk-placement")
+        .game_session_queue_name("sdk-queue")
+        .maximum_player_session_count(2)
+        .desired_player_sessions(
+            DesiredPlayerSession::builder()
+                .player_id("sdk-player")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("started")
+        .game_session_placement
+        .expect("a placement");
+    assert_eq!(started.status(), Some(&GameSessionPlacementState::Pending));
+    let placed = client
+        .describe_game_session_placement()
+        .placement_id("sdk-placement")
+        .send()
+        .await
+        .expect("described")
+        .game_session_placement
+        .expect("a placement");
+    assert_eq!(placed.status(), Some(&GameSessionPlacementState::Fulfilled));
+    assert!(
+        placed
+            .game_session_arn()
+            .is_some_and(|a| a.contains("/fleet-5db1/"))
+    );
+    assert_eq!(placed.placed_player_sessions().len(), 1);
+    assert!(placed.start_time().is_some() && placed.end_time().is_some());
+    let resolved = client
+        .resolve_alias()
+        .alias_id(alias.alias_id().expect("an id"))
+        .send()
+        .await
+        .expect("resolved");
+    assert_eq!(resolved.fleet_id(), Some("fleet-5db1"));
+}
