@@ -4,8 +4,10 @@
 //! JavaScript over AWS JSON 1.1, the AWS SDKs for Rust, Go, Java and others
 //! over Smithy RPC v2 CBOR, both on one port. Every GameLift rule is the
 //! crate's; this package holds the routing ([`router`]), the store and the
-//! clock ([`Emulator`]), the state file ([`state`]), the control API for
-//! tests (under `/_emulator/`) and the network ([`serve`]).
+//! clock ([`Emulator`]: game and player sessions in `service`, aliases,
+//! fleets, queues and placements in modules of their own), the state file
+//! ([`state`]) and its journal ([`journal`]), the game server ports, the
+//! control API for tests (under `/_emulator/`) and the network ([`serve`]).
 //!
 //! The `gamelift-emulator` binary is the usual way in; embed the library to
 //! run the emulator inside a test process:
