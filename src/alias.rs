@@ -500,18 +500,7 @@ impl ListAliasesInput {
         if let Some(name) = &self.name {
             v.length(FieldPath::Member("name"), name, 1, MAX_ALIAS_TEXT, false);
         }
-        if let Some(limit) = self.limit {
-            v.min_value(FieldPath::Member("limit"), i64::from(limit), 1);
-        }
-        if let Some(token) = &self.next_token {
-            v.length(
-                FieldPath::Member("nextToken"),
-                token,
-                1,
-                limits.max_next_token_length,
-                false,
-            );
-        }
+        paging::check(&mut v, self.limit, self.next_token.as_deref(), limits);
         v.finish()?;
         let kind = self
             .routing_strategy_type

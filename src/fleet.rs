@@ -177,7 +177,7 @@ impl DescribeFleetAttributesInput {
                 v.fleet_id_or_arn(path, id, limits);
             }
         }
-        check_page(&mut v, self.limit, self.next_token.as_deref(), limits);
+        paging::check(&mut v, self.limit, self.next_token.as_deref(), limits);
         v.finish()?;
         if let Some(ids) = &self.fleet_ids {
             let found = ids
@@ -237,7 +237,7 @@ impl ListFleetsInput {
         limits: &Limits,
     ) -> Result<ListFleetsOutput<'a>, GameLiftError> {
         let mut v = Validator::default();
-        check_page(&mut v, self.limit, self.next_token.as_deref(), limits);
+        paging::check(&mut v, self.limit, self.next_token.as_deref(), limits);
         v.finish()?;
         let items = fleets
             .iter()
@@ -248,21 +248,6 @@ impl ListFleetsInput {
             fleet_ids,
             next_token,
         })
-    }
-}
-
-fn check_page(v: &mut Validator, limit: Option<i32>, token: Option<&str>, limits: &Limits) {
-    if let Some(limit) = limit {
-        v.min_value(FieldPath::Member("limit"), i64::from(limit), 1);
-    }
-    if let Some(token) = token {
-        v.length(
-            FieldPath::Member("nextToken"),
-            token,
-            1,
-            limits.max_next_token_length,
-            false,
-        );
     }
 }
 

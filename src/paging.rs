@@ -11,7 +11,8 @@
 //! sets the page size.
 
 use crate::error::GameLiftError;
-use crate::validate::Cut;
+use crate::limits::Limits;
+use crate::validate::{Cut, FieldPath, Validator};
 
 /// The error for a token naming no item of the store.
 pub(crate) fn invalid_token(token: &str) -> GameLiftError {
@@ -57,5 +58,22 @@ pub(crate) fn page_after<'i, T>(
     match after {
         Some(token) if !passed => Err(invalid_token(token)),
         _ => Ok((page, None)),
+    }
+}
+
+/// Validates a paged request's `Limit` (at least 1) and `NextToken` (1 to
+/// the model's length), as every list and describe does.
+pub(crate) fn check(v: &mut Validator, limit: Option<i32>, token: Option<&str>, limits: &Limits) {
+    if let Some(limit) = limit {
+        v.min_value(FieldPath::Member("limit"), i64::from(limit), 1);
+    }
+    if let Some(token) = token {
+        v.length(
+            FieldPath::Member("nextToken"),
+            token,
+            1,
+            limits.max_next_token_length,
+            false,
+        );
     }
 }

@@ -432,18 +432,7 @@ impl DescribeGameSessionQueuesInput {
             v.length(path, name, 1, MAX_QUEUE_ARN, false);
             v.pattern(path, name, QUEUE_NAME_OR_ARN_PATTERN, is_queue_name_or_arn);
         }
-        if let Some(limit) = self.limit {
-            v.min_value(FieldPath::Member("limit"), i64::from(limit), 1);
-        }
-        if let Some(token) = &self.next_token {
-            v.length(
-                FieldPath::Member("nextToken"),
-                token,
-                1,
-                limits.max_next_token_length,
-                false,
-            );
-        }
+        paging::check(&mut v, self.limit, self.next_token.as_deref(), limits);
         v.finish()?;
         let items = queues.iter().map(|q| {
             let wanted = self

@@ -636,18 +636,12 @@ impl Replay {
 /// for a record of a game session.
 fn apply_named(state: &mut State, record: &mut Record) -> Option<Result<(), String>> {
     if let Some(alias) = record.alias.take() {
-        let Some(id) = alias.alias_id.clone() else {
-            return Some(Err("has an Alias without an AliasId".to_owned()));
-        };
-        match state
-            .aliases
-            .iter_mut()
-            .find(|a| a.alias_id.as_deref() == Some(id.as_str()))
-        {
-            Some(slot) => *slot = alias,
-            None => state.aliases.push(alias),
-        }
-        return Some(Ok(()));
+        return Some(upsert(
+            &mut state.aliases,
+            alias,
+            "an Alias without an AliasId",
+            |a| a.alias_id.as_deref(),
+        ));
     }
     if let Some(id) = record.deleted_alias.take() {
         state
@@ -656,18 +650,12 @@ fn apply_named(state: &mut State, record: &mut Record) -> Option<Result<(), Stri
         return Some(Ok(()));
     }
     if let Some(queue) = record.queue.take() {
-        let Some(name) = queue.name.clone() else {
-            return Some(Err("has a Queue without a Name".to_owned()));
-        };
-        match state
-            .game_session_queues
-            .iter_mut()
-            .find(|q| q.name.as_deref() == Some(name.as_str()))
-        {
-            Some(slot) => *slot = queue,
-            None => state.game_session_queues.push(queue),
-        }
-        return Some(Ok(()));
+        return Some(upsert(
+            &mut state.game_session_queues,
+            queue,
+            "a Queue without a Name",
+            |q| q.name.as_deref(),
+        ));
     }
     if let Some(name) = record.deleted_queue.take() {
         state
@@ -676,28 +664,40 @@ fn apply_named(state: &mut State, record: &mut Record) -> Option<Result<(), Stri
         return Some(Ok(()));
     }
     if let Some(placement) = record.placement.take() {
-        let Some(id) = placement.placement_id.clone() else {
-            return Some(Err("has a Placement without a PlacementId".to_owned()));
-        };
+        let id = placement.placement_id.clone().unwrap_or_default();
         match record.desired_player_sessions.take() {
             Some(desired) if placement.is_pending() => {
-                state.desired_player_sessions.insert(id.clone(), desired);
+                state.desired_player_sessions.insert(id, desired);
             }
             _ => {
                 state.desired_player_sessions.remove(&id);
             }
         }
-        match state
-            .game_session_placements
-            .iter_mut()
-            .find(|p| p.placement_id.as_deref() == Some(id.as_str()))
-        {
-            Some(slot) => *slot = placement,
-            None => state.game_session_placements.push(placement),
-        }
-        return Some(Ok(()));
+        return Some(upsert(
+            &mut state.game_session_placements,
+            placement,
+            "a Placement without a PlacementId",
+            |p| p.placement_id.as_deref(),
+        ));
     }
     None
+}
+
+/// Replaces the item of `items` with `item`'s key, or adds it.
+fn upsert<T>(
+    items: &mut Vec<T>,
+    item: T,
+    keyless: &str,
+    key: impl Fn(&T) -> Option<&str>,
+) -> Result<(), String> {
+    let Some(wanted) = key(&item).map(str::to_owned) else {
+        return Err(format!("has {keyless}"));
+    };
+    match items.iter_mut().find(|i| key(i) == Some(wanted.as_str())) {
+        Some(slot) => *slot = item,
+        None => items.push(item),
+    }
+    Ok(())
 }
 
 #[cfg(test)]
