@@ -10,7 +10,8 @@
 //! room that frees up in the meantime is found. **Decision**: the game
 //! session a placement makes is launched like any other
 //! (`--activation`); one that does not come up ACTIVE fails the placement
-//! (`FAILED`), as does a queue deleted while a placement waits on it.
+//! (`FAILED`), as do more desired players than the player limit (then no
+//! session is made) and a queue deleted while a placement waits on it.
 
 use gamelift_session::{
     CreateContext, CreateGameSessionQueueInput, CreatePlayerSessionsInput,
@@ -101,6 +102,7 @@ impl Emulator {
                     placement.stop(now)?;
                 }
                 store.touch_placement(id);
+                store.desired_players.remove(id);
                 p.write(&Member("GameSessionPlacement", &store.placements.get(i)))
             })(),
             _ => return None,
@@ -206,10 +208,17 @@ impl Emulator {
             return true;
         };
         let limits = &self.settings().limits;
+        let seats = usize::try_from(request.maximum_player_session_count.unwrap_or(0)).unwrap_or(0);
+        let desired = store.desired_players.get(id).map_or(0, Vec::len);
         let Ok(validated) = request.validate_with(limits) else {
             fail(store, i, id, now);
             return true;
         };
+        if desired > seats {
+            // Its players could never all be seated: no session is made.
+            fail(store, i, id, now);
+            return true;
+        }
         let fresh = self.fresh_id();
         let context = CreateContext::new(
             &self.settings().region,

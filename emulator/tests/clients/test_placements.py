@@ -140,3 +140,18 @@ def test_queues_and_placements_survive_a_stop(tmp_path, sig):
     assert placed["Status"] == "FULFILLED", "the desired players outlived the stop too"
     assert [p["PlayerId"] for p in placed["PlacedPlayerSessions"]] == ["dora"]
     assert again.stop() == 0
+
+
+def test_a_placement_fails_when_its_players_cannot_fit_or_its_queue_is_gone(em):
+    gl = em.client()
+    gl.create_game_session_queue(Name="fit", Destinations=[{"DestinationArn": ARN.format("fleet-room")}])
+    gl.start_game_session_placement(PlacementId="p-big", GameSessionQueueName="fit", MaximumPlayerSessionCount=1,
+                                    DesiredPlayerSessions=[{"PlayerId": "a"}, {"PlayerId": "b"}])
+    failed = gl.describe_game_session_placement(PlacementId="p-big")["GameSessionPlacement"]
+    assert failed["Status"] == "FAILED" and "GameSessionArn" not in failed
+    assert gl.describe_game_sessions(FleetId="fleet-room")["GameSessions"] == [], "no session was made"
+    gl.create_game_session(FleetId="fleet-full", MaximumPlayerSessionCount=1)
+    gl.create_game_session_queue(Name="gone", Destinations=[{"DestinationArn": ARN.format("fleet-full")}])
+    gl.start_game_session_placement(PlacementId="p-orphan", GameSessionQueueName="gone", MaximumPlayerSessionCount=1)
+    gl.delete_game_session_queue(Name="gone")
+    assert gl.describe_game_session_placement(PlacementId="p-orphan")["GameSessionPlacement"]["Status"] == "FAILED"
