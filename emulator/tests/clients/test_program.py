@@ -105,7 +105,8 @@ def test_help_and_version_exit_zero():
     assert shown.returncode == 0
     assert shown.stdout.startswith("A local Amazon GameLift endpoint")
     assert "Usage: gamelift-emulator [OPTIONS]" in shown.stdout
-    for flag in ("--port", "--bind", "--region", "--activation", "--state", "--request-timeout", "--version"):
+    for flag in ("--port", "--bind", "--region", "--activation", "--state", "--request-timeout", "--version",
+                 "--game-server-address", "--game-server-dns-name", "--game-server-ports", "--fleet", "--allow-host"):
         assert flag in shown.stdout
     version = run_cli("--version")
     assert (version.returncode, version.stdout) == (0, "gamelift-emulator 0.1.0\n")
