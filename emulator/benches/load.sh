@@ -14,7 +14,9 @@
 # filter and a sort; and UpdateGameSession over JSON on an emulator with
 # a state file (--state, in a temporary directory: every change journaled
 # before its answer), beside the same update without one, to measure what
-# durability costs. Prints one line per run.
+# durability costs; and, on the emulator holding 10,000 sessions,
+# UpdateGameSession at 64 connections alone and while 64 other connections
+# search it. Prints one line per run.
 #
 #   bash emulator/benches/load.sh
 set -euo pipefail
@@ -82,6 +84,7 @@ create="{\"FleetId\":\"fleet-load\",\"MaximumPlayerSessionCount\":10,\"Name\":\"
 created=$(call "$port" GameLift.CreateGameSession "$create")
 call "$quiet_port" GameLift.CreateGameSession "$create" >/dev/null
 call "$durable_port" GameLift.CreateGameSession "$create" >/dev/null
+call "$search_port" GameLift.CreateGameSession "$create" >/dev/null
 id=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["GameSession"]["GameSessionId"])' "$created")
 
 # CreatePlayerSession needs sessions that do not fill over three rounds:
@@ -207,7 +210,20 @@ load() {
     END {printf "%-26s %8.0f req/s  p50 %8s  p99 %8s  cpu %5.1f us/req\n", label, rps, p50, p99, ticks / hz * 1e6 / n}' "$tmp_out"
 }
 tmp_out=$(mktemp)
-trap 'cleanup; rm -f "$tmp_out"' EXIT
+tmp_bg=$(mktemp)
+trap 'cleanup; rm -f "$tmp_out" "$tmp_bg"' EXIT
+
+# Updates on the emulator holding 10,000 sessions while 64 other
+# connections search it: the update line, then the searches' line.
+load_with_searches() {
+  local label=$1
+  wrk -t2 -c64 -d"${DURATION}s" --latency -s "$search_script" "http://127.0.0.1:$search_port/" >"$tmp_bg" &
+  local bg=$!
+  load "$label" "http://127.0.0.1:$search_port/" "$json_script" 64 "$searcher"
+  wait "$bg"
+  awk '/Requests\/sec/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2}
+    END {printf "%-26s %8.0f req/s  p50 %8s  p99 %8s\n", "  (searches beside it)", rps, p50, p99}' "$tmp_bg"
+}
 
 for round in $(seq "$ROUNDS"); do
   echo "== round $round"
@@ -226,6 +242,10 @@ for round in $(seq "$ROUNDS"); do
         load "emulator-state json c$connections" "http://127.0.0.1:$durable_port/" "$json_script" "$connections" "$durable"
         load "emulator join json c$connections" "http://127.0.0.1:$port/" "$join_script" "$connections" "$emulator"
         load "emulator search json c$connections" "http://127.0.0.1:$search_port/" "$search_script" "$connections" "$searcher"
+        if [ "$connections" = 64 ]; then
+          load "10k update json c64" "http://127.0.0.1:$search_port/" "$json_script" 64 "$searcher"
+          load_with_searches "10k update+search c64"
+        fi
       fi
     done
   done

@@ -5,7 +5,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::ops::RangeInclusive;
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use gamelift_session::{
     Change, Connection, CreateContext, CreateGameSessionInput, CreatePlayerSessionInput,
@@ -402,7 +402,7 @@ impl Emulator {
             return p.write(&session_output(Some(answer)));
         }
         let index = self.launch(&mut store, detail, &fleet, now)?;
-        let answer = p.write(&session_output(store.sessions.get(index)));
+        let answer = p.write(&session_output(store.sessions.get(index).map(|d| &**d)));
         if input.requested_id().is_some() {
             store.create_requests.insert(id.clone(), input);
         }
@@ -484,7 +484,7 @@ impl Emulator {
         };
         let mut store = self.store();
         store.expire_all(self.now(), &self.settings.limits);
-        let page = validated.select(&store.sessions, alias_fleet.as_deref())?;
+        let page = validated.select(store.sessions.iter().map(|d| &**d), alias_fleet.as_deref())?;
         if details {
             p.write(&page.details_output())
         } else {
@@ -529,13 +529,15 @@ impl Emulator {
             (None, Some(alias)) => Some(self.alias_fleet(alias)?),
             _ => None,
         };
-        let mut store = self.store();
-        store.expire_all(self.now(), limits);
-        let sessions = store
-            .sessions
-            .iter()
-            .filter_map(|d| d.game_session.as_ref());
-        let output = search.select(sessions, &store.index, alias_fleet.as_deref())?;
+        // The lock is held to write the time-outs down and copy the
+        // handles, not for the scan: writers go on while searches read.
+        let (sessions, index) = {
+            let mut store = self.store();
+            store.expire_all(self.now(), limits);
+            (store.sessions.clone(), Arc::clone(&store.index))
+        };
+        let found = sessions.iter().filter_map(|d| d.game_session.as_ref());
+        let output = search.select(found, &index, alias_fleet.as_deref())?;
         p.write(&output)
     }
 

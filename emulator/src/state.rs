@@ -43,6 +43,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::{self, Write as _};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use gamelift_session::{
     Alias, CreateGameSessionInput, CreatePlayerSessionInput, DescribePlayerSessionsInput,
@@ -105,14 +106,19 @@ fn is_zero(n: &u64) -> bool {
 /// that created the sessions with custom ids.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
-    pub(crate) sessions: Vec<GameSessionDetail>,
+    /// Shared with the searches under way: a search copies the handles
+    /// under the lock and reads outside it, and a change to a session a
+    /// search still holds writes a new copy (`Arc::make_mut`), so no
+    /// search sees half a change and none holds up a writer for its scan.
+    pub(crate) sessions: Vec<Arc<GameSessionDetail>>,
     /// The player sessions of each game session, at the same index.
     pub(crate) players: Vec<Vec<PlayerSession>>,
     by_id: HashMap<String, usize>,
     pub(crate) create_requests: BTreeMap<String, CreateGameSessionInput>,
     /// The property keys searches can see, recorded as sessions are
-    /// created and updated.
-    pub(crate) index: SearchIndex,
+    /// created and updated; shared with the searches under way, as the
+    /// sessions are.
+    pub(crate) index: Arc<SearchIndex>,
     /// The game server ports live sessions hold.
     pub(crate) ports: Ports,
     /// Every alias, in creation order.
@@ -246,7 +252,7 @@ impl Store {
     /// whose game servers listen on `ports`.
     pub(crate) fn new(limits: &Limits, ports: Ports) -> Self {
         Store {
-            index: SearchIndex::new(limits),
+            index: Arc::new(SearchIndex::new(limits)),
             ports,
             ..Store::default()
         }
@@ -356,7 +362,7 @@ impl Store {
     pub(crate) fn to_state(&self) -> State {
         State {
             version: STATE_VERSION,
-            game_session_details: self.sessions.clone(),
+            game_session_details: self.sessions.iter().map(|d| (**d).clone()).collect(),
             create_requests: self.create_requests.clone(),
             player_sessions: self.players.iter().flatten().cloned().collect(),
             aliases: self.aliases.clone(),
@@ -406,7 +412,10 @@ impl Store {
                 statuses: players.iter().map(|p| p.status).collect(),
             });
         }
-        match (self.sessions.get_mut(i), self.players.get_mut(i)) {
+        match (
+            self.sessions.get_mut(i).map(Arc::make_mut),
+            self.players.get_mut(i),
+        ) {
             (Some(detail), Some(players)) => Some((detail, players)),
             _ => None,
         }
@@ -500,6 +509,7 @@ impl Store {
             if players.is_empty() {
                 continue;
             }
+            let detail = Arc::make_mut(detail);
             let before = (journaled
                 && players
                     .iter()
@@ -530,12 +540,14 @@ impl Store {
             self.by_id.insert(id.to_owned(), i);
         }
         if let Some(session) = &detail.game_session {
-            self.index.record(session);
+            if !self.index.has_recorded(session) {
+                Arc::make_mut(&mut self.index).record(session);
+            }
             // A new session's port is free: the caller picked it so, or
             // `from_state` checked it.
             let _ = self.ports.sync(i, session);
         }
-        self.sessions.push(detail);
+        self.sessions.push(Arc::new(detail));
         self.players.push(Vec::new());
         if self.journal.is_some() {
             self.touched.push(Touched::Entry {
@@ -551,8 +563,10 @@ impl Store {
     /// Records the keys of the session at `i` in the search index, after
     /// an update may have added some.
     pub(crate) fn reindex(&mut self, i: usize) {
-        if let Some(session) = self.sessions.get(i).and_then(|d| d.game_session.as_ref()) {
-            self.index.record(session);
+        if let Some(session) = self.sessions.get(i).and_then(|d| d.game_session.as_ref())
+            && !self.index.has_recorded(session)
+        {
+            Arc::make_mut(&mut self.index).record(session);
         }
     }
 
@@ -632,7 +646,7 @@ impl Store {
     pub(crate) fn clear(&mut self) -> usize {
         let n = self.sessions.len();
         let mut index = std::mem::take(&mut self.index);
-        index.clear();
+        Arc::make_mut(&mut index).clear();
         let mut ports = std::mem::take(&mut self.ports);
         ports.clear();
         let journal = self.journal.take();

@@ -81,6 +81,30 @@ impl SearchIndex {
         }
     }
 
+    /// Whether recording `session` would change nothing: each of its
+    /// searchable keys is held already, or already left out. An embedder
+    /// that shares the index (behind an `Arc`, say) copies it only when
+    /// this is false.
+    ///
+    /// ```
+    /// use gamelift_session::{GameProperty, GameSession, Limits, SearchIndex};
+    ///
+    /// let mut session = GameSession::default();
+    /// session.game_properties = Some(vec![GameProperty::new("mode", "ranked")]);
+    /// let mut index = SearchIndex::new(&Limits::AWS);
+    /// assert!(!index.has_recorded(&session));
+    /// index.record(&session);
+    /// assert!(index.has_recorded(&session));
+    /// ```
+    #[must_use]
+    pub fn has_recorded(&self, session: &GameSession) -> bool {
+        session.game_properties().iter().all(|p| {
+            !is_searchable_key(&p.key)
+                || self.held.contains(&p.key)
+                || self.left_out_set.contains(&p.key)
+        })
+    }
+
     /// Admits one key, as [`SearchIndex::record`] does.
     pub fn record_key(&mut self, key: &str) {
         if !is_searchable_key(key) || self.held.contains(key) {
