@@ -19,6 +19,7 @@
 # search it. Prints one line per run.
 #
 #   bash emulator/benches/load.sh
+#   ONLY='10k|search' ROUNDS=3 DURATION=5 bash emulator/benches/load.sh   # a focused run
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-10}
@@ -196,6 +197,8 @@ ticks_per_second=$(getconf CLK_TCK)
 # p99 server-CPU-per-request".
 load() {
   local label=$1 url=$2 script=$3 connections=$4 pid=$5
+  # ONLY=REGEX runs the cases whose label matches it, for a focused run.
+  if [ -n "${ONLY:-}" ] && ! [[ "$label" =~ $ONLY ]]; then return; fi
   local threads=$(( connections < 2 ? 1 : 2 ))
   local before after
   before=$(cpu_ticks "$pid")
@@ -217,6 +220,7 @@ trap 'cleanup; rm -f "$tmp_out" "$tmp_bg"' EXIT
 # connections search it: the update line, then the searches' line.
 load_with_searches() {
   local label=$1
+  if [ -n "${ONLY:-}" ] && ! [[ "$label" =~ $ONLY ]]; then return; fi
   wrk -t2 -c64 -d"${DURATION}s" --latency -s "$search_script" "http://127.0.0.1:$search_port/" >"$tmp_bg" &
   local bg=$!
   load "$label" "http://127.0.0.1:$search_port/" "$json_script" 64 "$searcher"

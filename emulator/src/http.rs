@@ -62,6 +62,10 @@ struct App {
     limits: Arc<HttpLimits>,
     /// Body bytes held, in KiB permits: [`HttpLimits::max_bytes_in_flight`].
     in_flight: Arc<Semaphore>,
+    /// Searches run one at a time on a blocking thread, off the runtime's
+    /// workers: a scan of thousands of sessions takes a millisecond, and on
+    /// a worker it would make every update queued behind it wait that long.
+    searching: Arc<Semaphore>,
 }
 
 /// The routes of both AWS protocols and of the control API, over `emulator`.
@@ -73,6 +77,7 @@ pub fn router(emulator: Arc<Emulator>, limits: HttpLimits) -> Router {
         emulator,
         limits: Arc::new(limits),
         in_flight,
+        searching: Arc::new(Semaphore::new(1)),
     };
     Router::new()
         .route("/", post(json))
@@ -249,6 +254,15 @@ async fn read_body(mut body: Body, app: &App) -> Result<(Bytes, OwnedSemaphorePe
     }
 }
 
+/// A search that could not be run (the runtime is shutting down).
+fn busy() -> Failure {
+    Failure::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "ThrottlingException",
+        "The emulator is shutting down; try again".to_owned(),
+    )
+}
+
 fn too_busy(limits: &HttpLimits) -> Failure {
     Failure::new(
         StatusCode::SERVICE_UNAVAILABLE,
@@ -309,6 +323,16 @@ async fn run(
         .and_then(|v| v.parse::<u64>().ok());
     check_headers(protocol, headers, declared_length != Some(0))?;
     let (body, _held) = read_body(body, app).await?;
+    if operation == "SearchGameSessions" {
+        let _turn = app.searching.acquire().await.map_err(|_| busy())?;
+        let emulator = Arc::clone(&app.emulator);
+        let searched = tokio::task::spawn_blocking(move || {
+            emulator.call("SearchGameSessions", &body, protocol)
+        })
+        .await
+        .map_err(|_| busy())?;
+        return Ok(searched?);
+    }
     Ok(app.emulator.call(operation, &body, protocol)?)
 }
 

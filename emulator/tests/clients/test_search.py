@@ -153,3 +153,42 @@ def test_the_500_key_index_leaves_later_keys_out(tmp_path):
         assert json.loads(http(e.url, "/_emulator/search-index")[2])["IndexedKeys"] == 0
     finally:
         e.stop()
+
+
+def test_a_search_never_sees_half_an_update(tmp_path):
+    """Searches scan outside the store's lock, on copies: every session a
+    search returns is as it was before or after each update, never between."""
+    import threading
+    e = Emulator(tmp_path)
+    gl = e.client()
+    fleet = "fleet-0a7b1c2d"
+    ids = [gl.create_game_session(FleetId=fleet, MaximumPlayerSessionCount=4,
+                                  GameProperties=[{"Key": "a", "Value": "0"}, {"Key": "b", "Value": "0"}])["GameSession"]["GameSessionId"]
+           for _ in range(20)]
+    stop = threading.Event()
+    errors = []
+
+    def writer():
+        n = 0
+        while not stop.is_set():
+            n += 1
+            aws(e.url, "UpdateGameSession", {"GameSessionId": ids[n % len(ids)], "GameProperties": [
+                {"Key": "a", "Value": str(n)}, {"Key": "b", "Value": str(n)}]})
+
+    threads = [threading.Thread(target=writer) for _ in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        for _ in range(150):
+            status, _, body = aws(e.url, "SearchGameSessions", {"FleetId": fleet, "Limit": 20})
+            assert status == 200
+            for gs in json.loads(body)["GameSessions"]:
+                props = {p["Key"]: p["Value"] for p in gs["GameProperties"]}
+                if props["a"] != props["b"]:
+                    errors.append(props)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+        e.stop()
+    assert errors == [], errors[:3]
