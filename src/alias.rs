@@ -267,6 +267,16 @@ fn check_name(v: &mut Validator, path: &'static str, name: &str) {
     });
 }
 
+/// The required `AliasId` of a request: an alias id or ARN.
+fn check_alias_id<'a>(v: &mut Validator, id: Option<&'a str>, limits: &Limits) -> Option<&'a str> {
+    let path = FieldPath::Member("aliasId");
+    let id = v.required(path, id);
+    if let Some(id) = id {
+        v.alias_id_or_arn(path, id, limits);
+    }
+    id
+}
+
 fn check_description(v: &mut Validator, description: &str) {
     v.length(
         FieldPath::Member("description"),
@@ -372,11 +382,7 @@ impl AliasIdInput {
     /// `InvalidRequestException` for a missing or malformed `AliasId`.
     pub fn validate_with(&self, limits: &Limits) -> Result<&str, GameLiftError> {
         let mut v = Validator::default();
-        let path = FieldPath::Member("aliasId");
-        let id = v.required(path, self.alias_id.as_deref());
-        if let Some(id) = id {
-            v.alias_id_or_arn(path, id, limits);
-        }
+        let id = check_alias_id(&mut v, self.alias_id.as_deref(), limits);
         v.finish()?;
         Ok(id.unwrap_or_default())
     }
@@ -416,11 +422,7 @@ impl UpdateAliasInput {
     /// routing rules.
     pub fn validate_with(&self, limits: &Limits) -> Result<&str, GameLiftError> {
         let mut v = Validator::default();
-        let path = FieldPath::Member("aliasId");
-        let id = v.required(path, self.alias_id.as_deref());
-        if let Some(id) = id {
-            v.alias_id_or_arn(path, id, limits);
-        }
+        let id = check_alias_id(&mut v, self.alias_id.as_deref(), limits);
         if let Some(name) = &self.name {
             check_name(&mut v, "name", name);
         }

@@ -94,8 +94,8 @@ struct RecordOut<'a> {
     reset: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     game_session_detail: Option<&'a GameSessionDetail>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    player_sessions: Vec<&'a PlayerSession>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    player_sessions: &'a [&'a PlayerSession],
     #[serde(skip_serializing_if = "Option::is_none")]
     create_request: Option<&'a CreateGameSessionInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -221,7 +221,7 @@ impl Journal {
             seq: self.seq,
             reset: change.is_reset(),
             game_session_detail: change.detail,
-            player_sessions: change.players.clone(),
+            player_sessions: &change.players,
             create_request: change.create_request,
             alias: change.alias,
             deleted_alias: change.deleted_alias,
@@ -414,7 +414,7 @@ pub fn open(path: &Path) -> Result<Opened, StateFileError> {
         replay.read(file, &mut warnings)?;
     }
     let Replay {
-        state,
+        mut state,
         seq,
         applied,
         ..
@@ -423,12 +423,12 @@ pub fn open(path: &Path) -> Result<Opened, StateFileError> {
     if applied > 0 || paths.old.exists() {
         // Fold what the journals held into a fresh snapshot, so that the
         // new journal starts empty.
-        let mut whole = state.clone().unwrap_or_else(|| State {
+        let whole = state.get_or_insert_with(|| State {
             version: state::STATE_VERSION,
             ..State::default()
         });
         whole.journal_sequence = seq;
-        snapshot_bytes = state::save(path, &whole)?;
+        snapshot_bytes = state::save(path, whole)?;
         for p in [&paths.old, &paths.journal] {
             match std::fs::remove_file(p) {
                 Ok(()) => {}

@@ -506,15 +506,17 @@ impl Store {
     pub(crate) fn expire_all(&mut self, now: OffsetDateTime, limits: &Limits) {
         let journaled = self.journal.is_some();
         for (i, (detail, players)) in self.sessions.iter_mut().zip(&mut self.players).enumerate() {
-            if players.is_empty() {
+            // Only a RESERVED player session can time out; every other
+            // session's count is already its players' (each change sets it),
+            // so it is left alone, and not copied from under a search.
+            if !players
+                .iter()
+                .any(|p| p.status == Some(PlayerSessionStatus::Reserved))
+            {
                 continue;
             }
             let detail = Arc::make_mut(detail);
-            let before = (journaled
-                && players
-                    .iter()
-                    .any(|p| p.status == Some(PlayerSessionStatus::Reserved)))
-            .then(|| players.iter().map(|p| p.status).collect::<Vec<_>>());
+            let before = journaled.then(|| players.iter().map(|p| p.status).collect::<Vec<_>>());
             let timed_out = expire_reservations(detail, players, now, limits);
             if timed_out > 0
                 && let Some(statuses) = before
