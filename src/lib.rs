@@ -147,6 +147,7 @@ mod shapes;
 #[cfg(feature = "proptest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
 pub mod strategy;
+mod table;
 mod timestamp;
 mod update;
 mod validate;
@@ -189,7 +190,7 @@ pub use player_session::{
     CreatePlayerSessionInput, CreatePlayerSessionOutput, CreatePlayerSessionsInput,
     CreatePlayerSessionsOutput, DescribePlayerSessionsInput, DescribePlayerSessionsOutput, Joins,
     PlayerSession, PlayerSessionChange, change_player_session, end_player_sessions,
-    expire_reservations,
+    expire_reservations, reservations_run_out,
 };
 pub use queue::{
     CreateGameSessionQueueInput, DEFAULT_QUEUE_TIMEOUT_SECONDS, DESTINATION_ARN_PATTERN,
@@ -212,6 +213,7 @@ pub use search::{
     search_game_sessions,
 };
 pub use shapes::{GameProperty, GameSession, GameSessionDetail, REDACTED, is_searchable_key};
+pub use table::{PreparedSearch, SessionTable};
 pub use update::{
     Change, UpdateOutcome, UpdateReport, ValidatedUpdate, Warning, update_game_session,
     update_game_session_in_place,

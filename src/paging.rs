@@ -40,25 +40,32 @@ pub(crate) fn page_after<'i, T>(
     after: Option<&str>,
     size: usize,
 ) -> Result<(Vec<T>, Option<String>), GameLiftError> {
-    let mut passed = after.is_none();
-    let mut page = Vec::new();
-    let mut last_id = None;
-    for (id, item) in items {
-        if !passed {
-            passed = id.is_some() && id == after;
-            continue;
-        }
-        let Some(item) = item else { continue };
-        if page.len() == size {
-            return Ok((page, last_id.map(str::to_owned)));
-        }
-        page.push(item);
-        last_id = id;
+    let mut items = items.into_iter();
+    if let Some(token) = after
+        && !items.by_ref().any(|(id, _)| id == Some(token))
+    {
+        return Err(invalid_token(token));
     }
-    match after {
-        Some(token) if !passed => Err(invalid_token(token)),
-        _ => Ok((page, None)),
-    }
+    let (page, token) = take_page(
+        items.filter_map(|(id, item)| Some((id, item?))),
+        size,
+        |&(id, _)| id.map(str::to_owned),
+    );
+    Ok((page.into_iter().map(|(_, item)| item).collect(), token))
+}
+
+/// The first `size` of `matches`, and the token of the next page (`id` of
+/// the page's last item) when another match follows.
+pub(crate) fn take_page<T>(
+    matches: impl IntoIterator<Item = T>,
+    size: usize,
+    id: impl Fn(&T) -> Option<String>,
+) -> (Vec<T>, Option<String>) {
+    let mut matches = matches.into_iter();
+    let page: Vec<T> = matches.by_ref().take(size).collect();
+    let more = page.len() == size && matches.next().is_some();
+    let token = page.last().filter(|_| more).and_then(id);
+    (page, token)
 }
 
 /// Validates a paged request's `Limit` (at least 1) and `NextToken` (1 to

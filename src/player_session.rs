@@ -524,6 +524,33 @@ pub fn expire_reservations(
     n
 }
 
+/// Whether [`expire_reservations`] would change anything at `now`: some
+/// RESERVED player session of `players` has run out. An embedder that
+/// shares its sessions (with searches under way, say) calls it to leave a
+/// session it would not change uncopied.
+///
+/// ```
+/// use gamelift_session::{Limits, PlayerSession, PlayerSessionStatus, reservations_run_out};
+/// use time::{Duration, OffsetDateTime};
+///
+/// let mut p = PlayerSession::default();
+/// p.status = Some(PlayerSessionStatus::Reserved);
+/// p.creation_time = Some(OffsetDateTime::UNIX_EPOCH);
+/// let players = [p];
+/// let now = OffsetDateTime::UNIX_EPOCH + Duration::seconds(59);
+/// assert!(!reservations_run_out(&players, now, &Limits::AWS));
+/// assert!(reservations_run_out(&players, now + Duration::seconds(1), &Limits::AWS));
+/// ```
+#[must_use]
+pub fn reservations_run_out(
+    players: &[PlayerSession],
+    now: OffsetDateTime,
+    limits: &Limits,
+) -> bool {
+    let cutoff = cutoff(now, limits);
+    players.iter().any(|p| p.reservation_ran_out(cutoff))
+}
+
 /// What the game server does with a player session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

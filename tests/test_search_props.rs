@@ -10,117 +10,15 @@ use std::collections::{BTreeMap, HashSet};
 
 use gamelift_session::{
     Comparator, Condition, FilterExpression, GameProperty, GameSession, GameSessionStatus, Limits,
-    MAX_MESSAGE_BYTES, Operand, PlayerSessionCreationPolicy, PropertyKey, SearchGameSessionsInput,
-    SearchIndex, SortExpression, SortOrder, Value, search_game_sessions,
+    MAX_MESSAGE_BYTES, PlayerSessionCreationPolicy, SearchGameSessionsInput, SearchIndex,
+    SortExpression, SortOrder, Value, search_game_sessions,
 };
 use proptest::prelude::*;
 use time::OffsetDateTime;
+use util::search::{KEYS, STRINGS, condition, filter, sort};
 use util::{proptest_config, status};
 
 const FLEET: &str = "fleet-1a2b";
-const KEYS: [&str; 6] = ["mode", "level", "Mode", "k0", "map.name", "a.b"];
-const STRINGS: [&str; 10] = [
-    "",
-    "ranked",
-    "Ranked",
-    "it's",
-    "a\\b",
-    "say \"hi\"",
-    "é",
-    "10",
-    "9",
-    " x ",
-];
-
-fn key() -> impl Strategy<Value = PropertyKey> {
-    prop::sample::select(&KEYS[..]).prop_map(|k| PropertyKey::new(k).expect("a valid key"))
-}
-
-fn text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        4 => prop::sample::select(&STRINGS[..]).prop_map(str::to_owned),
-        1 => any::<String>(),
-    ]
-}
-
-fn number() -> impl Strategy<Value = i64> {
-    prop_oneof![
-        4 => -2i64..14,
-        1 => Just(1_700_000_003_000),
-        1 => any::<i64>(),
-    ]
-}
-
-fn operand() -> impl Strategy<Value = Operand> {
-    prop_oneof![
-        Just(Operand::GameSessionId),
-        Just(Operand::GameSessionName),
-        key().prop_map(Operand::Property),
-        key().prop_map(Operand::Property),
-        Just(Operand::MaximumSessions),
-        Just(Operand::CreationTimeMillis),
-        Just(Operand::PlayerSessionCount),
-        Just(Operand::HasAvailablePlayerSessions),
-    ]
-}
-
-fn comparator() -> impl Strategy<Value = Comparator> {
-    prop::sample::select(
-        &[
-            Comparator::Equal,
-            Comparator::NotEqual,
-            Comparator::Less,
-            Comparator::Greater,
-            Comparator::LessOrEqual,
-            Comparator::GreaterOrEqual,
-        ][..],
-    )
-}
-
-/// A well-typed condition: the operand decides the value's type, and the
-/// comparator falls back to `=` or `<>` where the type takes no other.
-fn condition() -> impl Strategy<Value = Condition> {
-    (operand(), comparator(), text(), number(), any::<bool>()).prop_map(|(op, cmp, s, n, b)| {
-        let value = match op.operand_type() {
-            gamelift_session::OperandType::String => Value::String(s),
-            gamelift_session::OperandType::Number => Value::Number(n),
-            gamelift_session::OperandType::Boolean => Value::Boolean(b),
-        };
-        let cmp = match (op.operand_type(), cmp) {
-            (gamelift_session::OperandType::Number, c) => c,
-            (_, Comparator::Equal | Comparator::Less | Comparator::LessOrEqual) => {
-                Comparator::Equal
-            }
-            _ => Comparator::NotEqual,
-        };
-        Condition::new(op, cmp, value).expect("well typed by construction")
-    })
-}
-
-fn filter() -> impl Strategy<Value = FilterExpression> {
-    condition()
-        .prop_map(FilterExpression::Condition)
-        .prop_recursive(5, 24, 2, |inner| {
-            prop_oneof![
-                inner.clone().prop_map(|x| !x),
-                (inner.clone(), inner.clone()).prop_map(|(a, b)| a.and(b)),
-                (inner.clone(), inner).prop_map(|(a, b)| a.or(b)),
-            ]
-        })
-}
-
-fn sort() -> impl Strategy<Value = SortExpression> {
-    (operand(), any::<bool>()).prop_map(|(op, asc)| {
-        SortExpression::new(
-            op,
-            if asc {
-                SortOrder::Ascending
-            } else {
-                SortOrder::Descending
-            },
-        )
-    })
-}
 
 /// Sessions of two fleets and two locations, in every status, with
 /// properties from a small pool so that filters often match.

@@ -16,12 +16,15 @@
 #![allow(unsafe_code)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 struct Counting;
 
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+/// Bytes allocated less bytes freed while [`bytes_of`] runs.
+static BYTES: AtomicI64 = AtomicI64::new(0);
+static WEIGHING: AtomicBool = AtomicBool::new(false);
 /// Counting is off while rounds are timed: an atomic add per allocation
 /// would weigh on allocation-heavy cases and skew the ratios.
 static COUNTING: AtomicBool = AtomicBool::new(false);
@@ -32,28 +35,53 @@ fn count() {
     }
 }
 
+fn weigh(bytes: usize, sign: i64) {
+    if WEIGHING.load(Ordering::Relaxed) {
+        BYTES.fetch_add(
+            sign * i64::try_from(bytes).unwrap_or(i64::MAX),
+            Ordering::Relaxed,
+        );
+    }
+}
+
+/// What `build` makes, and the heap bytes it holds on to (allocated less
+/// freed while it ran); never timed.
+#[allow(dead_code)] // The search bench weighs; the others do not.
+pub(crate) fn bytes_of<T>(build: impl FnOnce() -> T) -> (T, i64) {
+    BYTES.store(0, Ordering::Relaxed);
+    WEIGHING.store(true, Ordering::Relaxed);
+    let made = build();
+    WEIGHING.store(false, Ordering::Relaxed);
+    (made, BYTES.load(Ordering::Relaxed))
+}
+
 // SAFETY: every method forwards to `System` with the caller's arguments
 // unchanged, so `System`'s guarantees are this allocator's.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         count();
+        weigh(layout.size(), 1);
         // SAFETY: forwarded as is; the caller upholds `alloc`'s contract.
         unsafe { System.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         count();
+        weigh(layout.size(), 1);
         // SAFETY: forwarded as is; the caller upholds `alloc_zeroed`'s contract.
         unsafe { System.alloc_zeroed(layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         count();
+        weigh(layout.size(), -1);
+        weigh(new_size, 1);
         // SAFETY: forwarded as is; the caller upholds `realloc`'s contract.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        weigh(layout.size(), -1);
         // SAFETY: forwarded as is; the caller upholds `dealloc`'s contract.
         unsafe { System.dealloc(ptr, layout) }
     }

@@ -43,7 +43,7 @@ use crate::service::{Emulator, Reported};
 
 /// `GET /_emulator/health`.
 pub(crate) async fn health(State(emulator): State<Arc<Emulator>>) -> Response {
-    let sessions = emulator.store().sessions.len();
+    let sessions = emulator.store().table.len();
     let mut body = json!({"Status": "ok", "GameSessions": sessions});
     if emulator.has_state_file() {
         body["StateFile"] = json!(
@@ -61,8 +61,8 @@ pub(crate) async fn search_index(State(emulator): State<Arc<Emulator>>) -> Respo
     let store = emulator.store();
     let body = json!({
         "Capacity": emulator.settings().limits.max_search_index_keys,
-        "IndexedKeys": store.index.len(),
-        "LeftOutKeys": store.index.left_out().collect::<Vec<_>>(),
+        "IndexedKeys": store.table.index().len(),
+        "LeftOutKeys": store.table.index().left_out().collect::<Vec<_>>(),
     });
     drop(store);
     json_response(StatusCode::OK, &body)

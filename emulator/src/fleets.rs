@@ -49,11 +49,7 @@ impl Emulator {
             .iter()
             .map(|f| f.fleet_id.as_str())
             .collect();
-        for session in store
-            .sessions
-            .iter()
-            .filter_map(|d| d.game_session.as_ref())
-        {
+        for session in store.table.iter().filter_map(|d| d.game_session.as_ref()) {
             if let Some(fleet) = session.fleet_id.as_deref()
                 && !ids.contains(&fleet)
             {
@@ -76,10 +72,7 @@ impl Emulator {
             .and_then(|f| f.capacity);
         match declared {
             Some(capacity) => check_fleet_capacity(
-                store
-                    .sessions
-                    .iter()
-                    .filter_map(|d| d.game_session.as_ref()),
+                store.table.iter().filter_map(|d| d.game_session.as_ref()),
                 fleet,
                 capacity,
             ),

@@ -231,11 +231,7 @@ impl Emulator {
             // No room there: the next destination.
             return false;
         };
-        let Some(session) = store
-            .sessions
-            .get(index)
-            .and_then(|d| d.game_session.clone())
-        else {
+        let Some(session) = store.session_at(index).and_then(|d| d.game_session.clone()) else {
             return true;
         };
         if session.status != Some(GameSessionStatus::Active) {

@@ -5,10 +5,10 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::ops::RangeInclusive;
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 
 use gamelift_session::{
-    Change, Connection, CreateContext, CreateGameSessionInput, CreatePlayerSessionInput,
+    Connection, CreateContext, CreateGameSessionInput, CreatePlayerSessionInput,
     CreatePlayerSessionOutput, CreatePlayerSessionsInput, CreatePlayerSessionsOutput,
     DescribeGameSessionsInput, DescribePlayerSessionsInput, GameLiftError, GameSessionDetail,
     GameSessionOutput, GameSessionStatus, Joins, Limits, MAX_PORT, PlayerSession,
@@ -394,7 +394,7 @@ impl Emulator {
         // A repeated idempotency token answers the session it made, or a
         // mismatch; a session from a hand-written state file has no
         // request to compare with, and is answered.
-        if let Some(existing) = store.position(&id).and_then(|i| store.sessions.get(i)) {
+        if let Some(existing) = store.table.find(&id) {
             let answer = match store.create_requests.get(&id) {
                 Some(original) => replay_create_game_session(original, existing, &input)?,
                 None => existing,
@@ -402,7 +402,7 @@ impl Emulator {
             return p.write(&session_output(Some(answer)));
         }
         let index = self.launch(&mut store, detail, &fleet, now)?;
-        let answer = p.write(&session_output(store.sessions.get(index).map(|d| &**d)));
+        let answer = p.write(&session_output(store.session_at(index)));
         if input.requested_id().is_some() {
             store.create_requests.insert(id.clone(), input);
         }
@@ -484,7 +484,7 @@ impl Emulator {
         };
         let mut store = self.store();
         store.expire_all(self.now(), &self.settings.limits);
-        let page = validated.select(store.sessions.iter().map(|d| &**d), alias_fleet.as_deref())?;
+        let page = validated.select(store.table.iter(), alias_fleet.as_deref())?;
         if details {
             p.write(&page.details_output())
         } else {
@@ -496,21 +496,15 @@ impl Emulator {
         let input: UpdateGameSessionInput = p.parse(body)?;
         let update = input.validate_with(&self.settings.limits)?;
         let mut store = self.store();
-        let (detail, players) = store.entry_mut(update.game_session_id())?;
-        if !players.is_empty() {
-            let limits = &self.settings.limits;
-            gamelift_session::expire_reservations(detail, players, self.now(), limits);
-        }
-        let report = update.apply(detail)?;
-        let answer = p.write(&session_output(Some(detail)));
-        // Only a new key can change what the search index holds.
-        let added = report
-            .changes()
-            .iter()
-            .any(|c| matches!(c, Change::GamePropertyAdded { .. }));
-        if added && let Some(i) = store.position(update.game_session_id()) {
-            store.reindex(i);
-        }
+        let now = self.now();
+        let (answer, report) = store.change(update.game_session_id(), |detail, players| {
+            if !players.is_empty() {
+                let limits = &self.settings.limits;
+                gamelift_session::expire_reservations(detail, players, now, limits);
+            }
+            let report = update.apply(detail)?;
+            Ok((p.write(&session_output(Some(detail))), report))
+        })?;
         drop(store);
         for warning in report.warnings() {
             tracing::warn!(
@@ -529,31 +523,27 @@ impl Emulator {
             (None, Some(alias)) => Some(self.alias_fleet(alias)?),
             _ => None,
         };
-        // The lock is held to write the time-outs down and copy the
-        // handles, not for the scan: writers go on while searches read.
-        let (sessions, index) = {
+        // The lock is held to write the time-outs down and prepare the
+        // search (a handle per 64 sessions), not for the scan: writers go
+        // on while searches read.
+        let prepared = {
             let mut store = self.store();
             store.expire_all(self.now(), limits);
-            (store.sessions.clone(), Arc::clone(&store.index))
+            store.table.prepare(&search, alias_fleet.as_deref())?
         };
-        let found = sessions.iter().filter_map(|d| d.game_session.as_ref());
-        let output = search.select(found, &index, alias_fleet.as_deref())?;
-        p.write(&output)
+        p.write(&prepared.run())
     }
 
     fn terminate(&self, body: &[u8], p: Protocol) -> Answer {
         let input: TerminateGameSessionInput = p.parse(body)?;
         let terminate = input.validate_with(&self.settings.limits)?;
-        let mut store = self.store();
-        let (detail, players) = store.entry_mut(terminate.game_session_id())?;
         let now = self.now();
-        terminate.apply(detail, now)?;
-        end_players_if_ended(detail, players, now);
-        let answer = p.write(&session_output(Some(detail)));
-        if let Some(i) = store.position(terminate.game_session_id()) {
-            store.sync_port(i);
-        }
-        answer
+        self.store()
+            .change(terminate.game_session_id(), |detail, players| {
+                terminate.apply(detail, now)?;
+                end_players_if_ended(detail, players, now);
+                Ok(p.write(&session_output(Some(detail))))
+            })?
     }
 
     /// Applies what the simulated game server reports about a session;
@@ -567,16 +557,17 @@ impl Emulator {
             Transition::Activate => Some(self.connection(&mut store, reported)?),
             _ => None,
         };
-        let (detail, players) = store.entry_mut(id)?;
         let now = self.now();
-        match &connection {
-            Some(connection) => activate_game_session(detail, connection, now)?,
-            None => transition(detail, change, now)?,
-        }
-        end_players_if_ended(detail, players, now);
-        let answer = Protocol::Json.write(&session_output(Some(detail)));
-        store.sync_port(i);
-        answer
+        store
+            .change_at(i, |detail, players| {
+                match &connection {
+                    Some(connection) => activate_game_session(detail, connection, now)?,
+                    None => transition(detail, change, now)?,
+                }
+                end_players_if_ended(detail, players, now);
+                Ok(Protocol::Json.write(&session_output(Some(detail))))
+            })
+            .unwrap_or_else(|| Err(GameLiftError::game_session_not_found(id)))?
     }
 
     /// Admits players to a game session, and has the simulated game server
@@ -595,28 +586,29 @@ impl Emulator {
         now: OffsetDateTime,
     ) -> Result<Vec<PlayerSession>, GameLiftError> {
         let limits = &self.settings.limits;
-        let (detail, players) = store.entry_mut(joins.game_session_id())?;
-        let mut new_id = || {
-            let n = self.next_id.fetch_add(1, Ordering::Relaxed);
-            format!("psess-{:x}-{n}", now.unix_timestamp_nanos())
-        };
-        let joined = joins
-            .admit(detail, players, now, &mut new_id, limits)?
-            .to_vec();
-        if self.settings.player_acceptance == PlayerAcceptance::Immediate {
-            for p in &joined {
-                let id = p.player_session_id.as_deref().unwrap_or_default();
-                change_player_session(
-                    detail,
-                    players,
-                    id,
-                    PlayerSessionChange::Accept,
-                    now,
-                    limits,
-                )?;
+        store.change(joins.game_session_id(), |detail, players| {
+            let mut new_id = || {
+                let n = self.next_id.fetch_add(1, Ordering::Relaxed);
+                format!("psess-{:x}-{n}", now.unix_timestamp_nanos())
+            };
+            let joined = joins
+                .admit(detail, players, now, &mut new_id, limits)?
+                .to_vec();
+            if self.settings.player_acceptance == PlayerAcceptance::Immediate {
+                for p in &joined {
+                    let id = p.player_session_id.as_deref().unwrap_or_default();
+                    change_player_session(
+                        detail,
+                        players,
+                        id,
+                        PlayerSessionChange::Accept,
+                        now,
+                        limits,
+                    )?;
+                }
             }
-        }
-        Ok(joined)
+            Ok(joined)
+        })
     }
 
     fn describe_players(&self, body: &[u8], p: Protocol) -> Answer {
@@ -644,14 +636,18 @@ impl Emulator {
             .ok_or_else(|| {
                 GameLiftError::not_found(format!("Player session {} not found", Bounded(id)))
             })?;
-        let Some((detail, players)) = store.entry_at_mut(index) else {
-            return Err(GameLiftError::not_found(format!(
-                "Player session {} not found",
-                Bounded(id)
-            )));
-        };
-        let changed = change_player_session(detail, players, id, change, self.now(), limits)?;
-        Protocol::Json.write(&serde_json::json!({ "PlayerSession": changed }))
+        let now = self.now();
+        store
+            .change_at(index, |detail, players| {
+                let changed = change_player_session(detail, players, id, change, now, limits)?;
+                Protocol::Json.write(&serde_json::json!({ "PlayerSession": changed }))
+            })
+            .unwrap_or_else(|| {
+                Err(GameLiftError::not_found(format!(
+                    "Player session {} not found",
+                    Bounded(id)
+                )))
+            })
     }
 
     /// Forgets every session; answers how many there were.

@@ -39,17 +39,16 @@
 //! then renamed over it, so a crash never leaves half a file; the changes
 //! since are in its journal ([`crate::journal`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use gamelift_session::{
     Alias, CreateGameSessionInput, CreatePlayerSessionInput, DescribePlayerSessionsInput,
     DesiredPlayerSession, GameLiftError, GamePropertyInput, GameSessionDetail,
     GameSessionPlacement, GameSessionQueue, Limits, PlayerSession, PlayerSessionStatus,
-    SearchIndex, UpdateGameSessionInput, expire_reservations, holds_port,
+    SessionTable, UpdateGameSessionInput, expire_reservations, holds_port, reservations_run_out,
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -102,23 +101,20 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
-/// The sessions, in creation order, with an index by id, and the requests
-/// that created the sessions with custom ids.
+/// The sessions, in creation order, with their player sessions, and the
+/// requests that created the sessions with custom ids.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
-    /// Shared with the searches under way: a search copies the handles
-    /// under the lock and reads outside it, and a change to a session a
-    /// search still holds writes a new copy (`Arc::make_mut`), so no
-    /// search sees half a change and none holds up a writer for its scan.
-    pub(crate) sessions: Vec<Arc<GameSessionDetail>>,
+    /// The sessions, their search rows and index: a session changes only
+    /// through [`Store::change_at`], so every change reaches the search.
+    /// Shared with the searches under way: a search is prepared under the
+    /// lock (a handle per 64 sessions) and runs outside it, and a change
+    /// to what a search still holds writes a new copy, so no search sees
+    /// half a change and none holds up a writer for its scan.
+    pub(crate) table: SessionTable,
     /// The player sessions of each game session, at the same index.
     pub(crate) players: Vec<Vec<PlayerSession>>,
-    by_id: HashMap<String, usize>,
     pub(crate) create_requests: BTreeMap<String, CreateGameSessionInput>,
-    /// The property keys searches can see, recorded as sessions are
-    /// created and updated; shared with the searches under way, as the
-    /// sessions are.
-    pub(crate) index: Arc<SearchIndex>,
     /// The game server ports live sessions hold.
     pub(crate) ports: Ports,
     /// Every alias, in creation order.
@@ -252,7 +248,7 @@ impl Store {
     /// whose game servers listen on `ports`.
     pub(crate) fn new(limits: &Limits, ports: Ports) -> Self {
         Store {
-            index: Arc::new(SearchIndex::new(limits)),
+            table: SessionTable::new(limits),
             ports,
             ..Store::default()
         }
@@ -285,7 +281,7 @@ impl Store {
                     "GameSessionDetails[{i}] has no GameSession.GameSessionId"
                 ));
             };
-            if store.by_id.contains_key(id) {
+            if store.table.position(id).is_some() {
                 return Err(format!(
                     "GameSessionDetails[{i}] repeats the GameSessionId {id}"
                 ));
@@ -311,7 +307,7 @@ impl Store {
         if let Some(id) = state
             .create_requests
             .keys()
-            .find(|id| !store.by_id.contains_key(*id))
+            .find(|id| store.table.position(id).is_none())
         {
             return Err(format!(
                 "CreateRequests names {id}, which no game session has"
@@ -324,7 +320,7 @@ impl Store {
             let index = player
                 .game_session_id
                 .as_deref()
-                .and_then(|id| store.by_id.get(id).copied());
+                .and_then(|id| store.table.position(id));
             let Some(index) = index else {
                 return Err(format!(
                     "PlayerSessions[{i}] names no game session of GameSessionDetails"
@@ -341,7 +337,7 @@ impl Store {
             }
             store.players[index].push(player);
         }
-        for (i, (detail, players)) in store.sessions.iter().zip(&store.players).enumerate() {
+        for (i, (detail, players)) in store.table.iter().zip(&store.players).enumerate() {
             let seated = players.iter().filter(|p| p.holds_a_slot()).count();
             let count = detail
                 .game_session
@@ -362,7 +358,7 @@ impl Store {
     pub(crate) fn to_state(&self) -> State {
         State {
             version: STATE_VERSION,
-            game_session_details: self.sessions.iter().map(|d| (**d).clone()).collect(),
+            game_session_details: self.table.iter().cloned().collect(),
             create_requests: self.create_requests.clone(),
             player_sessions: self.players.iter().flatten().cloned().collect(),
             aliases: self.aliases.clone(),
@@ -375,35 +371,44 @@ impl Store {
 
     /// The index of the session with this id.
     pub(crate) fn position(&self, id: &str) -> Option<usize> {
-        self.by_id.get(id).copied()
+        self.table.position(id)
     }
 
-    /// The session with this id, and its player sessions, to change.
-    pub(crate) fn entry_mut(
+    /// The session at index `i`.
+    pub(crate) fn session_at(&self, i: usize) -> Option<&GameSessionDetail> {
+        self.table.get(i)
+    }
+
+    /// Changes the session with this id and its player sessions with
+    /// `change`; see [`Store::change_at`].
+    pub(crate) fn change<R>(
         &mut self,
         id: &str,
-    ) -> Result<(&mut GameSessionDetail, &mut Vec<PlayerSession>), GameLiftError> {
+        change: impl FnOnce(&mut GameSessionDetail, &mut Vec<PlayerSession>) -> Result<R, GameLiftError>,
+    ) -> Result<R, GameLiftError> {
         let i = self
-            .by_id
-            .get(id)
-            .copied()
+            .position(id)
             .ok_or_else(|| GameLiftError::game_session_not_found(id))?;
-        self.entry_at_mut(i)
-            .ok_or_else(|| GameLiftError::game_session_not_found(id))
+        self.change_at(i, change)
+            .unwrap_or_else(|| Err(GameLiftError::game_session_not_found(id)))
     }
 
-    /// The session at index `i`, and its player sessions, to change: the
-    /// journal records what the change leaves.
-    pub(crate) fn entry_at_mut(
+    /// Changes the session at index `i` and its player sessions with
+    /// `change`: the one way a stored session changes. The table rebuilds
+    /// its search row, the port pool follows its status (a TERMINATED
+    /// session gives its port up), and the journal records what the change
+    /// leaves. `None` when there is no such session.
+    pub(crate) fn change_at<R>(
         &mut self,
         i: usize,
-    ) -> Option<(&mut GameSessionDetail, &mut Vec<PlayerSession>)> {
+        change: impl FnOnce(&mut GameSessionDetail, &mut Vec<PlayerSession>) -> R,
+    ) -> Option<R> {
+        let players = self.players.get_mut(i)?;
         if self.journal.is_some()
             && !self
                 .touched
                 .iter()
                 .any(|t| matches!(t, Touched::Entry { index, .. } if *index == i))
-            && let Some(players) = self.players.get(i)
         {
             self.touched.push(Touched::Entry {
                 index: i,
@@ -412,13 +417,11 @@ impl Store {
                 statuses: players.iter().map(|p| p.status).collect(),
             });
         }
-        match (
-            self.sessions.get_mut(i).map(Arc::make_mut),
-            self.players.get_mut(i),
-        ) {
-            (Some(detail), Some(players)) => Some((detail, players)),
-            _ => None,
+        let answer = self.table.modify(i, |detail| change(detail, players))?;
+        if let Some(session) = self.table.get(i).and_then(|d| d.game_session.as_ref()) {
+            let _ = self.ports.sync(i, session);
         }
+        Some(answer)
     }
 
     /// Writes what the operation under way changed to the journal: called
@@ -466,7 +469,7 @@ impl Store {
                         statuses,
                     } => {
                         let (Some(detail), Some(players)) =
-                            (self.sessions.get(*index), self.players.get(*index))
+                            (self.table.get(*index), self.players.get(*index))
                         else {
                             continue;
                         };
@@ -504,52 +507,33 @@ impl Store {
     /// of the game session (with the count after it) never meets player
     /// sessions the journal still holds RESERVED.
     pub(crate) fn expire_all(&mut self, now: OffsetDateTime, limits: &Limits) {
-        let journaled = self.journal.is_some();
-        for (i, (detail, players)) in self.sessions.iter_mut().zip(&mut self.players).enumerate() {
-            // Only a RESERVED player session can time out; every other
-            // session's count is already its players' (each change sets it),
-            // so it is left alone, and not copied from under a search.
-            if !players
-                .iter()
-                .any(|p| p.status == Some(PlayerSessionStatus::Reserved))
+        // Only a session with a reservation that ran out changes; every
+        // other session's count is already its players' (each change sets
+        // it), so it is left alone, and not copied from under a search.
+        for i in 0..self.players.len() {
+            if !self
+                .players
+                .get(i)
+                .is_some_and(|players| reservations_run_out(players, now, limits))
             {
                 continue;
             }
-            let detail = Arc::make_mut(detail);
-            let before = journaled.then(|| players.iter().map(|p| p.status).collect::<Vec<_>>());
-            let timed_out = expire_reservations(detail, players, now, limits);
-            if timed_out > 0
-                && let Some(statuses) = before
-                && !self
-                    .touched
-                    .iter()
-                    .any(|t| matches!(t, Touched::Entry { index, .. } if *index == i))
-            {
-                self.touched.push(Touched::Entry {
-                    index: i,
-                    new: false,
-                    players_before: players.len(),
-                    statuses,
-                });
-            }
+            self.change_at(i, |detail, players| {
+                expire_reservations(detail, players, now, limits)
+            });
         }
     }
 
     /// Adds a session whose id is not in the store yet; answers its index.
     pub(crate) fn insert(&mut self, detail: GameSessionDetail) -> usize {
-        let i = self.sessions.len();
-        if let Some(id) = id_of(&detail) {
-            self.by_id.insert(id.to_owned(), i);
-        }
+        let i = self.table.len();
         if let Some(session) = &detail.game_session {
-            if !self.index.has_recorded(session) {
-                Arc::make_mut(&mut self.index).record(session);
-            }
             // A new session's port is free: the caller picked it so, or
             // `from_state` checked it.
             let _ = self.ports.sync(i, session);
         }
-        self.sessions.push(Arc::new(detail));
+        // The callers checked the id is new.
+        let i = self.table.insert(detail).unwrap_or(i);
         self.players.push(Vec::new());
         if self.journal.is_some() {
             self.touched.push(Touched::Entry {
@@ -560,16 +544,6 @@ impl Store {
             });
         }
         i
-    }
-
-    /// Records the keys of the session at `i` in the search index, after
-    /// an update may have added some.
-    pub(crate) fn reindex(&mut self, i: usize) {
-        if let Some(session) = self.sessions.get(i).and_then(|d| d.game_session.as_ref())
-            && !self.index.has_recorded(session)
-        {
-            Arc::make_mut(&mut self.index).record(session);
-        }
     }
 
     /// Records that the queue `name` was created or changed.
@@ -636,25 +610,17 @@ impl Store {
         Ok(())
     }
 
-    /// Brings the port pool up to date after the session at `i` changed
-    /// status: a TERMINATED session gives its port up.
-    pub(crate) fn sync_port(&mut self, i: usize) {
-        if let Some(session) = self.sessions.get(i).and_then(|d| d.game_session.as_ref()) {
-            let _ = self.ports.sync(i, session);
-        }
-    }
-
     /// Forgets everything; answers how many sessions there were.
     pub(crate) fn clear(&mut self) -> usize {
-        let n = self.sessions.len();
-        let mut index = std::mem::take(&mut self.index);
-        Arc::make_mut(&mut index).clear();
+        let n = self.table.len();
+        let mut table = std::mem::take(&mut self.table);
+        table.clear();
         let mut ports = std::mem::take(&mut self.ports);
         ports.clear();
         let journal = self.journal.take();
         // Reset forgets the aliases too: a clean slate for the next test.
         *self = Store {
-            index,
+            table,
             ports,
             ..Store::default()
         };

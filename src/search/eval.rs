@@ -54,7 +54,7 @@ impl Operand {
 
 /// Whether `session` takes a new player: its policy is `ACCEPT_ALL`, and it
 /// has fewer players (0 when unset) than its set maximum.
-fn has_available_player_sessions(session: &GameSession) -> bool {
+pub(crate) fn has_available_player_sessions(session: &GameSession) -> bool {
     let accepts =
         session.player_session_creation_policy == Some(PlayerSessionCreationPolicy::AcceptAll);
     let players = session.current_player_session_count.unwrap_or(0);
@@ -72,7 +72,16 @@ impl Condition {
             (Some(Key::Boolean(a)), Value::Boolean(b)) => Some(a.cmp(b)),
             _ => None,
         };
-        match self.comparator() {
+        self.comparator().holds(ordering)
+    }
+}
+
+impl Comparator {
+    /// Whether a session's value, ordered against the condition's value as
+    /// `ordering` (`None` when the session has no value), satisfies this
+    /// comparator: two-valued, so only `<>` holds for a missing value.
+    pub(crate) fn holds(self, ordering: Option<Ordering>) -> bool {
+        match self {
             Comparator::Equal => ordering == Some(Ordering::Equal),
             Comparator::NotEqual => ordering != Some(Ordering::Equal),
             Comparator::Less => ordering == Some(Ordering::Less),
@@ -143,7 +152,7 @@ impl FilterExpression {
 /// What reading an operand costs: members held in the session itself come
 /// first, then the time (a date computation), then strings behind a
 /// pointer, then properties (a list to walk, and two strings).
-fn cost(filter: &FilterExpression) -> u32 {
+pub(crate) fn cost(filter: &FilterExpression) -> u32 {
     match filter {
         FilterExpression::Condition(c) => match c.operand() {
             Operand::MaximumSessions

@@ -4,7 +4,7 @@
 //! never a key containing a period; a key it does not index cannot be
 //! searched or sorted on, and is left out of the sessions a search returns.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::limits::Limits;
 use crate::shapes::{GameSession, is_searchable_key};
@@ -36,10 +36,12 @@ use crate::shapes::{GameSession, is_searchable_key};
 /// assert!(!index.holds("skill"), "the index was full");
 /// assert_eq!(index.left_out().collect::<Vec<_>>(), ["skill"]);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SearchIndex {
     capacity: usize,
-    held: HashSet<String>,
+    /// Each held key, with its place in the order of admission: the id
+    /// rows of a [`SessionTable`](super::SessionTable) name it by.
+    held: HashMap<String, u16>,
     left_out: Vec<String>,
     left_out_set: HashSet<String>,
 }
@@ -50,7 +52,7 @@ impl SearchIndex {
     pub fn new(limits: &Limits) -> Self {
         SearchIndex {
             capacity: limits.max_search_index_keys,
-            held: HashSet::new(),
+            held: HashMap::new(),
             left_out: Vec::new(),
             left_out_set: HashSet::new(),
         }
@@ -100,18 +102,22 @@ impl SearchIndex {
     pub fn has_recorded(&self, session: &GameSession) -> bool {
         session.game_properties().iter().all(|p| {
             !is_searchable_key(&p.key)
-                || self.held.contains(&p.key)
+                || self.held.contains_key(&p.key)
                 || self.left_out_set.contains(&p.key)
         })
     }
 
     /// Admits one key, as [`SearchIndex::record`] does.
     pub fn record_key(&mut self, key: &str) {
-        if !is_searchable_key(key) || self.held.contains(key) {
+        if !is_searchable_key(key) || self.held.contains_key(key) {
             return;
         }
-        if self.held.len() < self.capacity {
-            self.held.insert(key.to_owned());
+        // Ids are u16: an index never holds more keys than that, whatever
+        // its capacity says.
+        if self.held.len() < self.capacity
+            && let Ok(id) = u16::try_from(self.held.len())
+        {
+            self.held.insert(key.to_owned(), id);
         } else if self.left_out_set.insert(key.to_owned()) {
             self.left_out.push(key.to_owned());
         }
@@ -120,7 +126,12 @@ impl SearchIndex {
     /// Whether a search can see the property `key`.
     #[must_use]
     pub fn holds(&self, key: &str) -> bool {
-        self.held.contains(key)
+        self.held.contains_key(key)
+    }
+
+    /// The id of a held key: its place in the order of admission.
+    pub(crate) fn id(&self, key: &str) -> Option<u16> {
+        self.held.get(key).copied()
     }
 
     /// How many keys the index holds.
@@ -156,6 +167,19 @@ impl SearchIndex {
         visible
     }
 }
+
+impl PartialEq for SearchIndex {
+    /// The same capacity, the same keys held and the same keys left out,
+    /// in the same order; the ids rows name held keys by are not compared.
+    fn eq(&self, other: &Self) -> bool {
+        self.capacity == other.capacity
+            && self.left_out == other.left_out
+            && self.held.len() == other.held.len()
+            && self.held.keys().all(|k| other.held.contains_key(k))
+    }
+}
+
+impl Eq for SearchIndex {}
 
 impl Default for SearchIndex {
     /// An empty index under [`Limits::AWS`]: 500 keys.

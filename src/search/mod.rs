@@ -70,15 +70,19 @@ mod display;
 mod eval;
 mod expression;
 mod index;
+mod intern;
 mod parse;
 mod request;
+mod rows;
 
 pub use expression::{
     Comparator, Condition, FilterExpression, Operand, OperandType, PropertyKey, SortExpression,
     SortOrder, Value,
 };
 pub use index::SearchIndex;
+pub(crate) use intern::Strings;
 pub use parse::{Expected, ExpressionError, ExpressionKind, Found, MAX_CONDITIONS, MAX_NESTING};
 pub use request::{
     SearchGameSessionsInput, SearchGameSessionsOutput, ValidatedSearch, search_game_sessions,
 };
+pub(crate) use rows::{Chunk, Plan, RowRef};

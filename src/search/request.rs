@@ -255,11 +255,7 @@ impl ValidatedSearch<'_> {
         alias_fleet: Option<&str>,
     ) -> Result<SearchGameSessionsOutput<'s>, GameLiftError> {
         let input = self.input;
-        let fleet = match (input.fleet_id.as_deref(), input.alias_id.as_deref()) {
-            (Some(fleet), _) => fleet_id_of(fleet),
-            (None, alias) => alias_fleet
-                .ok_or_else(|| GameLiftError::alias_not_found(alias.unwrap_or_default()))?,
-        };
+        let fleet = self.fleet(alias_fleet)?;
         // Whether the index holds a key is the same for every session, so
         // it is asked once per key of the request, not once per session.
         let mut keys = Vec::new();
@@ -294,116 +290,186 @@ impl ValidatedSearch<'_> {
                 after,
                 self.page_size,
             )?,
-            Some(sort) => sorted_page(sessions, &matches, sort, &held, after, self.page_size)?,
+            Some(sort) => sorted_page(
+                sessions,
+                matches,
+                |s| after.is_some() && s.game_session_id.as_deref() == after,
+                |s| sort.operand.read(s, &held),
+                sort,
+                after,
+                |s| s.game_session_id.clone(),
+                self.page_size,
+            )?,
         };
-        let game_sessions = page
-            .into_iter()
-            .map(|s| {
-                if index.holds_all(s) {
-                    Cow::Borrowed(s)
-                } else {
-                    Cow::Owned(index.visible(s))
-                }
-            })
-            .collect();
-        Ok(SearchGameSessionsOutput {
-            game_sessions: Some(game_sessions),
-            next_token,
-        })
+        Ok(visible_page(page, index, next_token))
+    }
+
+    /// The request's fleet: its `FleetId`, or the fleet its alias
+    /// resolves to.
+    pub(crate) fn fleet<'f>(
+        &'f self,
+        alias_fleet: Option<&'f str>,
+    ) -> Result<&'f str, GameLiftError> {
+        match (
+            self.input.fleet_id.as_deref(),
+            self.input.alias_id.as_deref(),
+        ) {
+            (Some(fleet), _) => Ok(fleet_id_of(fleet)),
+            (None, alias) => {
+                alias_fleet.ok_or_else(|| GameLiftError::alias_not_found(alias.unwrap_or_default()))
+            }
+        }
+    }
+
+    pub(crate) fn input(&self) -> &SearchGameSessionsInput {
+        self.input
+    }
+
+    /// The filter as evaluated: each chain cheapest first.
+    pub(crate) fn plan(&self) -> Option<&FilterExpression> {
+        self.plan.as_ref()
     }
 }
 
-/// The page of `size` matching sessions in `sort`'s order after the
-/// session `after` names, and the token of the next page when more match.
-/// Sessions without a value come last in both directions; ties keep the
+/// The answer holding `page`, each session without the properties `index`
+/// does not hold.
+pub(crate) fn visible_page<'s>(
+    page: impl IntoIterator<Item = &'s GameSession>,
+    index: &SearchIndex,
+    next_token: Option<String>,
+) -> SearchGameSessionsOutput<'s> {
+    let game_sessions = page
+        .into_iter()
+        .map(|s| {
+            if index.holds_all(s) {
+                Cow::Borrowed(s)
+            } else {
+                Cow::Owned(index.visible(s))
+            }
+        })
+        .collect();
+    SearchGameSessionsOutput {
+        game_sessions: Some(game_sessions),
+        next_token,
+    }
+}
+
+/// The page of `size` matching items in `sort`'s order after the cursor
+/// (the item the token `after` names), and the token of the next page
+/// when more match. `read` is an item's value for the sort's operand.
+/// Items without a value come last in both directions; ties keep the
 /// store's order.
-fn sorted_page<'s>(
-    sessions: impl IntoIterator<Item = &'s GameSession>,
-    matches: &impl Fn(&GameSession) -> bool,
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn sorted_page<'s, T: Copy>(
+    items: impl IntoIterator<Item = T>,
+    matches: impl Fn(T) -> bool,
+    is_cursor: impl Fn(T) -> bool,
+    read: impl Fn(T) -> Option<Key<'s>>,
     sort: &SortExpression,
-    held: &impl Fn(&str) -> bool,
     after: Option<&str>,
+    id: impl Fn(T) -> Option<String>,
     size: usize,
-) -> Result<(Vec<&'s GameSession>, Option<String>), GameLiftError> {
-    let operand = &sort.operand;
+) -> Result<(Vec<T>, Option<String>), GameLiftError> {
     let descending = sort.order == SortOrder::Descending;
+    let walk = Walk {
+        matches,
+        is_cursor,
+        after,
+        id,
+        size,
+    };
     // Each operand type gets its own key type, so that comparing two
-    // sessions is comparing two plain tuples.
-    match operand.operand_type() {
+    // items is comparing two plain tuples.
+    match sort.operand.operand_type() {
         OperandType::String => {
-            let text = |s: &'s GameSession| match operand.read(s, held) {
-                Some(Key::Text(t)) => Some(t),
+            let text = |t: T| match read(t) {
+                Some(Key::Text(s)) => Some(s),
                 _ => None,
             };
             if descending {
-                page_by(sessions, matches, |s| text(s).map(Reverse), after, size)
+                walk.page_by(items, |t| text(t).map(Reverse))
             } else {
-                page_by(sessions, matches, text, after, size)
+                walk.page_by(items, text)
             }
         }
         OperandType::Number | OperandType::Boolean => {
-            let number = |s: &'s GameSession| match operand.read(s, held) {
+            let number = |t: T| match read(t) {
                 Some(Key::Number(n)) => Some(n),
                 Some(Key::Boolean(b)) => Some(i64::from(b)),
                 _ => None,
             };
             if descending {
-                page_by(sessions, matches, |s| number(s).map(Reverse), after, size)
+                walk.page_by(items, |t| number(t).map(Reverse))
             } else {
-                page_by(sessions, matches, number, after, size)
+                walk.page_by(items, number)
             }
         }
     }
 }
 
-/// Where a session ranks: its key is missing, its key, its place in the store.
+/// Where an item ranks: its key is missing, its key, its place in the store.
 type Rank<K> = (bool, Option<K>, usize);
 
-/// The first `size` matching sessions ordered by `(key is missing, key,
-/// place in the store)` that rank after the session `after` names (ranked
-/// by its key now, whether or not it still matches), and the next token.
-/// Only the page is sorted: the rest is partitioned around it in linear
-/// time.
-fn page_by<'s, K: Ord>(
-    sessions: impl IntoIterator<Item = &'s GameSession>,
-    matches: &impl Fn(&GameSession) -> bool,
-    key: impl Fn(&'s GameSession) -> Option<K>,
-    after: Option<&str>,
+/// What a sorted page needs besides the key: which items match, which is
+/// the cursor, an item's id.
+struct Walk<'a, M, C, I> {
+    matches: M,
+    is_cursor: C,
+    after: Option<&'a str>,
+    id: I,
     size: usize,
-) -> Result<(Vec<&'s GameSession>, Option<String>), GameLiftError> {
-    let mut cursor: Option<Rank<K>> = None;
-    let mut ranked: Vec<(Rank<K>, &GameSession)> = Vec::new();
-    for (i, s) in sessions.into_iter().enumerate() {
-        let is_cursor = after.is_some() && s.game_session_id.as_deref() == after;
-        if !is_cursor && !matches(s) {
-            continue;
+}
+
+impl<M, C, I> Walk<'_, M, C, I> {
+    /// The first `size` matching items ordered by `(key is missing, key,
+    /// place in the store)` that rank after the cursor (ranked by its key
+    /// now, whether or not it still matches), and the next token. Only the
+    /// page is sorted: the rest is partitioned around it in linear time.
+    fn page_by<T: Copy, K: Ord>(
+        &self,
+        items: impl IntoIterator<Item = T>,
+        key: impl Fn(T) -> Option<K>,
+    ) -> Result<(Vec<T>, Option<String>), GameLiftError>
+    where
+        M: Fn(T) -> bool,
+        C: Fn(T) -> bool,
+        I: Fn(T) -> Option<String>,
+    {
+        let mut cursor: Option<Rank<K>> = None;
+        let mut ranked: Vec<(Rank<K>, T)> = Vec::new();
+        for (i, t) in items.into_iter().enumerate() {
+            let is_cursor = self.after.is_some() && (self.is_cursor)(t);
+            if !is_cursor && !(self.matches)(t) {
+                continue;
+            }
+            let k = key(t);
+            let rank = (k.is_none(), k, i);
+            if is_cursor {
+                cursor = Some(rank);
+            } else {
+                ranked.push((rank, t));
+            }
         }
-        let k = key(s);
-        let rank = (k.is_none(), k, i);
-        if is_cursor {
-            cursor = Some(rank);
-        } else {
-            ranked.push((rank, s));
+        if let Some(token) = self.after {
+            let Some(cursor) = cursor else {
+                return Err(paging::invalid_token(token));
+            };
+            ranked.retain(|(rank, _)| *rank > cursor);
         }
+        let compare = |a: &(Rank<K>, T), b: &(Rank<K>, T)| Ord::cmp(&a.0, &b.0);
+        let size = self.size;
+        let more = ranked.len() > size;
+        if more {
+            ranked.select_nth_unstable_by(size, compare);
+            ranked.truncate(size);
+        }
+        ranked.sort_unstable_by(compare);
+        let next_token = ranked
+            .last()
+            .filter(|_| more)
+            .and_then(|&(_, t)| (self.id)(t));
+        Ok((ranked.into_iter().map(|(_, t)| t).collect(), next_token))
     }
-    if let Some(token) = after {
-        let Some(cursor) = cursor else {
-            return Err(paging::invalid_token(token));
-        };
-        ranked.retain(|(rank, _)| *rank > cursor);
-    }
-    let compare = |a: &(Rank<K>, &GameSession), b: &(Rank<K>, &GameSession)| Ord::cmp(&a.0, &b.0);
-    let more = ranked.len() > size;
-    if more {
-        ranked.select_nth_unstable_by(size, compare);
-        ranked.truncate(size);
-    }
-    ranked.sort_unstable_by(compare);
-    let next_token = ranked
-        .last()
-        .filter(|_| more)
-        .and_then(|(_, s)| s.game_session_id.clone());
-    Ok((ranked.into_iter().map(|(_, s)| s).collect(), next_token))
 }
 
 /// Searches `sessions` (the embedder's store, in creation order) for one

@@ -1,6 +1,8 @@
 //! Shared fixtures for the integration tests.
 #![allow(dead_code)] // Each test file uses its own subset.
 
+pub(crate) mod search;
+
 use gamelift_session::{
     GameLiftError, GameProperty, GameSession, GameSessionDetail, GameSessionStatus,
     PlayerSessionCreationPolicy, ProtectionPolicy, UpdateGameSessionInput, update_game_session,
