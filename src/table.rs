@@ -180,12 +180,11 @@ impl SessionTable {
         if let Some(id) = id {
             self.by_id.insert(id, position);
         }
-        record(&mut self.index, &detail);
         if self.chunks.last().is_none_or(|c| c.len() >= CHUNK) {
             self.chunks.push(Arc::default());
         }
         if let Some(chunk) = self.chunks.last_mut() {
-            Arc::make_mut(chunk).push(Arc::new(detail), &self.index, &mut self.strings);
+            Arc::make_mut(chunk).push(Arc::new(detail), &mut self.index, &mut self.strings);
         }
         self.len += 1;
         Ok(position)
@@ -220,8 +219,7 @@ impl SessionTable {
                 self.by_id.insert(id.to_owned(), position);
             }
         }
-        record(&mut self.index, detail);
-        chunk.rebuild(i, &self.index, &mut self.strings);
+        chunk.rebuild(i, &mut self.index, &mut self.strings);
         Some(answer)
     }
 
@@ -329,16 +327,6 @@ impl SessionTable {
             &self.strings,
             &|id| self.position(id),
         ))
-    }
-}
-
-/// Records `detail`'s keys, copying the index only when that changes it
-/// (a prepared search may hold it).
-fn record(index: &mut Arc<SearchIndex>, detail: &GameSessionDetail) {
-    if let Some(session) = detail.game_session.as_ref()
-        && !index.has_recorded(session)
-    {
-        Arc::make_mut(index).record(session);
     }
 }
 

@@ -42,6 +42,8 @@ pub struct SearchIndex {
     /// Each held key, with its place in the order of admission: the id
     /// rows of a [`SessionTable`](super::SessionTable) name it by.
     held: HashMap<String, u16>,
+    /// The held keys by id.
+    names: Vec<String>,
     left_out: Vec<String>,
     left_out_set: HashSet<String>,
 }
@@ -53,6 +55,7 @@ impl SearchIndex {
         SearchIndex {
             capacity: limits.max_search_index_keys,
             held: HashMap::new(),
+            names: Vec::new(),
             left_out: Vec::new(),
             left_out_set: HashSet::new(),
         }
@@ -61,6 +64,7 @@ impl SearchIndex {
     /// Forgets every key; the capacity stays.
     pub fn clear(&mut self) {
         self.held.clear();
+        self.names.clear();
         self.left_out.clear();
         self.left_out_set.clear();
     }
@@ -100,11 +104,10 @@ impl SearchIndex {
     /// ```
     #[must_use]
     pub fn has_recorded(&self, session: &GameSession) -> bool {
-        session.game_properties().iter().all(|p| {
-            !is_searchable_key(&p.key)
-                || self.held.contains_key(&p.key)
-                || self.left_out_set.contains(&p.key)
-        })
+        session
+            .game_properties()
+            .iter()
+            .all(|p| self.has_recorded_key(&p.key))
     }
 
     /// Admits one key, as [`SearchIndex::record`] does.
@@ -118,6 +121,7 @@ impl SearchIndex {
             && let Ok(id) = u16::try_from(self.held.len())
         {
             self.held.insert(key.to_owned(), id);
+            self.names.push(key.to_owned());
         } else if self.left_out_set.insert(key.to_owned()) {
             self.left_out.push(key.to_owned());
         }
@@ -132,6 +136,17 @@ impl SearchIndex {
     /// The id of a held key: its place in the order of admission.
     pub(crate) fn id(&self, key: &str) -> Option<u16> {
         self.held.get(key).copied()
+    }
+
+    /// The held key with this id.
+    pub(crate) fn name(&self, id: u16) -> Option<&str> {
+        self.names.get(usize::from(id)).map(String::as_str)
+    }
+
+    /// Whether recording `key` would change nothing, as
+    /// [`SearchIndex::has_recorded`] asks of each key.
+    pub(crate) fn has_recorded_key(&self, key: &str) -> bool {
+        !is_searchable_key(key) || self.held.contains_key(key) || self.left_out_set.contains(key)
     }
 
     /// How many keys the index holds.

@@ -29,7 +29,7 @@ const HAS_CREATION: u8 = 1 << 2;
 const AVAILABLE: u8 = 1 << 3;
 const HAS_ID: u8 = 1 << 4;
 
-/// One session as a search reads it: 48 bytes, beside a handle on the
+/// One session as a search reads it: 40 bytes, beside a handle on the
 /// session itself; its visible properties are in its chunk's list.
 #[derive(Clone)]
 pub(crate) struct Row {
@@ -39,7 +39,6 @@ pub(crate) struct Row {
     current: i32,
     fleet: u32,
     location: u32,
-    name: u32,
     /// Where the visible properties start in the chunk's list.
     properties: u32,
     /// How many visible properties the session has.
@@ -96,7 +95,7 @@ impl Chunk {
     pub(crate) fn push(
         &mut self,
         detail: Arc<GameSessionDetail>,
-        index: &SearchIndex,
+        index: &mut Arc<SearchIndex>,
         strings: &mut Strings,
     ) {
         let start = self.properties.len();
@@ -118,7 +117,12 @@ impl Chunk {
     /// the old row held is tried first (no hashing when it is unchanged),
     /// and the new strings are acquired before the old ones are let go, so
     /// a value both hold is never freed and interned again.
-    pub(crate) fn rebuild(&mut self, i: usize, index: &SearchIndex, strings: &mut Strings) {
+    pub(crate) fn rebuild(
+        &mut self,
+        i: usize,
+        index: &mut Arc<SearchIndex>,
+        strings: &mut Strings,
+    ) {
         let Some(old) = self.rows.get(i).cloned() else {
             return;
         };
@@ -182,16 +186,17 @@ impl Chunk {
 }
 
 impl Row {
-    /// The row of `detail`, its strings acquired from `strings` (each
-    /// tried first as the id `old` held, whose properties are at
-    /// `old.1` in `list`), and its visible properties pushed onto `list`:
-    /// only the keys `index` holds are kept. The row's `properties` is for
-    /// the caller to set.
+    /// The row of `detail`, its keys recorded in `index` (copied only when
+    /// that changes it) and its strings acquired from `strings`, and its
+    /// visible properties pushed onto `list`: only the keys `index` holds
+    /// are kept. What `old` held (its properties at `old.1` in `list`) is
+    /// tried first, so an unchanged key or value costs no hashing. The
+    /// row's `properties` is for the caller to set.
     fn new(
         detail: Arc<GameSessionDetail>,
         old: Option<(&Row, std::ops::Range<usize>)>,
         list: &mut Vec<(u16, u32)>,
-        index: &SearchIndex,
+        index: &mut Arc<SearchIndex>,
         strings: &mut Strings,
     ) -> Self {
         let mut row = Row {
@@ -200,7 +205,6 @@ impl Row {
             current: 0,
             fleet: NONE,
             location: NONE,
-            name: NONE,
             properties: 0,
             property_count: 0,
             status: None,
@@ -215,20 +219,31 @@ impl Row {
             |s: Option<&str>, hint: u32| s.map_or(NONE, |s| strings.acquire_as(s, hint));
         let fleet = acquire(session.fleet_id.as_deref(), hint(|r| r.fleet));
         let location = acquire(session.location.as_deref(), hint(|r| r.location));
-        let name = acquire(session.name.as_deref(), hint(|r| r.name));
         let old_properties = old.map(|(_, range)| range).unwrap_or_default();
+        let mut cursor = old_properties.start;
         let start = list.len();
         for p in session.game_properties() {
             if list.len() - start == usize::from(u16::MAX) {
                 break;
             }
-            let Some(key) = index.id(&p.key) else {
-                continue;
+            // The old row's next key, when it is this one.
+            let hinted = list
+                .get(cursor)
+                .filter(|_| cursor < old_properties.end)
+                .copied()
+                .filter(|&(k, _)| index.name(k) == Some(p.key.as_str()));
+            let (key, hint) = if let Some(hinted) = hinted {
+                cursor += 1;
+                hinted
+            } else {
+                if index.id(&p.key).is_none() && !index.has_recorded_key(&p.key) {
+                    Arc::make_mut(index).record_key(&p.key);
+                }
+                let Some(key) = index.id(&p.key) else {
+                    continue;
+                };
+                (key, NONE)
             };
-            let hint = list
-                .get(old_properties.clone())
-                .and_then(|ps| ps.iter().find(|&&(k, _)| k == key))
-                .map_or(NONE, |&(_, v)| v);
             let value = strings.acquire_as(&p.value, hint);
             list.push((key, value));
         }
@@ -255,7 +270,6 @@ impl Row {
         row.current = current;
         row.fleet = fleet;
         row.location = location;
-        row.name = name;
         row.status = status;
         row.flags = flags;
         row
@@ -263,7 +277,7 @@ impl Row {
 
     /// Lets go of the strings this row holds, but its properties'.
     fn release(&self, strings: &mut Strings) {
-        for id in [self.fleet, self.location, self.name] {
+        for id in [self.fleet, self.location] {
             if id != NONE {
                 strings.release(id);
             }
@@ -335,8 +349,9 @@ enum Test {
     Available(Comparator, bool),
     /// `gameSessionId`: the place of the session it names, if any.
     Place(Comparator, Option<usize>),
-    /// `gameSessionName`: the name's id, `NONE` when no row holds it.
-    Name(Comparator, u32),
+    /// `gameSessionName`, read from the session: names are mostly one a
+    /// session, so interning them would cost every rename and save little.
+    Name(Comparator, String),
     /// A property: the key's id (`None` when the index does not hold it)
     /// and the value's.
     Property(Comparator, Option<u16>, u32),
@@ -383,7 +398,9 @@ impl Test {
                         Test::Available(cmp, matches!(c.value(), Value::Boolean(true)))
                     }
                     Operand::GameSessionId => Test::Place(cmp, text().and_then(place)),
-                    Operand::GameSessionName => Test::Name(cmp, literal()),
+                    Operand::GameSessionName => {
+                        Test::Name(cmp, text().unwrap_or_default().to_owned())
+                    }
                     Operand::Property(key) => {
                         Test::Property(cmp, index.id(key.as_str()), literal())
                     }
@@ -407,7 +424,11 @@ impl Test {
                     Ordering::Greater
                 }
             })),
-            Test::Name(cmp, id) => cmp.holds(same(row.name, *id)),
+            Test::Name(cmp, name) => cmp.holds(
+                row.session()
+                    .and_then(|s| s.name.as_deref())
+                    .map(|n| n.cmp(name.as_str())),
+            ),
             Test::Property(cmp, key, id) => cmp.holds(
                 key.and_then(|k| r.property(k))
                     .and_then(|held| same(held, *id)),
