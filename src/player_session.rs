@@ -547,6 +547,13 @@ pub fn reservations_run_out(
     now: OffsetDateTime,
     limits: &Limits,
 ) -> bool {
+    // The cutoff is a date computation: made only for a reservation.
+    if !players
+        .iter()
+        .any(|p| p.status == Some(PlayerSessionStatus::Reserved))
+    {
+        return false;
+    }
     let cutoff = cutoff(now, limits);
     players.iter().any(|p| p.reservation_ran_out(cutoff))
 }
