@@ -95,7 +95,11 @@
 //! and the search that reads what updates write, [`search_game_sessions`]:
 //! filter and sort expressions parsed into [`FilterExpression`] and
 //! [`SortExpression`], over the properties a [`SearchIndex`] holds (no key
-//! containing a period, only the first 500 keys).
+//! containing a period, only the first 500 keys); and [`SessionTable`],
+//! sessions kept beside compact rows of what searches read, changed only
+//! through [`SessionTable::modify`] so that every change reaches the
+//! search, searched by [`SessionTable::search`] or, outside the embedder's
+//! lock, by a [`PreparedSearch`].
 //! Around the sessions: [`Alias`]es ([`CreateAliasInput::create`],
 //! [`resolve_alias`]: `SIMPLE` to a fleet, `TERMINAL` to
 //! `TerminalRoutingStrategyException`), fleets ([`FleetAttributes`],
