@@ -6,16 +6,16 @@
 mod laws;
 
 use gamelift_session::{
-    FilterExpression, GameLiftError, GameProperty, GameSession, GameSessionStatus, Limits,
-    MAX_MESSAGE_BYTES, PlayerSessionCreationPolicy, SearchGameSessionsInput, SearchIndex,
-    SortExpression, search_game_sessions,
+    FilterExpression, GameLiftError, GameProperty, GameSession, GameSessionDetail,
+    GameSessionStatus, Limits, MAX_MESSAGE_BYTES, PlayerSessionCreationPolicy,
+    SearchGameSessionsInput, SearchIndex, SessionTable, SortExpression, search_game_sessions,
 };
 use libfuzzer_sys::fuzz_target;
 use time::OffsetDateTime;
 
 /// Forty sessions over two fleets, every status, period keys and a key
-/// index too small for all the keys.
-fn store() -> (Vec<GameSession>, SearchIndex) {
+/// index too small for all the keys; and a table of the same sessions.
+fn store() -> (Vec<GameSession>, SearchIndex, SessionTable) {
     let statuses = [
         GameSessionStatus::Active,
         GameSessionStatus::Activating,
@@ -52,14 +52,24 @@ fn store() -> (Vec<GameSession>, SearchIndex) {
     let mut limits = Limits::AWS;
     limits.max_search_index_keys = 5;
     let index = SearchIndex::of(&limits, &sessions);
-    (sessions, index)
+    let mut table = SessionTable::new(&limits);
+    for s in &sessions {
+        table
+            .insert(GameSessionDetail::new(s.clone(), None))
+            .expect("distinct ids");
+    }
+    (sessions, index, table)
 }
+
+/// Built once: every input searches the same store.
+static STORE: std::sync::LazyLock<(Vec<GameSession>, SearchIndex, SessionTable)> =
+    std::sync::LazyLock::new(store);
 
 fuzz_target!(|bytes: &[u8]| {
     let Some((&mode, body)) = bytes.split_first() else {
         return;
     };
-    let (sessions, index) = store();
+    let (sessions, index, table) = &*STORE;
     match mode % 3 {
         0 | 1 => {
             let Ok(text) = std::str::from_utf8(body) else {
@@ -68,7 +78,7 @@ fuzz_target!(|bytes: &[u8]| {
             let result = if mode % 3 == 0 {
                 text.parse::<FilterExpression>().map(|f| {
                     // Evaluation is total.
-                    for s in &sessions {
+                    for s in sessions {
                         let _ = f.matches(s, &index);
                     }
                     let canonical = f.to_string();
@@ -115,7 +125,13 @@ fuzz_target!(|bytes: &[u8]| {
                     return;
                 }
             };
-            match search_game_sessions(&input, &sessions, &index, Some("fleet-1")) {
+            let answer = search_game_sessions(&input, sessions, index, Some("fleet-1"));
+            // The table's rows answer what the slice's sessions answer.
+            let from_rows = input
+                .validate()
+                .and_then(|v| table.search(&v, Some("fleet-1")));
+            assert_eq!(from_rows, answer);
+            match answer {
                 Ok(out) => {
                     let page = out.game_sessions.expect("always present");
                     assert!(page.len() <= 20);
