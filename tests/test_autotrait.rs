@@ -47,6 +47,8 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<SearchGameSessionsOutput<'static>>();
     assert_send_sync::<ValidatedSearch<'static>>();
     assert_send_sync::<SearchIndex>();
+    assert_send_sync::<SessionTable>();
+    assert_send_sync::<PreparedSearch>();
     assert_send_sync::<FilterExpression>();
     assert_send_sync::<SortExpression>();
     assert_send_sync::<ExpressionError>();
