@@ -141,6 +141,58 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// Where a matchmaking ticket stands (`MatchmakingConfigurationStatus`).
+    pub enum MatchmakingTicketStatus {
+        /// The match was stopped, or a player rejected it or did not answer.
+        Cancelled = "CANCELLED",
+        /// Matched: with a game session through a queue, or on its own.
+        Completed = "COMPLETED",
+        /// It could not be placed.
+        Failed = "FAILED",
+        /// Matched, its game session being placed.
+        Placing = "PLACING",
+        /// Received, not yet searching.
+        Queued = "QUEUED",
+        /// Matched, waiting for every player to accept.
+        RequiresAcceptance = "REQUIRES_ACCEPTANCE",
+        /// Looking for a match.
+        Searching = "SEARCHING",
+        /// No match within the configuration's `RequestTimeoutSeconds`.
+        TimedOut = "TIMED_OUT",
+    }
+}
+
+wire_enum! {
+    /// A player's answer to a proposed match (`AcceptanceType`).
+    pub enum AcceptanceType {
+        /// The player accepts.
+        Accept = "ACCEPT",
+        /// The player rejects.
+        Reject = "REJECT",
+    }
+}
+
+wire_enum! {
+    /// How a configuration backfills (`BackfillMode`).
+    pub enum BackfillMode {
+        /// FlexMatch backfills on its own.
+        Automatic = "AUTOMATIC",
+        /// Backfill only by `StartMatchBackfill`.
+        Manual = "MANUAL",
+    }
+}
+
+wire_enum! {
+    /// Whether matches get a game session (`FlexMatchMode`).
+    pub enum FlexMatchMode {
+        /// Matches only: no game session is made.
+        Standalone = "STANDALONE",
+        /// Each match is placed through the configuration's queue.
+        WithQueue = "WITH_QUEUE",
+    }
+}
+
+wire_enum! {
     /// How an alias routes (`RoutingStrategyType`).
     pub enum RoutingStrategyType {
         /// To one fleet.

@@ -136,6 +136,7 @@ mod describe;
 mod enums;
 mod error;
 mod fleet;
+mod flexmatch;
 mod lifecycle;
 mod limits;
 mod object;
@@ -171,14 +172,28 @@ pub use describe::{
     DescribeGameSessionsOutput, Page, ValidatedDescribe, describe_game_sessions,
 };
 pub use enums::{
-    EnumValue, GameSessionPlacementState, GameSessionStatus, GameSessionStatusReason,
-    PlayerGatewayStatus, PlayerSessionCreationPolicy, PlayerSessionStatus, ProtectionPolicy,
-    RoutingStrategyType, TerminationMode, UnknownEnumValue, WireEnum,
+    AcceptanceType, BackfillMode, EnumValue, FlexMatchMode, GameSessionPlacementState,
+    GameSessionStatus, GameSessionStatusReason, MatchmakingTicketStatus, PlayerGatewayStatus,
+    PlayerSessionCreationPolicy, PlayerSessionStatus, ProtectionPolicy, RoutingStrategyType,
+    TerminationMode, UnknownEnumValue, WireEnum,
 };
 pub use error::{ErrorBody, GameLiftError, SessionAction};
 pub use fleet::{
     DescribeFleetAttributesInput, DescribeFleetAttributesOutput, FleetAttributes, ListFleetsInput,
     ListFleetsOutput, MAX_FLEET_IDS, check_fleet_capacity,
+};
+pub use flexmatch::{
+    AcceptMatchInput, AttributeValue, Candidate, CreateMatchmakingRuleSetInput,
+    DescribeMatchmakingConfigurationsInput, DescribeMatchmakingConfigurationsOutput,
+    DescribeMatchmakingInput, DescribeMatchmakingOutput, DescribeMatchmakingRuleSetsInput,
+    DescribeMatchmakingRuleSetsOutput, GameSessionConnectionInfo, MAX_ACCEPTANCE_TIMEOUT_SECONDS,
+    MAX_BATCH, MAX_MATCH_PLAYERS, MAX_MATCHMAKING_NAME, MAX_REQUEST_TIMEOUT_SECONDS,
+    MAX_RULE_SET_BODY, MAX_STEPS, MAX_TICKET_PLAYERS, MatchedPlayerSession,
+    MatchmakingConfiguration, MatchmakingConfigurationInput, MatchmakingNameInput,
+    MatchmakingRuleSet, MatchmakingTicket, Player, ProposedMatch, RuleSet, RuleSetError,
+    StartMatchBackfillInput, StartMatchmakingInput, Ticket, TicketIdInput, accept_match,
+    advance_matchmaking, complete_match, configuration_not_found, fail_match, find_match,
+    invalid_rule_set, is_valid_match, rule_set_not_found, stop_matchmaking, ticket_not_found,
 };
 pub use lifecycle::{
     TerminateGameSessionInput, Transition, ValidatedTerminate, check_player_join,

@@ -157,6 +157,8 @@ pub enum Constraint {
     Pattern(&'static str),
     /// `Member must have value greater than or equal to N`.
     MinValue(i64),
+    /// `Member must have value less than or equal to N`.
+    MaxValue(i64),
     /// `Member must satisfy enum value set: [A, B]`.
     EnumValueSet(&'static [&'static str]),
 }
@@ -176,6 +178,9 @@ impl fmt::Display for Constraint {
             }
             Constraint::MinValue(n) => {
                 write!(f, "Member must have value greater than or equal to {n}")
+            }
+            Constraint::MaxValue(n) => {
+                write!(f, "Member must have value less than or equal to {n}")
             }
             Constraint::EnumValueSet(set) => {
                 write!(
@@ -372,6 +377,17 @@ impl Validator {
                 path,
                 || Echo::of(&value.to_string()),
                 Constraint::MinValue(min),
+            );
+        }
+    }
+
+    /// Checks an integer's upper bound.
+    pub(crate) fn max_value(&mut self, path: FieldPath, value: i64, max: i64) {
+        if value > max {
+            self.push(
+                path,
+                || Echo::of(&value.to_string()),
+                Constraint::MaxValue(max),
             );
         }
     }
