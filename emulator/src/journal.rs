@@ -50,7 +50,7 @@ use std::time::{Duration, Instant};
 
 use gamelift_session::{
     Alias, CreateGameSessionInput, DesiredPlayerSession, GameSessionDetail, GameSessionPlacement,
-    GameSessionQueue, PlayerSession,
+    GameSessionQueue, MatchmakingConfiguration, MatchmakingRuleSet, PlayerSession, Ticket,
 };
 use serde::{Deserialize, Serialize};
 
@@ -83,6 +83,11 @@ struct Record {
     deleted_queue: Option<String>,
     placement: Option<GameSessionPlacement>,
     desired_player_sessions: Option<Vec<DesiredPlayerSession>>,
+    rule_set: Option<MatchmakingRuleSet>,
+    deleted_rule_set: Option<String>,
+    configuration: Option<MatchmakingConfiguration>,
+    deleted_configuration: Option<String>,
+    ticket: Option<Ticket>,
 }
 
 /// One line of the journal, as written: borrowed from the store.
@@ -110,6 +115,16 @@ struct RecordOut<'a> {
     placement: Option<&'a GameSessionPlacement>,
     #[serde(skip_serializing_if = "Option::is_none")]
     desired_player_sessions: Option<&'a [DesiredPlayerSession]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_set: Option<&'a MatchmakingRuleSet>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deleted_rule_set: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    configuration: Option<&'a MatchmakingConfiguration>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deleted_configuration: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ticket: Option<&'a Ticket>,
 }
 
 /// What one change touched, for its record; all `None` is a reset.
@@ -133,6 +148,16 @@ pub(crate) struct Change<'a> {
     pub(crate) placement: Option<&'a GameSessionPlacement>,
     /// The players a `PENDING` placement is to seat.
     pub(crate) desired_players: Option<&'a [DesiredPlayerSession]>,
+    /// A rule set's state.
+    pub(crate) rule_set: Option<&'a MatchmakingRuleSet>,
+    /// The name of a rule set deleted.
+    pub(crate) deleted_rule_set: Option<&'a str>,
+    /// A configuration's new state.
+    pub(crate) configuration: Option<&'a MatchmakingConfiguration>,
+    /// The name of a configuration deleted.
+    pub(crate) deleted_configuration: Option<&'a str>,
+    /// A ticket's new state.
+    pub(crate) ticket: Option<&'a Ticket>,
 }
 
 impl Change<'_> {
@@ -144,6 +169,11 @@ impl Change<'_> {
             && self.queue.is_none()
             && self.deleted_queue.is_none()
             && self.placement.is_none()
+            && self.rule_set.is_none()
+            && self.deleted_rule_set.is_none()
+            && self.configuration.is_none()
+            && self.deleted_configuration.is_none()
+            && self.ticket.is_none()
     }
 }
 
@@ -229,6 +259,11 @@ impl Journal {
             deleted_queue: change.deleted_queue,
             placement: change.placement,
             desired_player_sessions: change.desired_players,
+            rule_set: change.rule_set,
+            deleted_rule_set: change.deleted_rule_set,
+            configuration: change.configuration,
+            deleted_configuration: change.deleted_configuration,
+            ticket: change.ticket,
         };
         self.line.clear();
         if let Err(e) = serde_json::to_writer(&mut self.line, &record) {
@@ -586,7 +621,7 @@ impl Replay {
         }
         let Some(detail) = record.game_session_detail else {
             return Err(
-                "names no game session, alias, queue or placement, and is no Reset".to_owned(),
+                "names no game session, alias, queue, placement, rule set, configuration or ticket, and is no Reset".to_owned(),
             );
         };
         let Some(id) = detail
@@ -678,6 +713,42 @@ fn apply_named(state: &mut State, record: &mut Record) -> Option<Result<(), Stri
             placement,
             "a Placement without a PlacementId",
             |p| p.placement_id.as_deref(),
+        ));
+    }
+    if let Some(rule_set) = record.rule_set.take() {
+        return Some(upsert(
+            &mut state.matchmaking_rule_sets,
+            rule_set,
+            "a RuleSet without a RuleSetName",
+            |r| r.rule_set_name.as_deref(),
+        ));
+    }
+    if let Some(name) = record.deleted_rule_set.take() {
+        state
+            .matchmaking_rule_sets
+            .retain(|r| r.rule_set_name.as_deref() != Some(name.as_str()));
+        return Some(Ok(()));
+    }
+    if let Some(c) = record.configuration.take() {
+        return Some(upsert(
+            &mut state.matchmaking_configurations,
+            c,
+            "a Configuration without a Name",
+            |c| c.name.as_deref(),
+        ));
+    }
+    if let Some(name) = record.deleted_configuration.take() {
+        state
+            .matchmaking_configurations
+            .retain(|c| c.name.as_deref() != Some(name.as_str()));
+        return Some(Ok(()));
+    }
+    if let Some(t) = record.ticket.take() {
+        return Some(upsert(
+            &mut state.matchmaking_tickets,
+            t,
+            "a Ticket without a TicketId",
+            |t| t.ticket.ticket_id.as_deref(),
         ));
     }
     None

@@ -33,6 +33,7 @@ mod fleets;
 mod http;
 pub mod journal;
 mod log;
+mod matchmaking;
 mod placements;
 mod ports;
 mod protocol;

@@ -113,12 +113,27 @@ impl Emulator {
         let input: StartGameSessionPlacementInput = p.parse(body)?;
         let now = self.now();
         let placement = input.start(&self.settings().limits, now)?;
+        // GameLift answers PENDING; the placement is tried right after.
+        let answer = p.write(&Member("GameSessionPlacement", &placement))?;
+        let mut store = self.store();
+        self.begin_placement(&mut store, placement, &input, now)?;
+        Ok(answer)
+    }
+
+    /// Stores a new `PENDING` placement of `input` and tries it; answers
+    /// its index.
+    pub(crate) fn begin_placement(
+        &self,
+        store: &mut Store,
+        placement: gamelift_session::GameSessionPlacement,
+        input: &StartGameSessionPlacementInput,
+        now: OffsetDateTime,
+    ) -> Result<usize, GameLiftError> {
         let id = placement.placement_id.clone().unwrap_or_default();
         let queue = placement
             .game_session_queue_name
             .clone()
             .unwrap_or_default();
-        let mut store = self.store();
         if !store.queues.iter().any(|q| q.is_named_by(&queue)) {
             return Err(queue_not_found(&queue));
         }
@@ -131,8 +146,6 @@ impl Emulator {
                 "A game session placement with id {id} already exists"
             )));
         }
-        // GameLift answers PENDING; the placement is tried right after.
-        let answer = p.write(&Member("GameSessionPlacement", &placement))?;
         store.placements.push(placement);
         store.touch_placement(&id);
         let i = store.placements.len() - 1;
@@ -140,13 +153,13 @@ impl Emulator {
         if !desired.is_empty() {
             store.desired_players.insert(id.clone(), desired);
         }
-        self.try_placement(&mut store, i, now);
-        Ok(answer)
+        self.try_placement(store, i, now);
+        Ok(i)
     }
 
     /// Moves the placement at `i` on, if it is still `PENDING`: timed out,
     /// placed on the first destination with room, or left waiting.
-    fn try_placement(&self, store: &mut Store, i: usize, now: OffsetDateTime) {
+    pub(crate) fn try_placement(&self, store: &mut Store, i: usize, now: OffsetDateTime) {
         let Some(placement) = store.placements.get(i) else {
             return;
         };

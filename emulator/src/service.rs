@@ -357,6 +357,7 @@ impl Emulator {
                 .alias_call(other, body, p)
                 .or_else(|| self.fleet_call(other, body, p))
                 .or_else(|| self.placement_call(other, body, p))
+                .or_else(|| self.matchmaking_call(other, body, p))
                 .unwrap_or_else(|| {
                     Err(GameLiftError::unknown_operation(Bounded(other).to_string()))
                 }),

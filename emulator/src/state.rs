@@ -47,8 +47,9 @@ use std::path::{Path, PathBuf};
 use gamelift_session::{
     Alias, CreateGameSessionInput, CreatePlayerSessionInput, DescribePlayerSessionsInput,
     DesiredPlayerSession, GameLiftError, GamePropertyInput, GameSessionDetail,
-    GameSessionPlacement, GameSessionQueue, Limits, PlayerSession, PlayerSessionStatus,
-    SessionTable, UpdateGameSessionInput, expire_reservations, holds_port, reservations_run_out,
+    GameSessionPlacement, GameSessionQueue, Limits, MatchmakingConfiguration, MatchmakingRuleSet,
+    PlayerSession, PlayerSessionStatus, RuleSet, SessionTable, Ticket, UpdateGameSessionInput,
+    expire_reservations, holds_port, reservations_run_out,
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -89,6 +90,16 @@ pub struct State {
     /// The players each `PENDING` placement is to seat, by placement id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub desired_player_sessions: BTreeMap<String, Vec<DesiredPlayerSession>>,
+    /// Every matchmaking rule set, in creation order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matchmaking_rule_sets: Vec<MatchmakingRuleSet>,
+    /// Every matchmaking configuration, in creation order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matchmaking_configurations: Vec<MatchmakingConfiguration>,
+    /// Every matchmaking ticket, in the order they started, with what the
+    /// matchmaker keeps beside each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matchmaking_tickets: Vec<Ticket>,
     /// The sequence number of the last journal record this snapshot holds
     /// (see [`crate::journal`]); 0, and left out, for a file written by
     /// hand.
@@ -125,10 +136,33 @@ pub(crate) struct Store {
     pub(crate) placements: Vec<GameSessionPlacement>,
     /// The players each `PENDING` placement is to seat.
     pub(crate) desired_players: BTreeMap<String, Vec<DesiredPlayerSession>>,
+    /// Every matchmaking rule set, in creation order, with its rules read.
+    pub(crate) rule_sets: Vec<StoredRuleSet>,
+    /// Every matchmaking configuration, in creation order.
+    pub(crate) configurations: Vec<MatchmakingConfiguration>,
+    /// Every matchmaking ticket, in the order they started.
+    pub(crate) tickets: Vec<Ticket>,
     /// The state file's journal, with `--state`.
     pub(crate) journal: Option<Journal>,
     /// What the operation under way touched, for its journal records.
     touched: Vec<Touched>,
+}
+
+/// What [`Store::touch_matchmaking`] records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MatchmakingRecord {
+    RuleSet,
+    RuleSetDeleted,
+    Configuration,
+    ConfigurationDeleted,
+    Ticket,
+}
+
+/// A rule set resource and its rules, read once.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredRuleSet {
+    pub(crate) resource: MatchmakingRuleSet,
+    pub(crate) rules: RuleSet,
 }
 
 /// What one operation touched, written to the journal when it lets the
@@ -146,6 +180,16 @@ enum Touched {
     QueueDeleted(String),
     /// A placement started or moved on: its id.
     Placement(String),
+    /// A rule set was created: its name.
+    RuleSet(String),
+    /// A rule set was deleted: its name.
+    RuleSetDeleted(String),
+    /// A configuration was created or changed: its name.
+    Configuration(String),
+    /// A configuration was deleted: its name.
+    ConfigurationDeleted(String),
+    /// A ticket started or moved on: its id.
+    Ticket(String),
     Entry {
         index: usize,
         /// It was created by this operation.
@@ -240,6 +284,72 @@ fn take_named_records(state: &mut State, store: &mut Store) -> Result<(), String
     }
     store.placements = std::mem::take(&mut state.game_session_placements);
     store.desired_players = std::mem::take(&mut state.desired_player_sessions);
+    take_matchmaking(state, store)
+}
+
+/// Moves the rule sets (read again), configurations and tickets of
+/// `state` into `store`, each named once, each configuration's rule set
+/// present.
+fn take_matchmaking(state: &mut State, store: &mut Store) -> Result<(), String> {
+    for (i, resource) in std::mem::take(&mut state.matchmaking_rule_sets)
+        .into_iter()
+        .enumerate()
+    {
+        let Some(name) = resource.rule_set_name.clone() else {
+            return Err(format!("MatchmakingRuleSets[{i}] has no RuleSetName"));
+        };
+        if store
+            .rule_sets
+            .iter()
+            .any(|r| r.resource.rule_set_name.as_deref() == Some(&name))
+        {
+            return Err(format!(
+                "MatchmakingRuleSets[{i}] repeats the RuleSetName {name}"
+            ));
+        }
+        let rules =
+            serde_json::from_str::<RuleSet>(resource.rule_set_body.as_deref().unwrap_or_default())
+                .map_err(|e| {
+                    format!("MatchmakingRuleSets[{i}] has a RuleSetBody that cannot be read: {e}")
+                })?;
+        store.rule_sets.push(StoredRuleSet { resource, rules });
+    }
+    for (i, c) in state.matchmaking_configurations.iter().enumerate() {
+        let Some(name) = c.name.as_deref() else {
+            return Err(format!("MatchmakingConfigurations[{i}] has no Name"));
+        };
+        if state.matchmaking_configurations[..i]
+            .iter()
+            .any(|o| o.name.as_deref() == Some(name))
+        {
+            return Err(format!(
+                "MatchmakingConfigurations[{i}] repeats the Name {name}"
+            ));
+        }
+        let rule_set = c.rule_set_name.as_deref().unwrap_or_default();
+        if !store
+            .rule_sets
+            .iter()
+            .any(|r| r.resource.is_named_by(rule_set))
+        {
+            return Err(format!(
+                "MatchmakingConfigurations[{i}] names the rule set {rule_set}, which MatchmakingRuleSets does not hold"
+            ));
+        }
+    }
+    store.configurations = std::mem::take(&mut state.matchmaking_configurations);
+    for (i, t) in state.matchmaking_tickets.iter().enumerate() {
+        let Some(id) = t.ticket.ticket_id.as_deref() else {
+            return Err(format!("MatchmakingTickets[{i}] has no Ticket.TicketId"));
+        };
+        if state.matchmaking_tickets[..i]
+            .iter()
+            .any(|o| o.ticket.ticket_id.as_deref() == Some(id))
+        {
+            return Err(format!("MatchmakingTickets[{i}] repeats the TicketId {id}"));
+        }
+    }
+    store.tickets = std::mem::take(&mut state.matchmaking_tickets);
     Ok(())
 }
 
@@ -365,6 +475,9 @@ impl Store {
             game_session_queues: self.queues.clone(),
             game_session_placements: self.placements.clone(),
             desired_player_sessions: self.desired_players.clone(),
+            matchmaking_rule_sets: self.rule_sets.iter().map(|r| r.resource.clone()).collect(),
+            matchmaking_configurations: self.configurations.clone(),
+            matchmaking_tickets: self.tickets.clone(),
             journal_sequence: 0,
         }
     }
@@ -431,74 +544,109 @@ impl Store {
             return;
         }
         let mut touched = std::mem::take(&mut self.touched);
-        if let Some(journal) = self.journal.as_mut() {
+        if let Some(mut journal) = self.journal.take() {
             for t in &touched {
-                let change = match t {
-                    Touched::Reset => journal::Change::default(),
-                    Touched::Alias(id) => journal::Change {
-                        alias: self
-                            .aliases
-                            .iter()
-                            .find(|a| a.alias_id.as_deref() == Some(id)),
-                        ..journal::Change::default()
-                    },
-                    Touched::AliasDeleted(id) => journal::Change {
-                        deleted_alias: Some(id),
-                        ..journal::Change::default()
-                    },
-                    Touched::Queue(name) => journal::Change {
-                        queue: self.queues.iter().find(|q| q.name.as_deref() == Some(name)),
-                        ..journal::Change::default()
-                    },
-                    Touched::QueueDeleted(name) => journal::Change {
-                        deleted_queue: Some(name),
-                        ..journal::Change::default()
-                    },
-                    Touched::Placement(id) => journal::Change {
-                        placement: self
-                            .placements
-                            .iter()
-                            .find(|p| p.placement_id.as_deref() == Some(id)),
-                        desired_players: self.desired_players.get(id).map(Vec::as_slice),
-                        ..journal::Change::default()
-                    },
-                    Touched::Entry {
-                        index,
-                        new,
-                        players_before,
-                        statuses,
-                    } => {
-                        let (Some(detail), Some(players)) =
-                            (self.table.get(*index), self.players.get(*index))
-                        else {
-                            continue;
-                        };
-                        let players = players
-                            .iter()
-                            .enumerate()
-                            .filter(|&(i, p)| {
-                                i >= *players_before || statuses.get(i) != Some(&p.status)
-                            })
-                            .map(|(_, p)| p)
-                            .collect();
-                        let create_request = if *new {
-                            id_of(detail).and_then(|id| self.create_requests.get(id))
-                        } else {
-                            None
-                        };
-                        journal::Change {
-                            detail: Some(detail),
-                            players,
-                            create_request,
-                            ..journal::Change::default()
-                        }
-                    }
-                };
-                journal.append(&change);
+                if let Some(change) = self.change_of(t) {
+                    journal.append(&change);
+                }
             }
+            self.journal = Some(journal);
         }
         touched.clear();
         self.touched = touched;
+    }
+
+    /// The journal record of what `t` touched, as the store holds it now.
+    fn change_of<'s>(&'s self, t: &'s Touched) -> Option<journal::Change<'s>> {
+        Some(match t {
+            Touched::Reset => journal::Change::default(),
+            Touched::Alias(id) => journal::Change {
+                alias: self
+                    .aliases
+                    .iter()
+                    .find(|a| a.alias_id.as_deref() == Some(id)),
+                ..journal::Change::default()
+            },
+            Touched::AliasDeleted(id) => journal::Change {
+                deleted_alias: Some(id),
+                ..journal::Change::default()
+            },
+            Touched::Queue(name) => journal::Change {
+                queue: self.queues.iter().find(|q| q.name.as_deref() == Some(name)),
+                ..journal::Change::default()
+            },
+            Touched::QueueDeleted(name) => journal::Change {
+                deleted_queue: Some(name),
+                ..journal::Change::default()
+            },
+            Touched::Placement(id) => journal::Change {
+                placement: self
+                    .placements
+                    .iter()
+                    .find(|p| p.placement_id.as_deref() == Some(id)),
+                desired_players: self.desired_players.get(id).map(Vec::as_slice),
+                ..journal::Change::default()
+            },
+            Touched::RuleSet(name) => journal::Change {
+                rule_set: self
+                    .rule_sets
+                    .iter()
+                    .find(|r| r.resource.rule_set_name.as_deref() == Some(name))
+                    .map(|r| &r.resource),
+                ..journal::Change::default()
+            },
+            Touched::RuleSetDeleted(name) => journal::Change {
+                deleted_rule_set: Some(name),
+                ..journal::Change::default()
+            },
+            Touched::Configuration(name) => journal::Change {
+                configuration: self
+                    .configurations
+                    .iter()
+                    .find(|c| c.name.as_deref() == Some(name)),
+                ..journal::Change::default()
+            },
+            Touched::ConfigurationDeleted(name) => journal::Change {
+                deleted_configuration: Some(name),
+                ..journal::Change::default()
+            },
+            Touched::Ticket(id) => journal::Change {
+                ticket: self
+                    .tickets
+                    .iter()
+                    .find(|t| t.ticket.ticket_id.as_deref() == Some(id)),
+                ..journal::Change::default()
+            },
+            Touched::Entry {
+                index,
+                new,
+                players_before,
+                statuses,
+            } => {
+                let (Some(detail), Some(players)) =
+                    (self.table.get(*index), self.players.get(*index))
+                else {
+                    return None;
+                };
+                let players = players
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, p)| i >= *players_before || statuses.get(i) != Some(&p.status))
+                    .map(|(_, p)| p)
+                    .collect();
+                let create_request = if *new {
+                    id_of(detail).and_then(|id| self.create_requests.get(id))
+                } else {
+                    None
+                };
+                journal::Change {
+                    detail: Some(detail),
+                    players,
+                    create_request,
+                    ..journal::Change::default()
+                }
+            }
+        })
     }
 
     /// Writes down every reservation that ran out by `now`, so that counts
@@ -567,6 +715,32 @@ impl Store {
         {
             self.touched.push(Touched::Placement(id.to_owned()));
         }
+    }
+
+    /// Records that a rule set, a configuration or a ticket changed (or
+    /// was deleted).
+    pub(crate) fn touch_matchmaking(&mut self, what: MatchmakingRecord, name: &str) {
+        if self.journal.is_none() {
+            return;
+        }
+        let name = name.to_owned();
+        let touched = match what {
+            MatchmakingRecord::RuleSet => Touched::RuleSet(name),
+            MatchmakingRecord::RuleSetDeleted => Touched::RuleSetDeleted(name),
+            MatchmakingRecord::Configuration => Touched::Configuration(name),
+            MatchmakingRecord::ConfigurationDeleted => Touched::ConfigurationDeleted(name),
+            MatchmakingRecord::Ticket => {
+                if self
+                    .touched
+                    .iter()
+                    .any(|t| matches!(t, Touched::Ticket(id) if *id == name))
+                {
+                    return;
+                }
+                Touched::Ticket(name)
+            }
+        };
+        self.touched.push(touched);
     }
 
     /// Adds a new alias.

@@ -74,7 +74,8 @@ enum Place {
 /// as many of the oldest tickets as the rules allow. A match is each team
 /// between its `minPlayers` and `maxPlayers` and every rule kept, with the
 /// expansions of its age: the newest ticket's, or the oldest's with
-/// `expansionAgeSelection` `oldest`. A search gives up after
+/// `expansionAgeSelection` `oldest`. A match of backfill tickets alone
+/// is none: a backfill needs new players. A search gives up after
 /// [`MAX_STEPS`] steps.
 ///
 /// ```
@@ -188,6 +189,16 @@ impl Search<'_, '_> {
     }
 
     fn is_match(&self) -> bool {
+        // A backfill needs new players.
+        let placed = |c: &Candidate<'_>, p: &Place| *p != Place::Out && !c.backfill;
+        if !self
+            .candidates
+            .iter()
+            .zip(&self.places)
+            .any(|(c, p)| placed(c, p))
+        {
+            return false;
+        }
         let starts = self
             .candidates
             .iter()
@@ -283,6 +294,13 @@ pub fn is_valid_match(
     let Some(start) = start else {
         return false;
     };
+    if found
+        .tickets
+        .iter()
+        .all(|&k| candidates.get(k).is_none_or(|c| c.backfill))
+    {
+        return false;
+    }
     let x = rule_set.expanded((now - start).as_seconds_f64().max(0.0));
     if found.teams.len() != rule_set.teams.len() {
         return false;

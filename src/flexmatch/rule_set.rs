@@ -244,6 +244,15 @@ impl RuleSet {
         self.teams.iter().map(|t| t.name.as_str())
     }
 
+    /// The most players a match can hold: every team's `maxPlayers`.
+    #[must_use]
+    pub fn max_players(&self) -> u32 {
+        self.teams
+            .iter()
+            .map(|t| t.max)
+            .fold(0, u32::saturating_add)
+    }
+
     /// The names of its rules, in order.
     pub fn rule_names(&self) -> impl Iterator<Item = &str> {
         self.rules.iter().map(|r| r.name.as_str())

@@ -15,7 +15,9 @@ use crate::enums::{AcceptanceType, EnumValue, MatchmakingTicketStatus};
 use crate::error::GameLiftError;
 use crate::limits::Limits;
 use crate::object::object_only;
-use crate::shapes::redact;
+use crate::placement::GameSessionPlacement;
+use crate::player_session::PlayerSession;
+use crate::shapes::{GameSession, redact};
 use crate::validate::{Cut, FieldPath, Validator};
 
 /// The most players one `StartMatchmaking` may bring.
@@ -72,6 +74,50 @@ impl fmt::Debug for GameSessionConnectionInfo {
             .field("port", &redact(self.port.as_ref()))
             .field("matched_player_sessions", &self.matched_player_sessions)
             .finish_non_exhaustive()
+    }
+}
+
+impl GameSessionConnectionInfo {
+    /// Where to connect to `session`, with the player sessions `seated`.
+    #[must_use]
+    pub fn new(session: &GameSession, seated: &[PlayerSession]) -> Self {
+        GameSessionConnectionInfo {
+            game_session_arn: session.game_session_id.clone(),
+            ip_address: session.ip_address.clone(),
+            dns_name: session.dns_name.clone(),
+            port: session.port,
+            matched_player_sessions: Some(
+                seated
+                    .iter()
+                    .map(|p| MatchedPlayerSession {
+                        player_id: p.player_id.clone(),
+                        player_session_id: p.player_session_id.clone(),
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Where to connect to the game session a `FULFILLED` placement made.
+    #[must_use]
+    pub fn of_placement(placement: &GameSessionPlacement) -> Self {
+        GameSessionConnectionInfo {
+            game_session_arn: placement.game_session_arn.clone(),
+            ip_address: placement.ip_address.clone(),
+            dns_name: placement.dns_name.clone(),
+            port: placement.port,
+            matched_player_sessions: Some(
+                placement
+                    .placed_player_sessions
+                    .iter()
+                    .flatten()
+                    .map(|p| MatchedPlayerSession {
+                        player_id: p.player_id.clone(),
+                        player_session_id: p.player_session_id.clone(),
+                    })
+                    .collect(),
+            ),
+        }
     }
 }
 

@@ -1,0 +1,291 @@
+"""FlexMatch as backends use it: a rule set and a configuration, tickets
+started and polled to COMPLETED, and the game session the match made
+joined, updated and searched."""
+
+import json
+import signal
+
+import pytest
+
+from test_program import Emulator, error_of, http
+
+FLEET_ARN = "arn:aws:gamelift:us-west-2:123456789012:fleet/{}"
+
+RULES = {
+    "name": "duel-of-teams",
+    "ruleLanguageVersion": "1.0",
+    "playerAttributes": [{"name": "skill", "type": "number", "default": 10},
+                         {"name": "mode", "type": "string", "default": "casual"}],
+    "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 4},
+              {"name": "blue", "minPlayers": 1, "maxPlayers": 4}],
+    "rules": [
+        {"name": "FairTeams", "type": "distance",
+         "measurements": ["avg(teams[*].players.attributes[skill])"],
+         "referenceValue": "avg(flatten(teams[*].players.attributes[skill]))",
+         "maxDistance": 10},
+        {"name": "SameMode", "type": "comparison",
+         "measurements": ["flatten(teams[*].players.attributes[mode])"], "operation": "="},
+        {"name": "EvenTeams", "type": "comparison",
+         "measurements": ["count(teams[red].players)"], "referenceValue": "count(teams[blue].players)",
+         "operation": "="},
+    ],
+}
+
+
+@pytest.fixture
+def em(tmp_path):
+    e = Emulator(tmp_path, "--fleet", "fleet-match=10", "--state", str(tmp_path / "state.json"))
+    yield e
+    if e.proc.poll() is None:
+        e.stop()
+
+
+def advance(e, seconds):
+    status, _, body = http(e.url, "/_emulator/clock/advance", {"Seconds": seconds})
+    assert status == 200, body
+
+
+def setup(gl, acceptance=False, mode="WITH_QUEUE", rules=RULES, timeout=60, room=0):
+    gl.create_game_session_queue(Name="match-queue", Destinations=[{"DestinationArn": FLEET_ARN.format("fleet-match")}])
+    rule_set = gl.create_matchmaking_rule_set(Name="teams", RuleSetBody=json.dumps(rules))["RuleSet"]
+    extra = {"AcceptanceTimeoutSeconds": 20} if acceptance else {}
+    queues = ["arn:aws:gamelift:us-west-2:123456789012:gamesessionqueue/match-queue"] if mode == "WITH_QUEUE" else []
+    config = gl.create_matchmaking_configuration(
+        Name="teams-config", RuleSetName="teams", RequestTimeoutSeconds=timeout, AcceptanceRequired=acceptance,
+        GameSessionQueueArns=queues, FlexMatchMode=mode, GameProperties=[{"Key": "mode", "Value": "ranked"}],
+        AdditionalPlayerCount=room, **extra)["Configuration"]
+    return rule_set, config
+
+
+def player(pid, skill, mode="ranked"):
+    return {"PlayerId": pid, "PlayerAttributes": {"skill": {"N": skill}, "mode": {"S": mode}},
+            "LatencyInMs": {"us-west-2": 40}}
+
+
+@pytest.mark.parametrize("players", [2, 4, 8])
+def test_a_backend_flow_from_tickets_to_a_searched_game_session(em, players):
+    gl = em.client()
+    # Teams of exactly half the players each: the match waits for all.
+    size = players // 2
+    teams = [{"name": "red", "minPlayers": size, "maxPlayers": size},
+             {"name": "blue", "minPlayers": size, "maxPlayers": size}]
+    rule_set, config = setup(gl, rules={**RULES, "teams": teams}, room=1)
+    assert rule_set["RuleSetArn"] == "arn:aws:gamelift:us-west-2:123456789012:matchmakingruleset/teams"
+    assert config["ConfigurationArn"].endswith(":matchmakingconfiguration/teams-config")
+    assert config["RuleSetArn"] == rule_set["RuleSetArn"] and config["FlexMatchMode"] == "WITH_QUEUE"
+    ids = []
+    for n in range(players):
+        started = gl.start_matchmaking(ConfigurationName="teams-config", TicketId=f"t-{n}",
+                                       Players=[player(f"p{n}", 20 + n)])["MatchmakingTicket"]
+        assert started["Status"] == "QUEUED" and started["TicketId"] == f"t-{n}"
+        ids.append(started["TicketId"])
+        if n < players - 1:
+            waiting = gl.describe_matchmaking(TicketIds=[started["TicketId"]])["TicketList"][0]
+            assert waiting["Status"] == "SEARCHING"
+    tickets = gl.describe_matchmaking(TicketIds=ids)["TicketList"]
+    assert [t["Status"] for t in tickets] == ["COMPLETED"] * players
+    info = tickets[0]["GameSessionConnectionInfo"]
+    arn = info["GameSessionArn"]
+    assert "/fleet-match/" in arn and info["IpAddress"] == "127.0.0.1" and info["Port"] >= 7777
+    assert all(t["GameSessionConnectionInfo"]["GameSessionArn"] == arn for t in tickets)
+    teams = {t["Players"][0]["PlayerId"]: t["Players"][0]["Team"] for t in tickets}
+    assert sorted(teams.values()) == ["blue"] * (players // 2) + ["red"] * (players // 2)
+    # Each ticket names its own player's player session in the game session.
+    matched = [t["GameSessionConnectionInfo"]["MatchedPlayerSessions"] for t in tickets]
+    assert [m[0]["PlayerId"] for m in matched] == [f"p{n}" for n in range(players)]
+    sessions = gl.describe_player_sessions(GameSessionId=arn)["PlayerSessions"]
+    assert sorted(p["PlayerSessionId"] for p in sessions) == sorted(m[0]["PlayerSessionId"] for m in matched)
+    gs = gl.describe_game_sessions(GameSessionId=arn)["GameSessions"][0]
+    assert gs["Status"] == "ACTIVE" and gs["CurrentPlayerSessionCount"] == players
+    assert gs["MaximumPlayerSessionCount"] == players + 1, "the teams, and AdditionalPlayerCount"
+    data = json.loads(gs["MatchmakerData"])
+    assert data["matchmakingConfigurationArn"] == config["ConfigurationArn"]
+    assert sorted(t["name"] for t in data["teams"]) == ["blue", "red"]
+    assert data["teams"][0]["players"][0]["attributes"]["skill"]["attributeType"] == "DOUBLE"
+    # The game session is an ordinary one: joined, updated, searched.
+    gl.create_player_session(GameSessionId=arn, PlayerId="late-friend")
+    gl.update_game_session(GameSessionId=arn, GameProperties=[{"Key": "map", "Value": "harbor"}])
+    found = gl.search_game_sessions(FleetId="fleet-match", FilterExpression="gameSessionProperties.mode = 'ranked' AND gameSessionProperties.map = 'harbor'")
+    assert [g["GameSessionId"] for g in found["GameSessions"]] == [arn]
+
+
+def test_rules_keep_players_apart_and_a_ticket_times_out(em):
+    gl = em.client()
+    setup(gl, timeout=30)
+    gl.start_matchmaking(ConfigurationName="teams-config", TicketId="casual", Players=[player("c", 20, mode="casual")])
+    gl.start_matchmaking(ConfigurationName="teams-config", TicketId="far", Players=[player("f", 90)])
+    gl.start_matchmaking(ConfigurationName="teams-config", TicketId="near", Players=[player("n", 22)])
+    tickets = {t["TicketId"]: t for t in gl.describe_matchmaking(TicketIds=["casual", "far", "near"])["TicketList"]}
+    # No two tickets keep every rule together: a mode apart, a skill apart.
+    assert {k: t["Status"] for k, t in tickets.items()} == {"casual": "SEARCHING", "far": "SEARCHING", "near": "SEARCHING"}
+    gl.start_matchmaking(ConfigurationName="teams-config", TicketId="close", Players=[player("o", 25)])
+    tickets = {t["TicketId"]: t["Status"] for t in gl.describe_matchmaking(TicketIds=["far", "near", "close"])["TicketList"]}
+    assert tickets == {"far": "SEARCHING", "near": "COMPLETED", "close": "COMPLETED"}
+    advance(em, 31)
+    late = gl.describe_matchmaking(TicketIds=["far", "casual"])["TicketList"]
+    assert [t["Status"] for t in late] == ["TIMED_OUT", "TIMED_OUT"] and all("EndTime" in t for t in late)
+
+
+def test_acceptance_rejection_and_stop(em):
+    gl = em.client()
+    setup(gl, acceptance=True)
+    gl.start_matchmaking(ConfigurationName="teams-config", TicketId="a", Players=[player("pa", 20)])
+    gl.start_matchmaking(ConfigurationName="teams-config", TicketId="b", Players=[player("pb", 21)])
+    tickets = gl.describe_matchmaking(TicketIds=["a", "b"])["TicketList"]
+    assert [t["Status"] for t in tickets] == ["REQUIRES_ACCEPTANCE"] * 2
+    code, message, _ = error_of(gl.accept_match, TicketId="a", PlayerIds=["pb"], AcceptanceType="ACCEPT")
+    assert (code, message) == ("InvalidRequestException", "PlayerIds[1] is not a player of matchmaking ticket a")
+    gl.accept_match(TicketId="a", PlayerIds=["pa"], AcceptanceType="ACCEPT")
+    assert [t["Status"] for t in gl.describe_matchmaking(TicketIds=["a", "b"])["TicketList"]] == ["REQUIRES_ACCEPTANCE"] * 2
+    gl.accept_match(TicketId="b", PlayerIds=["pb"], AcceptanceType="REJECT")
+    tickets = gl.describe_matchmaking(TicketIds=["a", "b"])["TicketList"]
+    assert [t["Status"] for t in tickets] == ["SEARCHING", "CANCELLED"]
+    assert "Team" not in tickets[0]["Players"][0]
+    # A new partner, both accept: placed.
+    gl.start_matchmaking(ConfigurationName="teams-config", TicketId="c", Players=[player("pc", 19)])
+    gl.accept_match(TicketId="a", PlayerIds=["pa"], AcceptanceType="ACCEPT")
+    gl.accept_match(TicketId="c", PlayerIds=["pc"], AcceptanceType="ACCEPT")
+    assert [t["Status"] for t in gl.describe_matchmaking(TicketIds=["a", "c"])["TicketList"]] == ["COMPLETED"] * 2
+    # A proposal nobody answers: dropped after AcceptanceTimeoutSeconds.
+    gl.start_matchmaking(ConfigurationName="teams-config", TicketId="d", Players=[player("pd", 20)])
+    gl.start_matchmaking(ConfigurationName="teams-config", TicketId="e", Players=[player("pe", 20)])
+    gl.accept_match(TicketId="d", PlayerIds=["pd"], AcceptanceType="ACCEPT")
+    advance(em, 21)
+    assert [t["Status"] for t in gl.describe_matchmaking(TicketIds=["d", "e"])["TicketList"]] == ["SEARCHING", "CANCELLED"]
+    gl.stop_matchmaking(TicketId="d")
+    stopped = gl.describe_matchmaking(TicketIds=["d"])["TicketList"][0]
+    assert stopped["Status"] == "CANCELLED" and "EndTime" in stopped
+    code, _, _ = error_of(gl.stop_matchmaking, TicketId="nope")
+    assert code == "NotFoundException"
+
+
+def test_standalone_matches_complete_without_a_game_session(em):
+    gl = em.client()
+    setup(gl, mode="STANDALONE")
+    for n in range(2):
+        gl.start_matchmaking(ConfigurationName="teams-config", TicketId=f"s{n}", Players=[player(f"s{n}", 30)])
+    tickets = gl.describe_matchmaking(TicketIds=["s0", "s1"])["TicketList"]
+    assert [t["Status"] for t in tickets] == ["COMPLETED"] * 2
+    assert all("GameSessionConnectionInfo" not in t for t in tickets)
+    assert gl.describe_game_sessions(FleetId="fleet-match")["GameSessions"] == []
+
+
+def test_backfill_fills_the_game_session_a_match_made(em):
+    gl = em.client()
+    setup(gl)
+    for n in range(2):
+        gl.start_matchmaking(ConfigurationName="teams-config", TicketId=f"m{n}", Players=[player(f"m{n}", 20)])
+    arn = gl.describe_matchmaking(TicketIds=["m0"])["TicketList"][0]["GameSessionConnectionInfo"]["GameSessionArn"]
+    current = [{"PlayerId": "m0", "Team": "red", "PlayerAttributes": {"skill": {"N": 20}, "mode": {"S": "ranked"}}},
+               {"PlayerId": "m1", "Team": "blue", "PlayerAttributes": {"skill": {"N": 20}, "mode": {"S": "ranked"}}}]
+    backfill = gl.start_match_backfill(ConfigurationName="teams-config", TicketId="bf", GameSessionArn=arn,
+                                       Players=current)["MatchmakingTicket"]
+    assert backfill["Status"] == "SEARCHING"
+    gl.start_matchmaking(ConfigurationName="teams-config", TicketId="new1", Players=[player("n1", 21)])
+    gl.start_matchmaking(ConfigurationName="teams-config", TicketId="new2", Players=[player("n2", 22)])
+    tickets = gl.describe_matchmaking(TicketIds=["bf", "new1", "new2"])["TicketList"]
+    assert [t["Status"] for t in tickets] == ["COMPLETED"] * 3
+    assert all(t["GameSessionConnectionInfo"]["GameSessionArn"] == arn for t in tickets)
+    assert gl.describe_game_sessions(GameSessionId=arn)["GameSessions"][0]["CurrentPlayerSessionCount"] == 4
+
+
+def test_rule_sets_are_validated_by_name(em):
+    gl = em.client()
+    assert gl.validate_matchmaking_rule_set(RuleSetBody=json.dumps(RULES))["Valid"] is True
+    cases = [
+        ("{", "Invalid rule set: EOF while parsing an object at line 1 column 1"),
+        (json.dumps({"ruleLanguageVersion": "2.0", "teams": []}), 'Invalid rule set: ruleLanguageVersion must be "1.0"'),
+        (json.dumps({**RULES, "rules": [{"name": "c", "type": "collection"}]}),
+         None),
+        (json.dumps({**RULES, "rules": [{"name": "d", "type": "distance", "measurements": ["avg(teams[green].players.attributes[skill])"], "maxDistance": 1}]}),
+         None),
+        (json.dumps({**RULES, "rules": [{"name": "d", "type": "distance", "measurements": ["teams[red].players.attributes[rank]"], "maxDistance": 1}]}),
+         None),
+    ]
+    expected = [
+        None, None,
+        "Invalid rule set: rule c: the rule type collection is not supported by this emulator (supported: comparison, distance, latency)",
+        "Invalid rule set: rule d names the team green, which teams does not declare",
+        "Invalid rule set: rule d reads the attribute rank, which playerAttributes does not declare",
+    ]
+    for (body, exact), prefix in zip(cases, expected):
+        code, message, _ = error_of(gl.validate_matchmaking_rule_set, RuleSetBody=body)
+        assert code == "InvalidRequestException"
+        if exact:
+            assert message == exact
+        else:
+            assert message.startswith(prefix), message
+    code, message, _ = error_of(gl.create_matchmaking_rule_set, Name="bad name", RuleSetBody=json.dumps(RULES))
+    assert (code, message) == ("InvalidRequestException", "1 validation error detected: Value 'bad name' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9-\\.]*$")
+    gl.create_matchmaking_rule_set(Name="teams", RuleSetBody=json.dumps(RULES))
+    code, _, _ = error_of(gl.create_matchmaking_rule_set, Name="teams", RuleSetBody=json.dumps(RULES))
+    assert code == "InvalidRequestException"
+    described = gl.describe_matchmaking_rule_sets(Names=["teams"])["RuleSets"]
+    assert [r["RuleSetName"] for r in described] == ["teams"] and json.loads(described[0]["RuleSetBody"]) == RULES
+    code, message, _ = error_of(gl.describe_matchmaking_rule_sets, Names=["missing"])
+    assert (code, message) == ("NotFoundException", "Matchmaking rule set missing not found")
+
+
+def test_configurations_are_validated_described_updated_and_deleted(em):
+    gl = em.client()
+    gl.create_matchmaking_rule_set(Name="teams", RuleSetBody=json.dumps(RULES))
+    code, message, _ = error_of(gl.create_matchmaking_configuration, Name="c", RuleSetName="teams",
+                                RequestTimeoutSeconds=50000, AcceptanceRequired=False, FlexMatchMode="STANDALONE")
+    assert (code, message) == ("InvalidRequestException", "1 validation error detected: Value '50000' at 'requestTimeoutSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200")
+    code, message, _ = error_of(gl.create_matchmaking_configuration, Name="c", RuleSetName="nope",
+                                RequestTimeoutSeconds=5, AcceptanceRequired=False, FlexMatchMode="STANDALONE")
+    assert (code, message) == ("NotFoundException", "Matchmaking rule set nope not found")
+    code, message, _ = error_of(gl.create_matchmaking_configuration, Name="c", RuleSetName="teams",
+                                RequestTimeoutSeconds=5, AcceptanceRequired=False)
+    assert (code, message) == ("InvalidRequestException", "A WITH_QUEUE matchmaking configuration needs at least one GameSessionQueueArns entry")
+    gl.create_matchmaking_configuration(Name="c", RuleSetName="teams", RequestTimeoutSeconds=5,
+                                        AcceptanceRequired=False, FlexMatchMode="STANDALONE")
+    updated = gl.update_matchmaking_configuration(Name="c", RequestTimeoutSeconds=9, Description="duels")["Configuration"]
+    assert (updated["RequestTimeoutSeconds"], updated["Description"], updated["RuleSetName"]) == (9, "duels", "teams")
+    assert [c["Name"] for c in gl.describe_matchmaking_configurations(RuleSetName="teams")["Configurations"]] == ["c"]
+    code, message, _ = error_of(gl.delete_matchmaking_rule_set, Name="teams")
+    assert (code, message) == ("InvalidRequestException", "Matchmaking rule set teams is used by the matchmaking configuration c")
+    gl.delete_matchmaking_configuration(Name="c")
+    gl.delete_matchmaking_rule_set(Name="teams")
+    assert gl.describe_matchmaking_configurations()["Configurations"] == []
+
+
+def test_start_matchmaking_checks_players(em):
+    gl = em.client()
+    setup(gl)
+    code, message, _ = error_of(gl.start_matchmaking, ConfigurationName="teams-config",
+                                Players=[{"PlayerId": f"p{n}"} for n in range(11)])
+    assert code == "InvalidRequestException" and "'players' failed to satisfy constraint: Member must have length less than or equal to 10" in message
+    code, message, _ = error_of(gl.start_matchmaking, ConfigurationName="teams-config",
+                                Players=[{"PlayerId": "secret-player-1234", "PlayerAttributes": {"skill": {"S": "high"}}}])
+    assert (code, message) == ("InvalidRequestException", "Players[1]: player attribute skill must be of type number")
+    gl.start_matchmaking(ConfigurationName="teams-config", TicketId="one", Players=[player("solo", 20)])
+    code, message, _ = error_of(gl.start_matchmaking, ConfigurationName="teams-config", Players=[player("solo", 20)])
+    assert (code, message) == ("InvalidRequestException", "Players[1] is already in a matchmaking ticket that has not ended")
+    code, message, _ = error_of(gl.start_matchmaking, ConfigurationName="nope", Players=[player("x", 1)])
+    assert (code, message) == ("NotFoundException", "Matchmaking configuration nope not found")
+    made = gl.start_matchmaking(ConfigurationName="teams-config", Players=[player("auto", 20)])["MatchmakingTicket"]
+    assert made["TicketId"].startswith("ticket-")
+
+
+def test_tickets_survive_kill_and_restart(em, tmp_path):
+    gl = em.client()
+    setup(gl, acceptance=True)
+    gl.start_matchmaking(ConfigurationName="teams-config", TicketId="k1", Players=[player("k1", 20)])
+    gl.start_matchmaking(ConfigurationName="teams-config", TicketId="k2", Players=[player("k2", 20)])
+    gl.accept_match(TicketId="k1", PlayerIds=["k1"], AcceptanceType="ACCEPT")
+    em.proc.send_signal(signal.SIGKILL)
+    em.proc.wait()
+    again = Emulator(tmp_path, "--fleet", "fleet-match=10", "--state", str(tmp_path / "state.json"))
+    try:
+        gl = again.client()
+        assert [t["Status"] for t in gl.describe_matchmaking(TicketIds=["k1", "k2"])["TicketList"]] == ["REQUIRES_ACCEPTANCE"] * 2
+        gl.accept_match(TicketId="k2", PlayerIds=["k2"], AcceptanceType="ACCEPT")
+        assert [t["Status"] for t in gl.describe_matchmaking(TicketIds=["k1", "k2"])["TicketList"]] == ["COMPLETED"] * 2
+        again.stop()
+        state = json.loads((tmp_path / "state.json").read_text())
+        assert [t["Ticket"]["Status"] for t in state["MatchmakingTickets"]] == ["COMPLETED"] * 2
+        assert [r["RuleSetName"] for r in state["MatchmakingRuleSets"]] == ["teams"]
+    finally:
+        if again.proc.poll() is None:
+            again.stop()
