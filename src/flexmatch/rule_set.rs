@@ -1014,6 +1014,28 @@ fn expansion(
                     Cut(name)
                 ));
             };
+            let kind = match rules[r].kind {
+                RuleKind::Comparison { .. } => "comparison",
+                RuleKind::Distance { .. } => "distance",
+                RuleKind::Latency => "latency",
+            };
+            let fits = matches!(
+                (property, kind),
+                ("minDistance" | "maxDistance", "distance")
+                    | ("referenceValue", "comparison" | "distance")
+                    | ("maxLatency", "latency")
+            );
+            if !fits
+                && matches!(
+                    property,
+                    "minDistance" | "maxDistance" | "referenceValue" | "maxLatency"
+                )
+            {
+                return fail(format!(
+                    "expansion {i}: rules[{}].{property} cannot be expanded here: a {kind} rule has no {property}",
+                    Cut(name)
+                ));
+            }
             match property {
                 "minDistance" => Target::MinDistance(r),
                 "maxDistance" => Target::MaxDistance(r),
