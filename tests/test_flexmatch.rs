@@ -16,7 +16,7 @@ fn read(body: &serde_json::Value) -> Result<RuleSet, String> {
     serde_json::from_value::<RuleSet>(body.clone()).map_err(|e| e.to_string())
 }
 
-fn two_teams(rules: serde_json::Value) -> serde_json::Value {
+fn two_teams(rules: &serde_json::Value) -> serde_json::Value {
     json!({
         "ruleLanguageVersion": "1.0",
         "playerAttributes": [
@@ -32,7 +32,7 @@ fn two_teams(rules: serde_json::Value) -> serde_json::Value {
 }
 
 #[test]
-fn rule_sets_are_refused_in_exact_words() {
+fn rule_sets_and_teams_are_refused_in_exact_words() {
     let cases = [
         (
             json!({"teams": [{"name": "a", "maxPlayers": 1}]}),
@@ -78,73 +78,87 @@ fn rule_sets_are_refused_in_exact_words() {
             json!({"ruleLanguageVersion": "1.0", "playerAttributes": [{"name": "x", "type": "number", "default": "high"}], "teams": [{"name": "a", "maxPlayers": 1}]}),
             "player attribute x: its default is not a number",
         ),
+    ];
+    check(&cases);
+}
+
+fn check(cases: &[(serde_json::Value, &str)]) {
+    for (body, expected) in cases {
+        let err = read(body).expect_err(expected);
+        assert!(err.starts_with(expected), "{err}\n  expected {expected}");
+    }
+}
+
+#[test]
+fn rules_and_expansions_are_refused_in_exact_words() {
+    let cases = [
         (
-            two_teams(json!([{"name": "r", "type": "batchDistance"}])),
+            two_teams(&json!([{"name": "r", "type": "batchDistance"}])),
             "rule r: the rule type batchDistance is not supported by this emulator (supported: comparison, distance, latency)",
         ),
         (
-            two_teams(json!([{"type": "distance"}])),
+            two_teams(&json!([{"type": "distance"}])),
             "rule 1 has no name",
         ),
         (
             two_teams(
-                json!([{"name": "r", "type": "distance", "measurements": "teams[red].players.attributes[skill]"}]),
+                &json!([{"name": "r", "type": "distance", "measurements": "teams[red].players.attributes[skill]"}]),
             ),
             "rule r: maxDistance or minDistance is required",
         ),
         (
-            two_teams(json!([{"name": "r", "type": "distance", "maxDistance": 1}])),
+            two_teams(&json!([{"name": "r", "type": "distance", "maxDistance": 1}])),
             "rule r: measurements is required",
         ),
         (
             two_teams(
-                json!([{"name": "r", "type": "distance", "maxDistance": 1, "measurements": "teams[red].players.attributes[mode]"}]),
+                &json!([{"name": "r", "type": "distance", "maxDistance": 1, "measurements": "teams[red].players.attributes[mode]"}]),
             ),
             "rule r measures the attribute mode, of type string: a distance needs numbers",
         ),
         (
             two_teams(
-                json!([{"name": "r", "type": "comparison", "operation": "=", "measurements": "teams[red].players.attributes[perks]"}]),
+                &json!([{"name": "r", "type": "comparison", "operation": "=", "measurements": "teams[red].players.attributes[perks]"}]),
             ),
             "rule r measures the attribute perks, of type string_number_map: this emulator cannot compare maps",
         ),
         (
             two_teams(
-                json!([{"name": "r", "type": "comparison", "operation": "<", "measurements": "teams[red].players.attributes[skill]"}]),
+                &json!([{"name": "r", "type": "comparison", "operation": "<", "measurements": "teams[red].players.attributes[skill]"}]),
             ),
             "rule r: without a referenceValue, operation must be = or !=",
         ),
         (
             two_teams(
-                json!([{"name": "r", "type": "comparison", "operation": "~", "measurements": "teams[red].players.attributes[skill]"}]),
+                &json!([{"name": "r", "type": "comparison", "operation": "~", "measurements": "teams[red].players.attributes[skill]"}]),
             ),
             "rule r: operation must be one of <, <=, =, !=, >, >=",
         ),
         (
             two_teams(
-                json!([{"name": "r", "type": "comparison", "operation": "=", "measurements": "avg(teams[red].players.attributes[skill]"}]),
+                &json!([{"name": "r", "type": "comparison", "operation": "=", "measurements": "avg(teams[red].players.attributes[skill]"}]),
             ),
             "rule r: measurements: expected ')' at character 41 of 'avg(teams[red].players.attributes[skill]'",
         ),
         (
-            two_teams(json!([{"name": "r", "type": "latency"}])),
+            two_teams(&json!([{"name": "r", "type": "latency"}])),
             "rule r: maxLatency is required",
         ),
         (
             two_teams(
-                json!([{"name": "r", "type": "latency", "maxLatency": 50, "maxDistance": 10}]),
+                &json!([{"name": "r", "type": "latency", "maxLatency": 50, "maxDistance": 10}]),
             ),
             "rule r: the latency rule's maxDistance is not supported by this emulator (supported: maxLatency)",
         ),
         (
             two_teams(
-                json!([{"name": "r", "type": "latency", "maxLatency": 50}, {"name": "r", "type": "latency", "maxLatency": 5}]),
+                &json!([{"name": "r", "type": "latency", "maxLatency": 50}, {"name": "r", "type": "latency", "maxLatency": 5}]),
             ),
             "rule r is named twice",
         ),
         (
             {
-                let mut b = two_teams(json!([{"name": "r", "type": "latency", "maxLatency": 50}]));
+                let mut b = two_teams(&json!([{"name": "r", "type": "latency", "maxLatency": 50}]));
                 b["expansions"] = json!([{"target": "rules[r].maxDistance", "steps": [{"waitTimeSeconds": 5, "value": 1}]}]);
                 b
             },
@@ -152,17 +166,14 @@ fn rule_sets_are_refused_in_exact_words() {
         ),
         (
             {
-                let mut b = two_teams(json!([]));
+                let mut b = two_teams(&json!([]));
                 b["expansions"] = json!([{"target": "teams[green].minPlayers", "steps": [{"waitTimeSeconds": 5, "value": 1}]}]);
                 b
             },
             "expansion 1: the target names the team green, which teams does not declare",
         ),
     ];
-    for (body, expected) in cases {
-        let err = read(&body).expect_err(expected);
-        assert!(err.starts_with(expected), "{err}\n  expected {expected}");
-    }
+    check(&cases);
 }
 
 fn skilled(id: &str, skills: &[f64]) -> Vec<Player> {
@@ -178,7 +189,7 @@ fn skilled(id: &str, skills: &[f64]) -> Vec<Player> {
 #[test]
 fn a_party_is_measured_by_its_aggregate() {
     let rules = |party: &str| {
-        read(&two_teams(json!([{"name": "band", "type": "comparison",
+        read(&two_teams(&json!([{"name": "band", "type": "comparison",
             "measurements": "flatten(teams[*].players.attributes[skill])",
             "referenceValue": 20, "operation": "<=", "partyAggregation": party}])))
         .expect("valid")
@@ -200,7 +211,7 @@ fn a_party_is_measured_by_its_aggregate() {
 
 #[test]
 fn expansions_relax_a_rule_and_a_team_size_as_tickets_age() {
-    let mut body = two_teams(json!([{"name": "close", "type": "distance",
+    let mut body = two_teams(&json!([{"name": "close", "type": "distance",
         "measurements": "flatten(teams[*].players.attributes[skill])", "maxDistance": 5}]));
     body["teams"] = json!([{"name": "red", "minPlayers": 2, "maxPlayers": 2},
                            {"name": "blue", "minPlayers": 1, "maxPlayers": 2}]);
@@ -242,7 +253,7 @@ fn expansions_relax_a_rule_and_a_team_size_as_tickets_age() {
 #[test]
 fn the_latency_rule_needs_one_region_good_for_all() {
     let rules = read(&two_teams(
-        json!([{"name": "ping", "type": "latency", "maxLatency": 100}]),
+        &json!([{"name": "ping", "type": "latency", "maxLatency": 100}]),
     ))
     .expect("valid");
     let a = vec![
@@ -303,7 +314,8 @@ fn statuses(tickets: &[Ticket]) -> Vec<MatchmakingTicketStatus> {
 
 #[test]
 fn acceptance_times_out_and_placing_cannot_be_stopped() {
-    let rules = read(&two_teams(json!([]))).expect("valid");
+    use MatchmakingTicketStatus::{Cancelled, Placing, RequiresAcceptance, Searching};
+    let rules = read(&two_teams(&json!([]))).expect("valid");
     let c = config(true);
     let mut tickets = Vec::new();
     let mut n = 0;
@@ -314,7 +326,6 @@ fn acceptance_times_out_and_placing_cannot_be_stopped() {
     start(&mut tickets, &rules, &c, "a", T0);
     start(&mut tickets, &rules, &c, "b", T0);
     advance_matchmaking(&mut tickets, &c, &rules, T0, &mut id);
-    use MatchmakingTicketStatus::{Cancelled, Placing, RequiresAcceptance, Searching};
     assert_eq!(statuses(&tickets), [RequiresAcceptance, RequiresAcceptance]);
     accept_match(
         &mut tickets,
@@ -377,7 +388,7 @@ fn acceptance_times_out_and_placing_cannot_be_stopped() {
 
 #[test]
 fn a_backfill_keeps_its_players_teams_and_needs_new_ones() {
-    let rules = read(&two_teams(json!([]))).expect("valid");
+    let rules = read(&two_teams(&json!([]))).expect("valid");
     let c = config(false);
     let mut tickets = Vec::new();
     let mut current = vec![Player::new("old")];
