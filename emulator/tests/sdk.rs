@@ -657,3 +657,104 @@ async fn a_placement_through_a_queue_and_an_alias_over_cbor() {
         .expect("resolved");
     assert_eq!(resolved.fleet_id(), Some("fleet-5db1"));
 }
+
+#[tokio::test]
+async fn a_matchmaking_ticket_over_cbor() {
+    use aws_sdk_gamelift::types::{
+        AttributeValue, GameSessionQueueDestination, MatchmakingConfigurationStatus, Player,
+    };
+
+    let client = client().await;
+    client
+        .create_game_session_queue()
+        .name("sdk-match-queue")
+        .destinations(
+            GameSessionQueueDestination::builder()
+                .destination_arn("arn:aws:gamelift:us-west-2:123456789012:fleet/fleet-5db1")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("a queue");
+    let body = r#"{"ruleLanguageVersion": "1.0",
+        "playerAttributes": [{"name": "skill", "type": "number"}],
+        "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 1},
+                  {"name": "blue", "minPlayers": 1, "maxPlayers": 1}],
+        "rules": [{"name": "close", "type": "distance",
+                   "measurements": "flatten(teams[*].players.attributes[skill])", "maxDistance": 10}]}"#;
+    let valid = client
+        .validate_matchmaking_rule_set()
+        .rule_set_body(body)
+        .send()
+        .await
+        .expect("validated");
+    assert_eq!(valid.valid(), Some(true));
+    let rule_set = client
+        .create_matchmaking_rule_set()
+        .name("sdk-rules")
+        .rule_set_body(body)
+        .send()
+        .await
+        .expect("a rule set")
+        .rule_set
+        .expect("the rule set");
+    assert!(rule_set.creation_time().is_some(), "a CBOR timestamp");
+    client
+        .create_matchmaking_configuration()
+        .name("sdk-config")
+        .rule_set_name("sdk-rules")
+        .request_timeout_seconds(30)
+        .acceptance_required(false)
+        .game_session_queue_arns(
+            "arn:aws:gamelift:us-west-2:123456789012:gamesessionqueue/sdk-match-queue",
+        )
+        .send()
+        .await
+        .expect("a configuration");
+    for (ticket, player, skill) in [("sdk-t1", "sdk-p1", 20.0), ("sdk-t2", "sdk-p2", 25.0)] {
+        let started = client
+            .start_matchmaking()
+            .configuration_name("sdk-config")
+            .ticket_id(ticket)
+            .players(
+                Player::builder()
+                    .player_id(player)
+                    .player_attributes("skill", AttributeValue::builder().n(skill).build())
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("started")
+            .matchmaking_ticket
+            .expect("a ticket");
+        assert_eq!(
+            started.status(),
+            Some(&MatchmakingConfigurationStatus::Queued)
+        );
+        assert!(started.start_time().is_some());
+    }
+    let tickets = client
+        .describe_matchmaking()
+        .ticket_ids("sdk-t1")
+        .ticket_ids("sdk-t2")
+        .send()
+        .await
+        .expect("described")
+        .ticket_list
+        .unwrap_or_default();
+    assert_eq!(tickets.len(), 2);
+    for t in &tickets {
+        assert_eq!(t.status(), Some(&MatchmakingConfigurationStatus::Completed));
+        let info = t.game_session_connection_info().expect("where to connect");
+        assert!(
+            info.game_session_arn()
+                .is_some_and(|a| a.contains("/fleet-5db1/"))
+        );
+        assert_eq!(info.matched_player_sessions().len(), 1);
+    }
+    let teams: Vec<_> = tickets
+        .iter()
+        .map(|t| t.players()[0].team().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(teams, ["red", "blue"]);
+}
