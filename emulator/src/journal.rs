@@ -807,6 +807,9 @@ mod tests {
         CreateAlias { terminal: bool },
         UpdateAlias { alias: u8, fleet: u8 },
         DeleteAlias { alias: u8 },
+        Matchmake { players: u8, queued: bool },
+        AcceptTicket { ticket: u8, yes: bool },
+        StopTicket { ticket: u8 },
     }
 
     fn op() -> impl Strategy<Value = Op> {
@@ -829,6 +832,9 @@ mod tests {
             2 => any::<bool>().prop_map(|terminal| Op::CreateAlias { terminal }),
             2 => (any::<u8>(), 0u8..3).prop_map(|(alias, fleet)| Op::UpdateAlias { alias, fleet }),
             1 => any::<u8>().prop_map(|alias| Op::DeleteAlias { alias }),
+            3 => (1u8..3, any::<bool>()).prop_map(|(players, queued)| Op::Matchmake { players, queued }),
+            2 => (any::<u8>(), any::<bool>()).prop_map(|(ticket, yes)| Op::AcceptTicket { ticket, yes }),
+            1 => any::<u8>().prop_map(|ticket| Op::StopTicket { ticket }),
         ]
     }
 
@@ -1001,6 +1007,77 @@ mod tests {
             Op::Advance { seconds } => {
                 emulator.advance_clock(time::Duration::seconds(i64::from(seconds)));
             }
+            Op::Matchmake { .. } | Op::AcceptTicket { .. } | Op::StopTicket { .. } => {
+                run_matchmaking(emulator, &state, op);
+            }
+        }
+    }
+
+    /// Rule sets, configurations (standalone, and through the queue `q0`
+    /// when it exists) and tickets, accepted, rejected and stopped.
+    fn run_matchmaking(emulator: &Emulator, state: &State, op: &Op) {
+        let call = |operation: &str, body: serde_json::Value| {
+            let _ = emulator.call(operation, body.to_string().as_bytes(), Protocol::Json);
+        };
+        let tickets: Vec<(String, Vec<String>)> = state
+            .matchmaking_tickets
+            .iter()
+            .map(|t| {
+                let players = t
+                    .ticket
+                    .players()
+                    .iter()
+                    .filter_map(|p| p.player_id.clone())
+                    .collect();
+                (t.ticket.ticket_id.clone().unwrap_or_default(), players)
+            })
+            .collect();
+        match *op {
+            Op::Matchmake { players, queued } => {
+                let rules = json!({"ruleLanguageVersion": "1.0",
+                    "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 2},
+                              {"name": "blue", "minPlayers": 1, "maxPlayers": 2}]});
+                call(
+                    "CreateMatchmakingRuleSet",
+                    json!({"Name": "r", "RuleSetBody": rules.to_string()}),
+                );
+                call(
+                    "CreateMatchmakingConfiguration",
+                    json!({"Name": "solo", "RuleSetName": "r",
+                    "RequestTimeoutSeconds": 20, "AcceptanceRequired": true, "AcceptanceTimeoutSeconds": 5,
+                    "FlexMatchMode": "STANDALONE"}),
+                );
+                call(
+                    "CreateMatchmakingConfiguration",
+                    json!({"Name": "placed", "RuleSetName": "r",
+                    "RequestTimeoutSeconds": 20, "AcceptanceRequired": false,
+                    "GameSessionQueueArns": ["arn:aws:gamelift:us-west-2:1:gamesessionqueue/q0"]}),
+                );
+                let ids: Vec<_> = (0..players)
+                    .map(|i| json!({"PlayerId": format!("mm-{}-{i}", tickets.len())}))
+                    .collect();
+                let config = if queued { "placed" } else { "solo" };
+                call(
+                    "StartMatchmaking",
+                    json!({"ConfigurationName": config, "Players": ids}),
+                );
+            }
+            Op::AcceptTicket { ticket, yes } => {
+                if let Some((id, players)) = nth(&tickets, ticket) {
+                    let answer = if yes { "ACCEPT" } else { "REJECT" };
+                    call(
+                        "AcceptMatch",
+                        json!({"TicketId": id, "PlayerIds": players, "AcceptanceType": answer}),
+                    );
+                    call("DescribeMatchmaking", json!({"TicketIds": [id]}));
+                }
+            }
+            Op::StopTicket { ticket } => {
+                if let Some((id, _)) = nth(&tickets, ticket) {
+                    call("StopMatchmaking", json!({"TicketId": id}));
+                }
+            }
+            _ => {}
         }
     }
 
