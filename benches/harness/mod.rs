@@ -203,6 +203,7 @@ pub(crate) fn ns(cases: &[Case], name: &str) -> f64 {
 }
 
 /// Prints a ratio against its target.
+#[allow(dead_code)] // Benches without targets print no ratio.
 pub(crate) fn ratio(label: &str, value: f64, target: f64) {
     let verdict = if value <= target { "ok" } else { "MISSED" };
     println!("ratio {label} {value:.2} (target <= {target}) {verdict}");

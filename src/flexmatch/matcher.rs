@@ -9,8 +9,14 @@ use super::rule_set::{RuleSet, Seat};
 /// The most tickets one search looks at: the oldest ones.
 pub const MAX_BATCH: usize = 24;
 
-/// The most steps one search takes before it gives up for this round.
-pub const MAX_STEPS: usize = 200_000;
+/// The most steps one search takes before it gives up for this round; a
+/// candidate placed is a step, a match tested against the rules is
+/// [`LEAF_STEPS`]. A matchmaker round shares this budget among all its
+/// searches, so a round's cost is bounded whatever waits.
+pub const MAX_STEPS: usize = 50_000;
+
+/// What testing one complete match against the rules costs, in steps.
+pub const LEAF_STEPS: usize = 64;
 
 /// A ticket waiting for a match, as the matcher reads it.
 #[derive(Debug, Clone, Copy)]
@@ -106,6 +112,18 @@ pub fn find_match(
     candidates: &[Candidate<'_>],
     now: OffsetDateTime,
 ) -> Option<ProposedMatch> {
+    let mut budget = MAX_STEPS;
+    find_match_within(rule_set, candidates, now, &mut budget)
+}
+
+/// [`find_match`] spending at most `budget` steps, and leaving what it
+/// did not spend.
+pub(crate) fn find_match_within(
+    rule_set: &RuleSet,
+    candidates: &[Candidate<'_>],
+    now: OffsetDateTime,
+    budget: &mut usize,
+) -> Option<ProposedMatch> {
     let candidates = candidates.get(..candidates.len().min(MAX_BATCH))?;
     if candidates.is_empty() {
         return None;
@@ -118,11 +136,11 @@ pub fn find_match(
         counts: vec![0; rule_set.teams.len()],
         places: vec![Place::Out; candidates.len()],
         steps: 0,
+        budget: *budget,
     };
-    if !search.step(0) {
-        return None;
-    }
-    Some(search.proposal())
+    let found = search.step(0);
+    *budget = budget.saturating_sub(search.steps);
+    found.then(|| search.proposal())
 }
 
 struct Search<'a, 't> {
@@ -133,6 +151,7 @@ struct Search<'a, 't> {
     counts: Vec<u32>,
     places: Vec<Place>,
     steps: usize,
+    budget: usize,
 }
 
 impl Search<'_, '_> {
@@ -145,10 +164,11 @@ impl Search<'_, '_> {
     /// was found (then `places` holds it).
     fn step(&mut self, k: usize) -> bool {
         self.steps += 1;
-        if self.steps > MAX_STEPS {
+        if self.steps > self.budget {
             return false;
         }
         let Some(candidate) = self.candidates.get(k) else {
+            self.steps += LEAF_STEPS;
             return self.is_match();
         };
         let size = u32::try_from(candidate.players.len()).unwrap_or(u32::MAX);

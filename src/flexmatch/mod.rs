@@ -97,7 +97,9 @@ pub use configuration::{
     MatchmakingConfigurationInput, MatchmakingNameInput, MatchmakingRuleSet,
     configuration_not_found, invalid_rule_set, rule_set_not_found,
 };
-pub use matcher::{Candidate, MAX_BATCH, MAX_STEPS, ProposedMatch, find_match, is_valid_match};
+pub use matcher::{
+    Candidate, LEAF_STEPS, MAX_BATCH, MAX_STEPS, ProposedMatch, find_match, is_valid_match,
+};
 pub use player::{AttributeValue, Player};
 pub use rule_set::{MAX_MATCH_PLAYERS, RuleSet, RuleSetError};
 pub use ticket::{

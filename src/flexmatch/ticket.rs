@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::configuration::{MATCHMAKING_ID_PATTERN, MatchmakingConfiguration, is_matchmaking_id};
-use super::matcher::{Candidate, find_match};
+use super::matcher::{Candidate, MAX_STEPS, find_match_within};
 use super::player::Player;
 use super::rule_set::RuleSet;
 use crate::enums::{AcceptanceType, EnumValue, MatchmakingTicketStatus};
@@ -812,7 +812,9 @@ fn expire(tickets: &mut [Ticket], configuration: &MatchmakingConfiguration, now:
 /// start searching; searches past `RequestTimeoutSeconds` are
 /// `TIMED_OUT`; proposals past `AcceptanceTimeoutSeconds` are dropped;
 /// then matches are made among the searching tickets, oldest first, each
-/// named by `new_match_id`. Made matches need acceptance, or are ready.
+/// named by `new_match_id`, within one budget of
+/// [`MAX_STEPS`](crate::MAX_STEPS) for the round (what is left waits for
+/// the next). Made matches need acceptance, or are ready.
 ///
 /// ```
 /// use gamelift_session::{
@@ -864,7 +866,8 @@ pub fn advance_matchmaking(
         )
     });
     let mut anchor = 0;
-    while anchor < waiting.len() {
+    let mut budget = MAX_STEPS;
+    while anchor < waiting.len() && budget > 0 {
         let found = {
             let candidates: Vec<Candidate<'_>> = waiting[anchor..]
                 .iter()
@@ -878,7 +881,7 @@ pub fn advance_matchmaking(
                     }
                 })
                 .collect();
-            find_match(rule_set, &candidates, now)
+            find_match_within(rule_set, &candidates, now, &mut budget)
         };
         let Some(found) = found else {
             anchor += 1;
