@@ -6,7 +6,8 @@
 //! | request | what it does | answer |
 //! |---|---|---|
 //! | `GET /_emulator/health` | readiness check | `{"Status": "ok", "GameSessions": N}`, and with `--state` `"StateFile": "ok"` or the sentence of its last failure |
-//! | `POST /_emulator/reset` | forgets every session, alias, queue and placement | `{"GameSessionsRemoved": N}` |
+//! | `POST /_emulator/reset` | forgets every session, alias, queue, placement, rule set, configuration and ticket (declared fleets stay) | `{"GameSessionsRemoved": N}` |
+//! | `POST /_emulator/fleets` | declares a fleet, as `--fleet` does: `{"FleetId": "fleet-1", "Capacity": 2, "Locations": ["us-east-1"]}` (both optional) | `{"Fleet": ...}` |
 //! | `POST /_emulator/clock/advance` | moves the emulator's clock ahead by `{"Seconds": S}` (reservations and placements time out by it) | `{"Now": <epoch seconds>}` |
 //! | `GET /_emulator/search-index` | the property keys searches can see | `{"Capacity": 500, "IndexedKeys": N, "LeftOutKeys": [...]}` |
 //! | `POST /_emulator/game-sessions/activate` | the game server reports the session ready: ACTIVATING -> ACTIVE | `{"GameSession": ...}` |
@@ -90,6 +91,22 @@ pub(crate) async fn advance_clock(State(emulator): State<Arc<Emulator>>, body: B
         Ok(json!({ "Now": seconds }).to_string().into_bytes())
     })();
     control_response("clock/advance", answer)
+}
+
+/// `POST /_emulator/fleets`: declares a fleet (or declares it again), as
+/// `--fleet` does: `{"FleetId": "fleet-1", "Capacity": 2, "Locations":
+/// ["us-east-1"]}`. Answers `{"Fleet": ...}`.
+pub(crate) async fn declare_fleet(State(emulator): State<Arc<Emulator>>, body: Bytes) -> Response {
+    let answer = (|| {
+        let fleet: crate::fleets::DeclaredFleet = Protocol::Json.parse(&body)?;
+        fleet.check().map_err(GameLiftError::invalid_request)?;
+        emulator
+            .store()
+            .declare_fleets(std::slice::from_ref(&fleet));
+        tracing::info!(fleet_id = fleet.fleet_id, "control: fleet declared");
+        Ok(json!({ "Fleet": fleet }).to_string().into_bytes())
+    })();
+    control_response("fleets", answer)
 }
 
 /// `POST /_emulator/reset`.

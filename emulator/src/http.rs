@@ -86,6 +86,7 @@ pub fn router(emulator: Arc<Emulator>, limits: HttpLimits) -> Router {
         .route("/_emulator/reset", post(control::reset))
         .route("/_emulator/search-index", get(control::search_index))
         .route("/_emulator/clock/advance", post(control::advance_clock))
+        .route("/_emulator/fleets", post(control::declare_fleet))
         .route(
             "/_emulator/game-sessions/{action}",
             post(control::game_server),

@@ -54,6 +54,7 @@ use gamelift_session::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::fleets::DeclaredFleet;
 use crate::state::{self, State, StateFileError};
 
 /// The longest an answered change waits to be flushed to the disk.
@@ -88,6 +89,7 @@ struct Record {
     configuration: Option<MatchmakingConfiguration>,
     deleted_configuration: Option<String>,
     ticket: Option<Ticket>,
+    fleet: Option<DeclaredFleet>,
 }
 
 /// One line of the journal, as written: borrowed from the store.
@@ -125,6 +127,8 @@ struct RecordOut<'a> {
     deleted_configuration: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     ticket: Option<&'a Ticket>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fleet: Option<&'a DeclaredFleet>,
 }
 
 /// What one change touched, for its record; all `None` is a reset.
@@ -158,6 +162,8 @@ pub(crate) struct Change<'a> {
     pub(crate) deleted_configuration: Option<&'a str>,
     /// A ticket's new state.
     pub(crate) ticket: Option<&'a Ticket>,
+    /// A fleet's declaration.
+    pub(crate) fleet: Option<&'a DeclaredFleet>,
 }
 
 impl Change<'_> {
@@ -174,6 +180,7 @@ impl Change<'_> {
             && self.configuration.is_none()
             && self.deleted_configuration.is_none()
             && self.ticket.is_none()
+            && self.fleet.is_none()
     }
 }
 
@@ -264,6 +271,7 @@ impl Journal {
             configuration: change.configuration,
             deleted_configuration: change.deleted_configuration,
             ticket: change.ticket,
+            fleet: change.fleet,
         };
         self.line.clear();
         if let Err(e) = serde_json::to_writer(&mut self.line, &record) {
@@ -743,6 +751,13 @@ fn apply_named(state: &mut State, record: &mut Record) -> Option<Result<(), Stri
             .retain(|c| c.name.as_deref() != Some(name.as_str()));
         return Some(Ok(()));
     }
+    if let Some(f) = record.fleet.take() {
+        match state.fleets.iter_mut().find(|d| d.fleet_id == f.fleet_id) {
+            Some(slot) => *slot = f,
+            None => state.fleets.push(f),
+        }
+        return Some(Ok(()));
+    }
     if let Some(t) = record.ticket.take() {
         return Some(upsert(
             &mut state.matchmaking_tickets,
@@ -810,6 +825,7 @@ mod tests {
         Matchmake { players: u8, queued: bool },
         AcceptTicket { ticket: u8, yes: bool },
         StopTicket { ticket: u8 },
+        DeclareFleet { capacity: u8 },
     }
 
     fn op() -> impl Strategy<Value = Op> {
@@ -835,6 +851,7 @@ mod tests {
             3 => (1u8..3, any::<bool>()).prop_map(|(players, queued)| Op::Matchmake { players, queued }),
             2 => (any::<u8>(), any::<bool>()).prop_map(|(ticket, yes)| Op::AcceptTicket { ticket, yes }),
             1 => any::<u8>().prop_map(|ticket| Op::StopTicket { ticket }),
+            1 => (0u8..4).prop_map(|capacity| Op::DeclareFleet { capacity }),
         ]
     }
 
@@ -1009,6 +1026,14 @@ mod tests {
             }
             Op::Matchmake { .. } | Op::AcceptTicket { .. } | Op::StopTicket { .. } => {
                 run_matchmaking(emulator, &state, op);
+            }
+            Op::DeclareFleet { capacity } => {
+                let fleet = DeclaredFleet {
+                    fleet_id: "fleet-1a2b".to_owned(),
+                    capacity: Some(usize::from(capacity) * 2),
+                    locations: vec!["us-east-1".to_owned()],
+                };
+                emulator.store().declare_fleets(&[fleet]);
             }
         }
     }

@@ -76,11 +76,15 @@ struct Cli {
     #[arg(long, value_name = "FIRST-LAST", default_value = "7777-60000", value_parser = port_range)]
     game_server_ports: RangeInclusive<u16>,
 
-    /// A fleet to declare, with the most live game sessions it can host:
-    /// ID or ID=CAPACITY (fleet-1a2b=10). A create past its capacity is
-    /// FleetCapacityExceededException. Fleets not declared have no limit.
-    /// Repeat it for more.
-    #[arg(long = "fleet", value_name = "ID[=CAPACITY]", value_parser = declared_fleet)]
+    /// A fleet to declare, with the most live game sessions it can host and
+    /// its remote locations: ID, ID=CAPACITY, ID@LOCATION,... or
+    /// ID=CAPACITY@LOCATION,... (fleet-1a2b=10@us-east-1,eu-west-1). A
+    /// create past its capacity is FleetCapacityExceededException; with
+    /// locations, a create elsewhere than the home Region or them is
+    /// InvalidRequestException. Fleets not declared have no limit. Repeat
+    /// it for more; it overrides a declaration of the same fleet in the
+    /// state file.
+    #[arg(long = "fleet", value_name = "ID[=CAPACITY][@LOCATIONS]", value_parser = declared_fleet)]
     fleets: Vec<DeclaredFleet>,
 
     /// A host name requests may name in their Host header, besides IP
@@ -138,25 +142,26 @@ fn port_range(text: &str) -> Result<RangeInclusive<u16>, String> {
 }
 
 fn declared_fleet(text: &str) -> Result<DeclaredFleet, String> {
-    let (id, capacity) = match text.split_once('=') {
+    let (head, locations) = match text.split_once('@') {
+        Some((head, locations)) => (head, locations.split(',').map(str::to_owned).collect()),
+        None => (text, Vec::new()),
+    };
+    let (id, capacity) = match head.split_once('=') {
         Some((id, capacity)) => (
             id,
             Some(capacity.parse::<usize>().map_err(|_| {
                 "expected ID=CAPACITY with CAPACITY a whole number of game sessions".to_owned()
             })?),
         ),
-        None => (text, None),
+        None => (head, None),
     };
-    let valid = id.strip_prefix("fleet-").is_some_and(|rest| {
-        !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    });
-    if !valid {
-        return Err("expected a fleet id: fleet- and letters, digits or -".to_owned());
-    }
-    Ok(DeclaredFleet {
+    let fleet = DeclaredFleet {
         fleet_id: id.to_owned(),
         capacity,
-    })
+        locations,
+    };
+    fleet.check()?;
+    Ok(fleet)
 }
 
 fn main() -> ExitCode {

@@ -148,11 +148,13 @@ impl Emulator {
     /// An emulator with no sessions.
     #[must_use]
     pub fn new(settings: Settings) -> Self {
+        let mut store = Store::new(
+            &settings.limits,
+            Ports::new(settings.game_server.ports.clone()),
+        );
+        store.declare_fleets(&settings.fleets);
         Emulator {
-            store: Mutex::new(Store::new(
-                &settings.limits,
-                Ports::new(settings.game_server.ports.clone()),
-            )),
+            store: Mutex::new(store),
             settings,
             next_id: AtomicU64::new(1),
             started: wire_now(),
@@ -167,7 +169,9 @@ impl Emulator {
     /// A sentence naming what breaks the state file's rules.
     pub fn with_state(settings: Settings, state: State) -> Result<Self, String> {
         let ports = Ports::new(settings.game_server.ports.clone());
-        let store = Store::from_state(state, &settings.limits, ports)?;
+        let mut store = Store::from_state(state, &settings.limits, ports)?;
+        // `--fleet` overrides the state file's declaration of a fleet.
+        store.declare_fleets(&settings.fleets);
         let emulator = Emulator::new(settings);
         *emulator.store() = store;
         Ok(emulator)
@@ -423,7 +427,11 @@ impl Emulator {
         fleet: &str,
         now: OffsetDateTime,
     ) -> Result<usize, GameLiftError> {
-        self.check_room(store, fleet)?;
+        let location = detail
+            .game_session
+            .as_ref()
+            .and_then(|s| s.location.as_deref());
+        self.check_room(store, fleet, location)?;
         // No game server will report in; the session's fate is the setting's.
         match self.settings.activation {
             Activation::Active => {

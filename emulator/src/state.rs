@@ -54,6 +54,7 @@ use gamelift_session::{
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use crate::fleets::DeclaredFleet;
 use crate::journal::{self, Journal};
 use crate::ports::Ports;
 
@@ -90,6 +91,9 @@ pub struct State {
     /// The players each `PENDING` placement is to seat, by placement id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub desired_player_sessions: BTreeMap<String, Vec<DesiredPlayerSession>>,
+    /// The fleets declared, with their capacities and locations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fleets: Vec<DeclaredFleet>,
     /// Every matchmaking rule set, in creation order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub matchmaking_rule_sets: Vec<MatchmakingRuleSet>,
@@ -136,6 +140,8 @@ pub(crate) struct Store {
     pub(crate) placements: Vec<GameSessionPlacement>,
     /// The players each `PENDING` placement is to seat.
     pub(crate) desired_players: BTreeMap<String, Vec<DesiredPlayerSession>>,
+    /// The fleets declared, in the order they were.
+    pub(crate) fleets: Vec<DeclaredFleet>,
     /// Every matchmaking rule set, in creation order, with its rules read.
     pub(crate) rule_sets: Vec<StoredRuleSet>,
     /// Every matchmaking configuration, in creation order.
@@ -190,6 +196,8 @@ enum Touched {
     ConfigurationDeleted(String),
     /// A ticket started or moved on: its id.
     Ticket(String),
+    /// A fleet was declared or declared again: its id.
+    Fleet(String),
     Entry {
         index: usize,
         /// It was created by this operation.
@@ -291,6 +299,13 @@ fn take_named_records(state: &mut State, store: &mut Store) -> Result<(), String
 /// `state` into `store`, each named once, each configuration's rule set
 /// present.
 fn take_matchmaking(state: &mut State, store: &mut Store) -> Result<(), String> {
+    for (i, f) in state.fleets.iter().enumerate() {
+        f.check().map_err(|e| format!("Fleets[{i}]: {e}"))?;
+        if state.fleets[..i].iter().any(|o| o.fleet_id == f.fleet_id) {
+            return Err(format!("Fleets[{i}] repeats the FleetId {}", f.fleet_id));
+        }
+    }
+    store.fleets = std::mem::take(&mut state.fleets);
     for (i, resource) in std::mem::take(&mut state.matchmaking_rule_sets)
         .into_iter()
         .enumerate()
@@ -475,6 +490,7 @@ impl Store {
             game_session_queues: self.queues.clone(),
             game_session_placements: self.placements.clone(),
             desired_player_sessions: self.desired_players.clone(),
+            fleets: self.fleets.clone(),
             matchmaking_rule_sets: self.rule_sets.iter().map(|r| r.resource.clone()).collect(),
             matchmaking_configurations: self.configurations.clone(),
             matchmaking_tickets: self.tickets.clone(),
@@ -610,6 +626,10 @@ impl Store {
                 deleted_configuration: Some(name),
                 ..journal::Change::default()
             },
+            Touched::Fleet(id) => journal::Change {
+                fleet: self.fleets.iter().find(|f| f.fleet_id == *id),
+                ..journal::Change::default()
+            },
             Touched::Ticket(id) => journal::Change {
                 ticket: self
                     .tickets
@@ -717,6 +737,20 @@ impl Store {
         }
     }
 
+    /// Declares `fleets` (a fleet declared again takes the new
+    /// declaration), each journaled.
+    pub(crate) fn declare_fleets(&mut self, fleets: &[DeclaredFleet]) {
+        for f in fleets {
+            match self.fleets.iter_mut().find(|d| d.fleet_id == f.fleet_id) {
+                Some(slot) => slot.clone_from(f),
+                None => self.fleets.push(f.clone()),
+            }
+            if self.journal.is_some() {
+                self.touched.push(Touched::Fleet(f.fleet_id.clone()));
+            }
+        }
+    }
+
     /// Records that a rule set, a configuration or a ticket changed (or
     /// was deleted).
     pub(crate) fn touch_matchmaking(&mut self, what: MatchmakingRecord, name: &str) {
@@ -792,7 +826,10 @@ impl Store {
         let mut ports = std::mem::take(&mut self.ports);
         ports.clear();
         let journal = self.journal.take();
+        let fleets = std::mem::take(&mut self.fleets);
         // Reset forgets the aliases too: a clean slate for the next test.
+        // The declared fleets stay: they are the emulator's setup, as
+        // `--fleet` is.
         *self = Store {
             table,
             ports,
@@ -802,6 +839,7 @@ impl Store {
             self.journal = journal;
             self.touched.push(Touched::Reset);
         }
+        self.declare_fleets(&fleets);
         n
     }
 }

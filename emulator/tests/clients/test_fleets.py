@@ -2,9 +2,12 @@
 and answered by DescribeFleetAttributes and ListFleets with every fleet a
 session names."""
 
+import json
+import signal
+
 import pytest
 
-from test_program import Emulator, error_of, run_cli
+from test_program import Emulator, error_of, http, run_cli
 
 
 @pytest.fixture
@@ -51,8 +54,63 @@ def test_fleet_attributes_and_the_fleet_list(fleets):
 @pytest.mark.parametrize("form,message", [
     ("pool-1", "expected a fleet id: fleet- and letters, digits or -"),
     ("fleet-1=ten", "expected ID=CAPACITY with CAPACITY a whole number of game sessions"),
+    ("fleet-1=2@US East", 'expected locations of lower-case letters, digits and -, not "US East"'),
 ])
 def test_a_bad_fleet_is_clap_error(form, message):
     result = run_cli("--fleet", form)
     assert result.returncode == 2
-    assert f"invalid value '{form}' for '--fleet <ID[=CAPACITY]>': {message}" in result.stderr
+    assert f"invalid value '{form}' for '--fleet <ID[=CAPACITY][@LOCATIONS]>': {message}" in result.stderr
+
+
+def test_a_fleet_with_locations_takes_sessions_only_there(tmp_path):
+    e = Emulator(tmp_path, "--fleet", "fleet-world=5@us-east-1,eu-west-1")
+    try:
+        gl = e.client()
+        for location in (None, "us-west-2", "us-east-1", "eu-west-1"):
+            extra = {"Location": location} if location else {}
+            gs = gl.create_game_session(FleetId="fleet-world", MaximumPlayerSessionCount=2, **extra)["GameSession"]
+            assert gs["Location"] == (location or "us-west-2")
+        code, message, _ = error_of(gl.create_game_session, FleetId="fleet-world", MaximumPlayerSessionCount=2,
+                                    Location="ap-south-1")
+        assert (code, message) == ("InvalidRequestException", "Location ap-south-1 is not a location of fleet fleet-world")
+        found = gl.search_game_sessions(FleetId="fleet-world", Location="eu-west-1")["GameSessions"]
+        assert [g["Location"] for g in found] == ["eu-west-1"]
+    finally:
+        e.stop()
+
+
+def test_fleets_are_declared_through_the_control_api_and_kept_in_the_state_file(tmp_path):
+    state = tmp_path / "state.json"
+    e = Emulator(tmp_path, "--state", str(state))
+    try:
+        gl = e.client()
+        status, _, body = http(e.url, "/_emulator/fleets", {"FleetId": "fleet-late", "Capacity": 1, "Locations": ["us-east-1"]})
+        assert status == 200 and json.loads(body)["Fleet"] == {"FleetId": "fleet-late", "Capacity": 1, "Locations": ["us-east-1"]}
+        status, _, body = http(e.url, "/_emulator/fleets", {"FleetId": "not-a-fleet"})
+        assert status == 400 and json.loads(body)["Message"] == "expected a fleet id: fleet- and letters, digits or -"
+        status, _, body = http(e.url, "/_emulator/fleets", {"FleetId": "fleet-x", "Capcity": 1})
+        assert status == 400, body
+        gl.create_game_session(FleetId="fleet-late", MaximumPlayerSessionCount=2)
+        assert error_of(gl.create_game_session, FleetId="fleet-late", MaximumPlayerSessionCount=2)[0] == "FleetCapacityExceededException"
+        # A reset forgets sessions, not the fleets declared.
+        assert http(e.url, "/_emulator/reset", {})[0] == 200
+        gl.create_game_session(FleetId="fleet-late", MaximumPlayerSessionCount=2)
+        assert error_of(gl.create_game_session, FleetId="fleet-late", MaximumPlayerSessionCount=2)[0] == "FleetCapacityExceededException"
+        e.proc.send_signal(signal.SIGKILL)
+        e.proc.wait()
+    finally:
+        if e.proc.poll() is None:
+            e.stop()
+    # Read back from the journal after the kill, then declared again by the flag.
+    again = Emulator(tmp_path, "--state", str(state), "--fleet", "fleet-late=2")
+    try:
+        gl = again.client()
+        assert [f["FleetId"] for f in gl.describe_fleet_attributes()["FleetAttributes"]] == ["fleet-late"]
+        gl.create_game_session(FleetId="fleet-late", MaximumPlayerSessionCount=2)
+        assert error_of(gl.create_game_session, FleetId="fleet-late", MaximumPlayerSessionCount=2)[0] == "FleetCapacityExceededException"
+        again.stop()
+        saved = json.loads(state.read_text())
+        assert saved["Fleets"] == [{"FleetId": "fleet-late", "Capacity": 2}]
+    finally:
+        if again.proc.poll() is None:
+            again.stop()
