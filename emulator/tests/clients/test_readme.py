@@ -37,7 +37,7 @@ def test_the_shell_and_python_snippets_work_in_order(endpoint, tmp_path):
     # The port is 7777 on a fresh emulator; this one is shared with other tests.
     assert re.fullmatch(r"127\.0\.0\.1 \d+ ec2-127-0-0-1\.compute\.amazonaws\.com", lines[1]), lines[1]
     assert lines[2] == "127.0.0.1 True ec2-127-0-0-1.compute.amazonaws.com"
-    assert lines[3:] == ["True", "FULFILLED ['player-2']"]
+    assert lines[3:] == ["True", "FULFILLED ['player-2']", "[('COMPLETED', 'red'), ('COMPLETED', 'blue')]"]
     lines = control.splitlines()
     assert lines[0].startswith('{"GameSessions":') and lines[0].endswith(',"Status":"ok"}')
     assert lines[1] == "TERMINATING"
