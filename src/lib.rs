@@ -100,6 +100,10 @@
 //! through [`SessionTable::modify`] so that every change reaches the
 //! search, searched by [`SessionTable::search`] or, outside the embedder's
 //! lock, by a [`PreparedSearch`].
+//! Where most backends start, FlexMatch ([`flexmatch`], whose docs list
+//! every rule and decision): [`RuleSet`]s, the matcher [`find_match`],
+//! and tickets ([`StartMatchmakingInput::start`], [`advance_matchmaking`],
+//! [`accept_match`], [`stop_matchmaking`]).
 //! Around the sessions: [`Alias`]es ([`CreateAliasInput::create`],
 //! [`resolve_alias`]: `SIMPLE` to a fleet, `TERMINAL` to
 //! `TerminalRoutingStrategyException`), fleets ([`FleetAttributes`],
@@ -136,7 +140,7 @@ mod describe;
 mod enums;
 mod error;
 mod fleet;
-mod flexmatch;
+pub mod flexmatch;
 mod lifecycle;
 mod limits;
 mod object;

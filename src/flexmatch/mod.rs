@@ -50,11 +50,17 @@
 //!   sorting preferences are accepted and, **decision**, do not change
 //!   which match is made (they tune speed, not the rules a match keeps).
 //!
-//! Property expressions are described in the `expression` module docs:
-//! `teams[red].players.attributes[skill]`, `teams[*]`, `teams[a,b]`, and
-//! `min`, `max`, `avg`, `median`, `sum`, `count`, `stddev`, `flatten`
-//! (`set_intersection` is refused by name). An attribute a rule reads must
-//! be declared, and a team it names must exist.
+//! Property expressions: a number, or `teams[SELECTION].players` and
+//! `teams[SELECTION].players.attributes[NAME]` (`team[...]` too) where the
+//! selection is one team, several (`teams[red,blue]`) or all
+//! (`teams[*]`), or a function of an expression: `min`, `max`, `avg`,
+//! `median`, `sum`, `count`, `stddev`, `flatten` (`set_intersection` is
+//! refused by name). One team gives a list of players; several give a list
+//! per team, and a function of a list of lists applies to each inner list,
+//! but `flatten`, which joins them. A rule tests every value at the leaves
+//! of its measurements. An attribute a rule reads must be declared, and a
+//! team it names must exist; a player's missing attribute reads as its
+//! declared default, or is left out.
 //!
 //! # Tickets
 //!
