@@ -49,6 +49,11 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<SearchIndex>();
     assert_send_sync::<SessionTable>();
     assert_send_sync::<PreparedSearch>();
+    assert_send_sync::<RuleSet>();
+    assert_send_sync::<Ticket>();
+    assert_send_sync::<MatchmakingConfiguration>();
+    assert_send_sync::<ProposedMatch>();
+    assert_send_sync::<Candidate<'static>>();
     assert_send_sync::<FilterExpression>();
     assert_send_sync::<SortExpression>();
     assert_send_sync::<ExpressionError>();
