@@ -629,7 +629,7 @@ impl Replay {
         }
         let Some(detail) = record.game_session_detail else {
             return Err(
-                "names no game session, alias, queue, placement, rule set, configuration or ticket, and is no Reset".to_owned(),
+                "names no game session, alias, queue, placement, rule set, configuration, ticket or fleet, and is no Reset".to_owned(),
             );
         };
         let Some(id) = detail

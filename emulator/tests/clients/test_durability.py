@@ -145,10 +145,11 @@ def test_a_torn_last_record_is_dropped_with_a_warning(tmp_path):
 @pytest.mark.parametrize("line,problem", [
     (b'{"Seq":2,"Bogus":1}', "record 2 is not a valid journal record: unknown field `Bogus`, expected one of "
                              "`Seq`, `Reset`, `GameSessionDetail`, `PlayerSessions`, `CreateRequest`, `Alias`, "
-                             "`DeletedAlias`, `Queue`, `DeletedQueue`, `Placement`, `DesiredPlayerSessions` "
+                             "`DeletedAlias`, `Queue`, `DeletedQueue`, `Placement`, `DesiredPlayerSessions`, "
+                             "`RuleSet`, `DeletedRuleSet`, `Configuration`, `DeletedConfiguration`, `Ticket`, `Fleet` "
                              "at line 1 column 16"),
     (b'not json', "record 2 is not a valid journal record: expected ident at line 1 column 2"),
-    (b'{"Seq":2}', "record 2 names no game session, alias, queue or placement, and is no Reset"),
+    (b'{"Seq":2}', "record 2 names no game session, alias, queue, placement, rule set, configuration, ticket or fleet, and is no Reset"),
 ])
 def test_other_damage_stops_start_up_and_leaves_the_files(tmp_path, line, problem):
     state = tmp_path / "state.json"

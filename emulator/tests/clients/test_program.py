@@ -263,7 +263,7 @@ def test_a_hand_written_fixture_is_loaded(tmp_path):
         ('{"Version": 2, "Fleets": []}', "was written by a newer emulator (Version 2; this one reads version 1)"),
         ('{"Version": 0}', "unsupported Version 0 (this emulator reads version 1)"),
         ('{"GameSessionDetails": []}', "is not a valid state file: missing field `Version` at line 1 column 26"),
-        ('{"Version": 1, "Sessions": []}', "is not a valid state file: unknown field `Sessions`, expected one of `Version`, `GameSessionDetails`, `CreateRequests`, `PlayerSessions`, `Aliases`, `GameSessionQueues`, `GameSessionPlacements`, `DesiredPlayerSessions`, `JournalSequence` at line 1 column 25"),
+        ('{"Version": 1, "Sessions": []}', "is not a valid state file: unknown field `Sessions`, expected one of `Version`, `GameSessionDetails`, `CreateRequests`, `PlayerSessions`, `Aliases`, `GameSessionQueues`, `GameSessionPlacements`, `DesiredPlayerSessions`, `Fleets`, `MatchmakingRuleSets`, `MatchmakingConfigurations`, `MatchmakingTickets`, `JournalSequence` at line 1 column 25"),
         ('{"Version": 1, "GameSessionDetails": [{"GameSession": {"Name": "x"}}]}', "GameSessionDetails[0] has no GameSession.GameSessionId"),
         ('{"Version": 1, "GameSessionDetails": [{"GameSession": {"GameSessionId": "a"}}, {"GameSession": {"GameSessionId": "a"}}]}',
          "GameSessionDetails[1] repeats the GameSessionId a"),
