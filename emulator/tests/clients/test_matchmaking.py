@@ -289,3 +289,25 @@ def test_tickets_survive_kill_and_restart(em, tmp_path):
     finally:
         if again.proc.poll() is None:
             again.stop()
+
+
+def test_a_match_whose_placement_times_out_fails(em):
+    gl = em.client()
+    status, _, _ = http(em.url, "/_emulator/fleets", {"FleetId": "fleet-none", "Capacity": 0})
+    assert status == 200
+    gl.create_game_session_queue(Name="no-room", TimeoutInSeconds=5,
+                                 Destinations=[{"DestinationArn": FLEET_ARN.format("fleet-none")}])
+    gl.create_matchmaking_rule_set(Name="teams", RuleSetBody=json.dumps(RULES))
+    gl.create_matchmaking_configuration(
+        Name="stuck", RuleSetName="teams", RequestTimeoutSeconds=60, AcceptanceRequired=False,
+        GameSessionQueueArns=["arn:aws:gamelift:us-west-2:123456789012:gamesessionqueue/no-room"])
+    for n in range(2):
+        gl.start_matchmaking(ConfigurationName="stuck", TicketId=f"x{n}", Players=[player(f"x{n}", 20)])
+    assert [t["Status"] for t in gl.describe_matchmaking(TicketIds=["x0", "x1"])["TicketList"]] == ["PLACING"] * 2
+    code, message, _ = error_of(gl.stop_matchmaking, TicketId="x0")
+    assert (code, message) == ("InvalidRequestException", "Matchmaking ticket x0 is PLACING and can no longer be stopped")
+    advance(em, 6)
+    tickets = gl.describe_matchmaking(TicketIds=["x0", "x1"])["TicketList"]
+    assert [t["Status"] for t in tickets] == ["FAILED"] * 2
+    assert tickets[0]["StatusMessage"] == "The match's game session placement is TIMED_OUT"
+    assert gl.describe_game_sessions(FleetId="fleet-none")["GameSessions"] == []
