@@ -476,6 +476,23 @@ impl Emulator {
                 })
                 .collect(),
         );
+        // The players' latencies go with the placement, as FlexMatch's do.
+        let latencies: Vec<gamelift_session::PlayerLatency> = members
+            .iter()
+            .flat_map(|t| t.ticket.players())
+            .flat_map(|p| {
+                p.latency_in_ms.iter().flatten().map(|(region, &ms)| {
+                    let mut l = gamelift_session::PlayerLatency::default();
+                    l.player_id.clone_from(&p.player_id);
+                    l.region_identifier = Some(region.clone());
+                    l.latency_in_milliseconds = Some(ms as f32);
+                    l
+                })
+            })
+            .collect();
+        if !latencies.is_empty() {
+            input.player_latencies = Some(latencies);
+        }
         let started = input
             .start(&self.settings().limits, now)
             .and_then(|placement| self.begin_placement(store, placement, &input, now));

@@ -102,6 +102,11 @@ def test_a_backend_flow_from_tickets_to_a_searched_game_session(em, players):
     assert data["matchmakingConfigurationArn"] == config["ConfigurationArn"]
     assert sorted(t["name"] for t in data["teams"]) == ["blue", "red"]
     assert data["teams"][0]["players"][0]["attributes"]["skill"]["attributeType"] == "DOUBLE"
+    # The match was placed by a placement of its own id, with the players' latencies.
+    placement = gl.describe_game_session_placement(PlacementId=data["matchId"])["GameSessionPlacement"]
+    assert placement["Status"] == "FULFILLED" and placement["GameSessionArn"] == arn
+    assert sorted(l["PlayerId"] for l in placement["PlayerLatencies"]) == sorted(f"p{n}" for n in range(players))
+    assert {l["RegionIdentifier"] for l in placement["PlayerLatencies"]} == {"us-west-2"}
     # The game session is an ordinary one: joined, updated, searched.
     gl.create_player_session(GameSessionId=arn, PlayerId="late-friend")
     gl.update_game_session(GameSessionId=arn, GameProperties=[{"Key": "map", "Value": "harbor"}])
