@@ -54,6 +54,24 @@ pub(crate) fn page_after<'i, T>(
     Ok((page.into_iter().map(|(_, item)| item).collect(), token))
 }
 
+/// One page of `items` (a store of resources named by `key`): those
+/// `wanted`, `Limit` (or `default_size`) of them after the one `token`
+/// names.
+///
+/// # Errors
+///
+/// `InvalidRequestException` when `token` names no item.
+pub(crate) fn page_of<'a, T>(
+    items: &'a [T],
+    key: impl Fn(&T) -> Option<&str>,
+    wanted: impl Fn(&T) -> bool,
+    (limit, default_size): (Option<i32>, usize),
+    token: Option<&str>,
+) -> Result<(Vec<&'a T>, Option<String>), GameLiftError> {
+    let all = items.iter().map(|x| (key(x), wanted(x).then_some(x)));
+    page_after(all, token, size(limit, default_size))
+}
+
 /// The first `size` of `matches`, and the token of the next page (`id` of
 /// the page's last item) when another match follows.
 pub(crate) fn take_page<T>(

@@ -434,15 +434,17 @@ impl DescribeGameSessionQueuesInput {
         }
         paging::check(&mut v, self.limit, self.next_token.as_deref(), limits);
         v.finish()?;
-        let items = queues.iter().map(|q| {
-            let wanted = self
-                .names
-                .as_ref()
-                .is_none_or(|names| names.iter().any(|n| q.is_named_by(n)));
-            (q.name.as_deref(), wanted.then_some(q))
-        });
-        let size = paging::size(self.limit, limits.default_describe_page_size);
-        let (page, next_token) = paging::page_after(items, self.next_token.as_deref(), size)?;
+        let (page, next_token) = paging::page_of(
+            queues,
+            |q| q.name.as_deref(),
+            |q| {
+                self.names
+                    .as_ref()
+                    .is_none_or(|names| names.iter().any(|n| q.is_named_by(n)))
+            },
+            (self.limit, limits.default_describe_page_size),
+            self.next_token.as_deref(),
+        )?;
         Ok(DescribeGameSessionQueuesOutput {
             game_session_queues: page,
             next_token,

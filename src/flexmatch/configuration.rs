@@ -248,15 +248,17 @@ impl DescribeMatchmakingRuleSetsInput {
         {
             return Err(rule_set_not_found(missing));
         }
-        let items = rule_sets.iter().map(|r| {
-            let wanted = self
-                .names
-                .as_ref()
-                .is_none_or(|names| names.iter().any(|n| r.is_named_by(n)));
-            (r.rule_set_name.as_deref(), wanted.then_some(r))
-        });
-        let size = paging::size(self.limit, 10);
-        let (page, next_token) = paging::page_after(items, self.next_token.as_deref(), size)?;
+        let (page, next_token) = paging::page_of(
+            rule_sets,
+            |r| r.rule_set_name.as_deref(),
+            |r| {
+                self.names
+                    .as_ref()
+                    .is_none_or(|names| names.iter().any(|n| r.is_named_by(n)))
+            },
+            (self.limit, 10),
+            self.next_token.as_deref(),
+        )?;
         Ok(DescribeMatchmakingRuleSetsOutput {
             rule_sets: page,
             next_token,
@@ -699,16 +701,18 @@ impl DescribeMatchmakingConfigurationsInput {
             .rule_set_name
             .as_deref()
             .map(|r| name_of(r, "matchmakingruleset"));
-        let items = configurations.iter().map(|c| {
-            let wanted = self
-                .names
-                .as_ref()
-                .is_none_or(|names| names.iter().any(|n| c.is_named_by(n)))
-                && rule_set.is_none_or(|r| c.rule_set_name.as_deref() == Some(r));
-            (c.name.as_deref(), wanted.then_some(c))
-        });
-        let size = paging::size(self.limit, limits.default_describe_page_size);
-        let (page, next_token) = paging::page_after(items, self.next_token.as_deref(), size)?;
+        let (page, next_token) = paging::page_of(
+            configurations,
+            |c| c.name.as_deref(),
+            |c| {
+                self.names
+                    .as_ref()
+                    .is_none_or(|names| names.iter().any(|n| c.is_named_by(n)))
+                    && rule_set.is_none_or(|r| c.rule_set_name.as_deref() == Some(r))
+            },
+            (self.limit, limits.default_describe_page_size),
+            self.next_token.as_deref(),
+        )?;
         Ok(DescribeMatchmakingConfigurationsOutput {
             configurations: page,
             next_token,

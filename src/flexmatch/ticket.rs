@@ -379,31 +379,57 @@ fn check_against(
     Ok(())
 }
 
-fn new_ticket(
-    id: String,
-    configuration: &MatchmakingConfiguration,
-    players: &[Player],
-    status: MatchmakingTicketStatus,
-    now: OffsetDateTime,
-) -> Ticket {
-    let players = players
-        .iter()
-        .map(|p| Player {
-            team: p.team.clone(),
-            ..p.clone()
-        })
-        .collect();
-    Ticket {
-        ticket: MatchmakingTicket {
-            ticket_id: Some(id),
-            configuration_name: configuration.name.clone(),
-            configuration_arn: configuration.configuration_arn.clone(),
-            status: Some(status),
-            start_time: Some(now),
-            players: Some(players),
-            ..MatchmakingTicket::default()
-        },
-        ..Ticket::default()
+/// What both starts give: the ticket's id, its players, and for a
+/// backfill the game session it fills.
+struct Request<'r> {
+    ticket_id: Option<&'r str>,
+    players: &'r [Player],
+    backfill: Option<&'r str>,
+}
+
+impl Request<'_> {
+    /// The new ticket: `QUEUED`, its players' teams cleared; or, for a
+    /// backfill, `SEARCHING` with the teams its players name.
+    fn start(
+        &self,
+        configuration: &MatchmakingConfiguration,
+        rule_set: &RuleSet,
+        tickets: &[Ticket],
+        fresh_id: impl FnOnce() -> String,
+        now: OffsetDateTime,
+    ) -> Result<Ticket, GameLiftError> {
+        let id = self
+            .ticket_id
+            .filter(|t| !t.is_empty())
+            .map_or_else(fresh_id, str::to_owned);
+        check_id_free(tickets, &id)?;
+        let backfill = self.backfill.is_some();
+        check_against(self.players, rule_set, tickets, backfill)?;
+        let status = if backfill {
+            MatchmakingTicketStatus::Searching
+        } else {
+            MatchmakingTicketStatus::Queued
+        };
+        let mut ticket = Ticket {
+            ticket: MatchmakingTicket {
+                ticket_id: Some(id),
+                configuration_name: configuration.name.clone(),
+                configuration_arn: configuration.configuration_arn.clone(),
+                status: Some(status),
+                start_time: Some(now),
+                players: Some(self.players.to_vec()),
+                ..MatchmakingTicket::default()
+            },
+            ..Ticket::default()
+        };
+        if backfill {
+            ticket.backfill_game_session = self.backfill.map(str::to_owned);
+        } else {
+            for p in ticket.ticket.players.iter_mut().flatten() {
+                p.team = None;
+            }
+        }
+        Ok(ticket)
     }
 }
 
@@ -466,25 +492,12 @@ impl StartMatchmakingInput {
         fresh_id: impl FnOnce() -> String,
         now: OffsetDateTime,
     ) -> Result<Ticket, GameLiftError> {
-        let id = self
-            .ticket_id
-            .clone()
-            .filter(|t| !t.is_empty())
-            .unwrap_or_else(fresh_id);
-        check_id_free(tickets, &id)?;
-        let players = self.players.as_deref().unwrap_or_default();
-        check_against(players, rule_set, tickets, false)?;
-        let mut ticket = new_ticket(
-            id,
-            configuration,
-            players,
-            MatchmakingTicketStatus::Queued,
-            now,
-        );
-        for p in ticket.ticket.players.iter_mut().flatten() {
-            p.team = None;
-        }
-        Ok(ticket)
+        let request = Request {
+            ticket_id: self.ticket_id.as_deref(),
+            players: self.players.as_deref().unwrap_or_default(),
+            backfill: None,
+        };
+        request.start(configuration, rule_set, tickets, fresh_id, now)
     }
 }
 
@@ -527,25 +540,12 @@ impl StartMatchBackfillInput {
         fresh_id: impl FnOnce() -> String,
         now: OffsetDateTime,
     ) -> Result<Ticket, GameLiftError> {
-        let id = self
-            .ticket_id
-            .clone()
-            .filter(|t| !t.is_empty())
-            .unwrap_or_else(fresh_id);
-        check_id_free(tickets, &id)?;
-        let players = self.players.as_deref().unwrap_or_default();
-        check_against(players, rule_set, tickets, true)?;
-        let mut ticket = new_ticket(
-            id,
-            configuration,
-            players,
-            MatchmakingTicketStatus::Searching,
-            now,
-        );
-        ticket
-            .backfill_game_session
-            .clone_from(&self.game_session_arn);
-        Ok(ticket)
+        let request = Request {
+            ticket_id: self.ticket_id.as_deref(),
+            players: self.players.as_deref().unwrap_or_default(),
+            backfill: self.game_session_arn.as_deref(),
+        };
+        request.start(configuration, rule_set, tickets, fresh_id, now)
     }
 }
 
