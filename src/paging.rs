@@ -61,14 +61,14 @@ pub(crate) fn page_after<'i, T>(
 /// # Errors
 ///
 /// `InvalidRequestException` when `token` names no item.
-pub(crate) fn page_of<'a, T>(
-    items: &'a [T],
+pub(crate) fn page_of<'a, T: 'a>(
+    items: impl IntoIterator<Item = &'a T>,
     key: impl Fn(&T) -> Option<&str>,
     wanted: impl Fn(&T) -> bool,
     (limit, default_size): (Option<i32>, usize),
     token: Option<&str>,
 ) -> Result<(Vec<&'a T>, Option<String>), GameLiftError> {
-    let all = items.iter().map(|x| (key(x), wanted(x).then_some(x)));
+    let all = items.into_iter().map(|x| (key(x), wanted(x).then_some(x)));
     page_after(all, token, size(limit, default_size))
 }
 

@@ -195,7 +195,8 @@ impl SessionTable {
     /// Answers what `change` answers; `None` when there is no such session.
     ///
     /// A change of `GameSessionId` (which no operation makes) moves the
-    /// session's entry in the id map, a walk of the whole map; an id
+    /// session's entry in the id map, a walk of the whole map (a session
+    /// that has no id, and had none, costs nothing); an id
     /// another session holds is then found at this one.
     pub fn modify<R>(
         &mut self,
@@ -204,6 +205,7 @@ impl SessionTable {
     ) -> Option<R> {
         let chunk = Arc::make_mut(self.chunks.get_mut(position / CHUNK)?);
         let i = position % CHUNK;
+        let had_id = chunk.get(i).is_some_and(|r| r.row.has_id());
         let detail = chunk.detail_mut(i)?;
         let answer = change(detail);
         let detail: &GameSessionDetail = detail;
@@ -213,7 +215,11 @@ impl SessionTable {
             .and_then(|s| s.game_session_id.as_deref());
         // The id is kept unless `change` changed it: then the entry that
         // pointed here goes, and the new id points here.
-        if id.is_none_or(|id| self.by_id.get(id) != Some(&position)) {
+        let moved = match id {
+            Some(id) => self.by_id.get(id) != Some(&position),
+            None => had_id,
+        };
+        if moved {
             self.by_id.retain(|_, at| *at != position);
             if let Some(id) = id {
                 self.by_id.insert(id.to_owned(), position);
@@ -317,12 +323,9 @@ impl SessionTable {
             None => None,
         };
         Ok(Plan::new(
+            search,
             fleet,
-            input.location.as_deref(),
-            search.plan(),
-            search.sort(),
             after,
-            search.page_size(),
             &self.index,
             &self.strings,
             &|id| self.position(id),

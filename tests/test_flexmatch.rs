@@ -431,6 +431,17 @@ fn a_backfill_keeps_its_players_teams_and_needs_new_ones() {
 
 #[test]
 fn player_data_stays_out_of_debug_and_messages() {
+    let mut two_forms = AttributeValue::number(3.0);
+    two_forms.s = Some("three".to_owned());
+    let err = StartMatchmakingInput::new("c", vec![Player::new("p").attribute("skill", two_forms)])
+        .validate_with(&gamelift_session::Limits::AWS)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Players[1].PlayerAttributes[skill] must hold exactly one of S, N, SL or SDM, \
+         with strings of 1 to 100 characters, at most 100 SL items, at most 10 SDM entries \
+         and finite numbers"
+    );
     let p =
         Player::new("secret-player-42").attribute("skill", AttributeValue::string("hidden-value"));
     let shown = format!("{p:?}");

@@ -24,6 +24,7 @@
 //! session directly.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use gamelift_session::{
     AcceptMatchInput, CreateMatchmakingRuleSetInput, CreatePlayerSessionsInput,
@@ -59,9 +60,8 @@ impl Emulator {
             "DescribeMatchmakingRuleSets" => (|| {
                 let input: DescribeMatchmakingRuleSetsInput = p.parse(body)?;
                 let store = self.store();
-                let resources: Vec<_> =
-                    store.rule_sets.iter().map(|r| r.resource.clone()).collect();
-                p.write(&input.select(&resources, &self.settings().limits)?)
+                let resources = store.rule_sets.iter().map(|r| &r.resource);
+                p.write(&input.select(resources, &self.settings().limits)?)
             })(),
             "DeleteMatchmakingRuleSet" => self.delete_rule_set(body, p),
             "CreateMatchmakingConfiguration" => self.write_configuration(body, p, true),
@@ -101,7 +101,7 @@ impl Emulator {
                 let id = input.validate()?;
                 let mut store = self.store();
                 let now = self.now();
-                let before = store.tickets.clone();
+                let before = live_tickets(&store);
                 stop_matchmaking(&mut store.tickets, id, now)?;
                 touch_changed(&mut store, &before);
                 p.write(&json!({}))
@@ -126,7 +126,7 @@ impl Emulator {
                     .iter()
                     .find(|c| c.is_named_by(&configuration))
                     .is_none_or(MatchmakingConfiguration::with_queue);
-                let before = store.tickets.clone();
+                let before = live_tickets(&store);
                 accept_match(&mut store.tickets, &input, with_queue, now)?;
                 touch_changed(&mut store, &before);
                 self.matchmaking_round(&mut store, &configuration, now);
@@ -152,7 +152,10 @@ impl Emulator {
             )));
         }
         let answer = p.write(&Member("RuleSet", &resource))?;
-        store.rule_sets.push(StoredRuleSet { resource, rules });
+        store.rule_sets.push(StoredRuleSet {
+            resource,
+            rules: rules.into(),
+        });
         store.touch_matchmaking(MatchmakingRecord::RuleSet, &name);
         Ok(answer)
     }
@@ -289,7 +292,7 @@ impl Emulator {
         let Ok((configuration, rules)) = configuration_and_rules(store, name) else {
             return;
         };
-        let before = store.tickets.clone();
+        let before = live_tickets(store);
         let mut new_match_id = || format!("match-{}", self.fresh_id().trim_start_matches("gsess-"));
         advance_matchmaking(
             &mut store.tickets,
@@ -367,8 +370,8 @@ impl Emulator {
         match joined {
             Ok(joined) => {
                 let session = store
-                    .position(game_session)
-                    .and_then(|i| store.session_at(i))
+                    .table
+                    .find(game_session)
                     .and_then(|d| d.game_session.clone())
                     .unwrap_or_default();
                 let connection = GameSessionConnectionInfo::new(&session, &joined);
@@ -520,7 +523,7 @@ fn read_rule_set(body: &str) -> Result<RuleSet, GameLiftError> {
 fn configuration_and_rules(
     store: &Store,
     name: &str,
-) -> Result<(MatchmakingConfiguration, RuleSet), GameLiftError> {
+) -> Result<(MatchmakingConfiguration, Arc<RuleSet>), GameLiftError> {
     let c = store
         .configurations
         .iter()
@@ -532,18 +535,28 @@ fn configuration_and_rules(
         .rule_sets
         .iter()
         .find(|r| r.resource.is_named_by(&rule_set))
-        .map(|r| r.rules.clone())
+        .map(|r| Arc::clone(&r.rules))
         .ok_or_else(|| rule_set_not_found(&rule_set))?;
     Ok((c, rules))
 }
 
-/// Journals every ticket that differs from `before` (or is new).
-fn touch_changed(store: &mut Store, before: &[Ticket]) {
-    let changed: Vec<String> = store
+/// The tickets that have not ended, with their places: the only ones a
+/// matchmaker call can change (an ended ticket stays as it is).
+fn live_tickets(store: &Store) -> Vec<(usize, Ticket)> {
+    store
         .tickets
         .iter()
         .enumerate()
-        .filter(|(i, t)| before.get(*i) != Some(t))
+        .filter(|(_, t)| !t.ticket.has_ended())
+        .map(|(i, t)| (i, t.clone()))
+        .collect()
+}
+
+/// Journals every ticket of `before` that changed.
+fn touch_changed(store: &mut Store, before: &[(usize, Ticket)]) {
+    let changed: Vec<String> = before
+        .iter()
+        .filter(|(i, t)| store.tickets.get(*i) != Some(t))
         .filter_map(|(_, t)| t.ticket.ticket_id.clone())
         .collect();
     for id in changed {

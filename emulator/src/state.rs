@@ -168,7 +168,8 @@ pub(crate) enum MatchmakingRecord {
 #[derive(Debug, Clone)]
 pub(crate) struct StoredRuleSet {
     pub(crate) resource: MatchmakingRuleSet,
-    pub(crate) rules: RuleSet,
+    /// Shared with the matchmaker's rounds, which run without copying it.
+    pub(crate) rules: std::sync::Arc<RuleSet>,
 }
 
 /// What one operation touched, written to the journal when it lets the
@@ -327,7 +328,10 @@ fn take_matchmaking(state: &mut State, store: &mut Store) -> Result<(), String> 
                 .map_err(|e| {
                     format!("MatchmakingRuleSets[{i}] has a RuleSetBody that cannot be read: {e}")
                 })?;
-        store.rule_sets.push(StoredRuleSet { resource, rules });
+        store.rule_sets.push(StoredRuleSet {
+            resource,
+            rules: rules.into(),
+        });
     }
     for (i, c) in state.matchmaking_configurations.iter().enumerate() {
         let Some(name) = c.name.as_deref() else {

@@ -212,18 +212,24 @@ pub struct DescribeMatchmakingRuleSetsOutput<'a> {
 }
 
 impl DescribeMatchmakingRuleSetsInput {
-    /// Validates the request and answers one page of `rule_sets`.
+    /// Validates the request and answers one page of `rule_sets` (every
+    /// rule set, in creation order).
     ///
     /// # Errors
     ///
     /// `InvalidRequestException` with every violation or for a token
     /// naming no rule set; `NotFoundException` for a name no rule set has
     /// (**decision**: the first such name).
-    pub fn select<'a>(
+    pub fn select<'a, I>(
         &self,
-        rule_sets: &'a [MatchmakingRuleSet],
+        rule_sets: I,
         limits: &Limits,
-    ) -> Result<DescribeMatchmakingRuleSetsOutput<'a>, GameLiftError> {
+    ) -> Result<DescribeMatchmakingRuleSetsOutput<'a>, GameLiftError>
+    where
+        I: IntoIterator<Item = &'a MatchmakingRuleSet>,
+        I::IntoIter: Clone,
+    {
+        let rule_sets = rule_sets.into_iter();
         let mut v = Validator::default();
         if let Some(names) = &self.names {
             v.list_length(FieldPath::Member("names"), names.len(), 1, 10);
@@ -244,7 +250,7 @@ impl DescribeMatchmakingRuleSetsInput {
             .names
             .iter()
             .flatten()
-            .find(|n| !rule_sets.iter().any(|r| r.is_named_by(n)))
+            .find(|n| !rule_sets.clone().any(|r| r.is_named_by(n)))
         {
             return Err(rule_set_not_found(missing));
         }

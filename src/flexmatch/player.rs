@@ -71,6 +71,34 @@ impl AttributeValue {
             + usize::from(self.sl.is_some())
             + usize::from(self.sdm.is_some())
     }
+
+    /// Whether it holds exactly one form, within the model's sizes: strings
+    /// of 1 to 100 characters, at most 100 list items and 10 map entries,
+    /// finite numbers.
+    ///
+    /// ```
+    /// use gamelift_session::AttributeValue;
+    ///
+    /// assert!(AttributeValue::string("mage").is_well_formed());
+    /// assert!(!AttributeValue::string("").is_well_formed());
+    /// let mut both = AttributeValue::number(1.0);
+    /// both.s = Some("one".to_owned());
+    /// assert!(!both.is_well_formed());
+    /// ```
+    #[must_use]
+    pub fn is_well_formed(&self) -> bool {
+        let fits = |s: &String| !s.is_empty() && !crate::validate::longer_than(s, 100);
+        self.forms() == 1
+            && self.s.iter().chain(self.sl.iter().flatten()).all(fits)
+            && self
+                .sdm
+                .iter()
+                .flatten()
+                .all(|(k, n)| fits(k) && n.is_finite())
+            && self.sl.as_ref().is_none_or(|l| l.len() <= 100)
+            && self.sdm.as_ref().is_none_or(|m| m.len() <= 10)
+            && self.n.is_none_or(f64::is_finite)
+    }
 }
 
 /// A player to match (`Player`). After a match, `team` names the team the

@@ -248,6 +248,28 @@ fn check_ticket_id(v: &mut Validator, path: FieldPath, id: &str) {
     v.pattern(path, id, MATCHMAKING_ID_PATTERN, is_matchmaking_id);
 }
 
+/// Each player attribute's value holds one form within the model's
+/// sizes: said after the model's violations, naming the attribute.
+fn check_attribute_values(players: &[Player]) -> Result<(), GameLiftError> {
+    for (i, p) in players.iter().enumerate() {
+        if let Some((name, _)) = p
+            .player_attributes
+            .iter()
+            .flatten()
+            .find(|(_, value)| !value.is_well_formed())
+        {
+            return Err(GameLiftError::invalid_request(format!(
+                "Players[{}].PlayerAttributes[{}] must hold exactly one of S, N, SL or SDM, \
+                 with strings of 1 to 100 characters, at most 100 SL items, \
+                 at most 10 SDM entries and finite numbers",
+                i + 1,
+                Cut(name)
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn check_players(v: &mut Validator, players: &[Player], limits: &Limits, backfill: bool) {
     let max = if backfill {
         usize::MAX
@@ -267,25 +289,8 @@ fn check_players(v: &mut Validator, players: &[Player], limits: &Limits, backfil
         if let Some(team) = &p.team {
             v.length(at("team"), team, 1, 1024, false);
         }
-        for (name, value) in p.player_attributes.iter().flatten() {
+        for name in p.player_attributes.iter().flatten().map(|(name, _)| name) {
             v.length(at("playerAttributes"), name, 1, 1024, false);
-            let strings_fit = value
-                .s
-                .iter()
-                .chain(value.sl.iter().flatten())
-                .all(|s| !s.is_empty() && !crate::validate::longer_than(s, 100))
-                && value
-                    .sdm
-                    .iter()
-                    .flatten()
-                    .all(|(k, _)| !k.is_empty() && !crate::validate::longer_than(k, 100));
-            let sizes_fit = value.sl.as_ref().is_none_or(|l| l.len() <= 100)
-                && value.sdm.as_ref().is_none_or(|m| m.len() <= 10);
-            let numbers_fit = value.n.is_none_or(f64::is_finite)
-                && value.sdm.iter().flatten().all(|(_, n)| n.is_finite());
-            if value.forms() != 1 || !strings_fit || !sizes_fit || !numbers_fit {
-                v.length(at("playerAttributes"), "", 1, 0, true);
-            }
         }
         for (region, &ms) in p.latency_in_ms.iter().flatten() {
             v.length(at("latencyInMs"), region, 1, usize::MAX, false);
@@ -472,6 +477,7 @@ impl StartMatchmakingInput {
             check_players(&mut v, players, limits, false);
         }
         v.finish()?;
+        check_attribute_values(self.players.as_deref().unwrap_or_default())?;
         Ok(self.configuration_name.as_deref().unwrap_or_default())
     }
 
@@ -523,6 +529,7 @@ impl StartMatchBackfillInput {
             check_players(&mut v, players, limits, true);
         }
         v.finish()?;
+        check_attribute_values(self.players.as_deref().unwrap_or_default())?;
         Ok(self.configuration_name.as_deref().unwrap_or_default())
     }
 

@@ -17,7 +17,7 @@ use super::eval::{Key, has_available_player_sessions};
 use super::expression::{Comparator, FilterExpression, Operand, SortExpression, Value};
 use super::index::SearchIndex;
 use super::intern::{NONE, Strings};
-use super::request::{SearchGameSessionsOutput, sorted_page, visible_page};
+use super::request::{SearchGameSessionsOutput, ValidatedSearch, sorted_page, visible_page};
 use crate::enums::GameSessionStatus;
 use crate::paging;
 use crate::shapes::{GameSession, GameSessionDetail};
@@ -288,6 +288,11 @@ impl Row {
         self.detail.game_session.as_ref()
     }
 
+    /// Whether its session has a `GameSessionId`.
+    pub(crate) fn has_id(&self) -> bool {
+        self.has(HAS_ID)
+    }
+
     fn id(&self) -> Option<&str> {
         self.session()?.game_session_id.as_deref()
     }
@@ -456,28 +461,24 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
-    /// Resolves a search. `filter` is the plan the reference evaluates
-    /// (cheapest first: a property's list is read last); `place` finds a
-    /// session's place by id; the token must name one (checked by the
-    /// caller).
-    #[allow(clippy::too_many_arguments)]
+    /// Resolves `search` for `fleet` (its fleet, or its alias's), with
+    /// the token resolved to `after`; `place` finds a session's place by
+    /// id. The filter is the plan the reference evaluates (cheapest first:
+    /// a property's list is read last).
     pub(crate) fn new(
+        search: &ValidatedSearch<'_>,
         fleet: &str,
-        location: Option<&str>,
-        filter: Option<&FilterExpression>,
-        sort: Option<&SortExpression>,
         after: Option<(usize, String)>,
-        page_size: usize,
         index: &SearchIndex,
         strings: &Strings,
         place: &impl Fn(&str) -> Option<usize>,
     ) -> Plan {
-        let location = location.map(|l| strings.find(l));
+        let location = search.input().location.as_deref().map(|l| strings.find(l));
         Plan {
             fleet: strings.find(fleet).filter(|_| location != Some(None)),
             location: location.flatten(),
-            test: filter.map(|f| Test::of(f, index, strings, place)),
-            sort: sort.map(|s| {
+            test: search.plan().map(|f| Test::of(f, index, strings, place)),
+            sort: search.sort().map(|s| {
                 let held = match &s.operand {
                     Operand::Property(key) => index.holds(key.as_str()),
                     _ => true,
@@ -485,7 +486,7 @@ impl Plan {
                 (s.clone(), held)
             }),
             after,
-            page_size,
+            page_size: search.page_size(),
         }
     }
 
