@@ -15,8 +15,11 @@ mod harness;
 use std::hint::black_box;
 
 use gamelift_session::{
-    AttributeValue, Candidate, FlexMatchMode, MatchmakingConfiguration, Player, RuleSet,
-    StartMatchmakingInput, Ticket, advance_matchmaking, find_match,
+    flexmatch::{
+        AttributeValue, Candidate, MatchmakingConfiguration, Player, RuleSet,
+        StartMatchmakingInput, Ticket, advance_matchmaking, find_match,
+    },
+    model::FlexMatchMode,
 };
 use harness::Case;
 use time::OffsetDateTime;

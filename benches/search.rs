@@ -23,9 +23,11 @@ mod harness;
 use std::hint::black_box;
 
 use gamelift_session::{
-    FilterExpression, GameProperty, GameSession, GameSessionDetail, GameSessionStatus, Limits,
-    PlayerSessionCreationPolicy, SearchGameSessionsInput, SearchIndex, SessionTable,
-    UpdateGameSessionInput, search_game_sessions, update_game_session_in_place,
+    GameProperty, GameSession, GameSessionDetail, GameSessionStatus, Limits, SessionTable,
+    UpdateGameSessionInput,
+    game_session::update_game_session_in_place,
+    model::PlayerSessionCreationPolicy,
+    search::{FilterExpression, SearchGameSessionsInput, SearchIndex, search_game_sessions},
 };
 use harness::{Case, ratio};
 

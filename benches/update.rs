@@ -9,10 +9,12 @@ use harness::{Case, ratio};
 use std::hint::black_box;
 
 use gamelift_session::{
-    CreatePlayerSessionInput, CreatePlayerSessionsInput, GameProperty, GameSession,
-    GameSessionDetail, GameSessionStatus, Limits, PlayerGatewayStatus, PlayerSessionCreationPolicy,
-    ProtectionPolicy, UpdateGameSessionInput, UpdateGameSessionOutput, update_game_session,
-    update_game_session_in_place,
+    GameProperty, GameSession, GameSessionDetail, GameSessionStatus, Limits,
+    UpdateGameSessionInput,
+    game_session::{UpdateGameSessionOutput, update_game_session_in_place},
+    model::{PlayerGatewayStatus, PlayerSessionCreationPolicy, ProtectionPolicy},
+    player_session::{CreatePlayerSessionInput, CreatePlayerSessionsInput},
+    update_game_session,
 };
 
 const NOW: time::OffsetDateTime = time::macros::datetime!(2026-11-24 12:00:00 UTC);

@@ -76,45 +76,21 @@
 //!   values are cut to 256 characters and marked `...`.
 //! - Limits are data ([`Limits`]); the defaults are AWS's.
 //!
-//! # The rest of a session's life
+//! # Where things are
 //!
-//! An emulator needs more than the update, so the crate also holds, as pure
-//! functions to the same standard: [`create_game_session`] (validating
-//! `CreateGameSessionInput` and building the ARN from what the caller
-//! knows), the game server's status changes ([`transition`]: ACTIVATING ->
-//! ACTIVE or ERROR, ACTIVE -> TERMINATING -> TERMINATED; and
-//! [`activate_game_session`], which gives the session the [`Connection`]
-//! players use),
-//! [`terminate_game_session`] in both modes, [`check_player_join`],
-//! [`may_terminate_on_scale_down`] and [`describe_game_sessions`]; and the
-//! player sessions through which the player limit and the creation policy
-//! take effect: [`Joins::admit`] (from a validated
-//! [`CreatePlayerSessionInput`] or [`CreatePlayerSessionsInput`]),
-//! [`change_player_session`], [`expire_reservations`],
-//! [`end_player_sessions`] and [`DescribePlayerSessionsInput::select`];
-//! and the search that reads what updates write, [`search_game_sessions`]:
-//! filter and sort expressions parsed into [`FilterExpression`] and
-//! [`SortExpression`], over the properties a [`SearchIndex`] holds (no key
-//! containing a period, only the first 500 keys); and [`SessionTable`],
-//! sessions kept beside compact rows of what searches read, changed only
-//! through [`SessionTable::modify`] so that every change reaches the
-//! search, searched by [`SessionTable::search`] or, outside the embedder's
-//! lock, by a [`PreparedSearch`].
-//! Where most backends start, FlexMatch ([`flexmatch`], whose docs list
-//! every rule and decision): [`RuleSet`]s, the matcher [`find_match`],
-//! and tickets ([`StartMatchmakingInput::start`], [`advance_matchmaking`],
-//! [`accept_match`], [`stop_matchmaking`]).
-//! Around the sessions: [`Alias`]es ([`CreateAliasInput::create`],
-//! [`resolve_alias`]: `SIMPLE` to a fleet, `TERMINAL` to
-//! `TerminalRoutingStrategyException`), fleets ([`FleetAttributes`],
-//! [`check_fleet_capacity`]), queues ([`GameSessionQueue`]) and
-//! placements through them ([`StartGameSessionPlacementInput::start`],
-//! [`GameSessionPlacement`]: `PENDING`, then `FULFILLED`, `TIMED_OUT` or
-//! `CANCELLED`).
-//! Decisions there: any session but an ERROR or TERMINATED one can be
-//! terminated; a session that denies new players answers
-//! `GameSessionFullException`; a repeated property in a create takes its
-//! last value, as in an update.
+//! The root holds the dozen names an update needs; every other rule lives
+//! in the module named for the resource it governs, with its decisions in
+//! that module's docs:
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`game_session`] | create, update, describe, activate and terminate a game session; [`SessionTable`] |
+//! | [`player_session`] | players joining through the player limit and creation policy, reservations, describe |
+//! | [`search`] | `SearchGameSessions`: filter and sort expressions, the index of searchable keys |
+//! | [`fleet`] | fleet attributes and capacity, and aliases (`SIMPLE` or `TERMINAL`) |
+//! | [`placement`] | game session queues, and placements through them |
+//! | [`flexmatch`] | rule sets, configurations, tickets and the matcher |
+//! | [`model`] | the shared vocabulary: shapes, wire enums, the error, limits, id patterns, validation |
 //!
 //! # Features
 //!
@@ -133,119 +109,25 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod alias;
-mod connection;
-mod create;
-mod describe;
-mod enums;
-mod error;
-mod fleet;
+pub mod fleet;
 pub mod flexmatch;
-mod lifecycle;
-mod limits;
-mod object;
-mod paging;
-mod placement;
-mod player_session;
-mod queue;
-mod request;
+pub mod game_session;
+pub mod model;
+pub mod placement;
+pub mod player_session;
 #[cfg(feature = "aws-sdk")]
-mod sdk;
-mod search;
-mod shapes;
+#[cfg_attr(docsrs, doc(cfg(feature = "aws-sdk")))]
+pub mod sdk;
+pub mod search;
 #[cfg(feature = "proptest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
 pub mod strategy;
-mod table;
-mod timestamp;
-mod update;
-mod validate;
 
-pub use alias::{
-    Alias, AliasContext, AliasIdInput, CreateAliasInput, ListAliasesInput, ListAliasesOutput,
-    MAX_ALIAS_TEXT, MAX_ROUTING_FLEET_ID, NON_BLANK_PATTERN, ROUTING_FLEET_ID_PATTERN,
-    RoutingStrategy, UpdateAliasInput, find_alias, resolve_alias,
+pub use game_session::{
+    Change, SessionTable, UpdateGameSessionInput, UpdateOutcome, Warning, update_game_session,
 };
-pub use connection::{Connection, MAX_PORT, activate_game_session, ec2_dns_name, holds_port};
-pub use create::{
-    CreateContext, CreateGameSessionInput, ValidatedCreate, create_game_session, fleet_id_of,
-    game_session_arn, replay_create_game_session,
-};
-pub use describe::{
-    DescribeGameSessionDetailsInput, DescribeGameSessionDetailsOutput, DescribeGameSessionsInput,
-    DescribeGameSessionsOutput, Page, ValidatedDescribe, describe_game_sessions,
-};
-pub use enums::{
-    AcceptanceType, BackfillMode, EnumValue, FlexMatchMode, GameSessionPlacementState,
-    GameSessionStatus, GameSessionStatusReason, MatchmakingTicketStatus, PlayerGatewayStatus,
-    PlayerSessionCreationPolicy, PlayerSessionStatus, ProtectionPolicy, RoutingStrategyType,
-    TerminationMode, UnknownEnumValue, WireEnum,
-};
-pub use error::{ErrorBody, GameLiftError, SessionAction};
-pub use fleet::{
-    DescribeFleetAttributesInput, DescribeFleetAttributesOutput, FleetAttributes, ListFleetsInput,
-    ListFleetsOutput, MAX_FLEET_IDS, check_fleet_capacity,
-};
-pub use flexmatch::{
-    AcceptMatchInput, AttributeValue, Candidate, CreateMatchmakingRuleSetInput,
-    DescribeMatchmakingConfigurationsInput, DescribeMatchmakingConfigurationsOutput,
-    DescribeMatchmakingInput, DescribeMatchmakingOutput, DescribeMatchmakingRuleSetsInput,
-    DescribeMatchmakingRuleSetsOutput, GameSessionConnectionInfo, LEAF_STEPS,
-    MAX_ACCEPTANCE_TIMEOUT_SECONDS, MAX_BATCH, MAX_MATCH_PLAYERS, MAX_MATCHMAKING_NAME,
-    MAX_REQUEST_TIMEOUT_SECONDS, MAX_RULE_SET_BODY, MAX_STEPS, MAX_TICKET_PLAYERS,
-    MatchedPlayerSession, MatchmakingConfiguration, MatchmakingConfigurationInput,
-    MatchmakingNameInput, MatchmakingRuleSet, MatchmakingTicket, Player, ProposedMatch, RuleSet,
-    RuleSetError, StartMatchBackfillInput, StartMatchmakingInput, Ticket, TicketIdInput,
-    accept_match, advance_matchmaking, complete_match, configuration_not_found, fail_match,
-    find_match, invalid_rule_set, is_valid_match, rule_set_not_found, stop_matchmaking,
-    ticket_not_found,
-};
-pub use lifecycle::{
-    TerminateGameSessionInput, Transition, ValidatedTerminate, check_player_join,
-    may_terminate_on_scale_down, terminate_game_session, transition,
-};
-pub use limits::Limits;
-pub use placement::{
-    DesiredPlayerSession, GameSessionPlacement, MAX_DESIRED_PLAYER_DATA,
-    MAX_DESIRED_PLAYER_SESSIONS, PlacedPlayerSession, PlacementIdInput, PlayerLatency,
-    StartGameSessionPlacementInput, placement_not_found,
-};
-pub use player_session::{
-    CreatePlayerSessionInput, CreatePlayerSessionOutput, CreatePlayerSessionsInput,
-    CreatePlayerSessionsOutput, DescribePlayerSessionsInput, DescribePlayerSessionsOutput, Joins,
-    PlayerSession, PlayerSessionChange, change_player_session, end_player_sessions,
-    expire_reservations, reservations_run_out,
-};
-pub use queue::{
-    CreateGameSessionQueueInput, DEFAULT_QUEUE_TIMEOUT_SECONDS, DESTINATION_ARN_PATTERN,
-    DeleteGameSessionQueueInput, DescribeGameSessionQueuesInput, DescribeGameSessionQueuesOutput,
-    Destination, GameSessionQueue, GameSessionQueueDestination, MAX_QUEUE_ARN, MAX_QUEUE_NAME,
-    PlayerLatencyPolicy, QUEUE_NAME_OR_ARN_PATTERN, QUEUE_NAME_PATTERN,
-    UpdateGameSessionQueueInput, queue_name_of, queue_not_found,
-};
-pub use request::{
-    CreateGameSessionOutput, GamePropertyInput, GameSessionOutput, TerminateGameSessionOutput,
-    UpdateGameSessionInput, UpdateGameSessionOutput,
-};
-#[cfg(feature = "aws-sdk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "aws-sdk")))]
-pub use sdk::SdkConversionError;
-pub use search::{
-    Comparator, Condition, Expected, ExpressionError, ExpressionKind, FilterExpression, Found,
-    MAX_CONDITIONS, MAX_NESTING, Operand, OperandType, PropertyKey, SearchGameSessionsInput,
-    SearchGameSessionsOutput, SearchIndex, SortExpression, SortOrder, ValidatedSearch, Value,
-    search_game_sessions,
-};
-pub use shapes::{GameProperty, GameSession, GameSessionDetail, REDACTED, is_searchable_key};
-pub use table::{PreparedSearch, SessionTable};
-pub use update::{
-    Change, UpdateOutcome, UpdateReport, ValidatedUpdate, Warning, update_game_session,
-    update_game_session_in_place,
-};
-pub use validate::{
-    ALIAS_ID_OR_ARN_PATTERN, Constraint, ECHO_LIMIT, Echo, FLEET_ID_OR_ARN_PATTERN, FieldPath,
-    GAME_SESSION_ID_PATTERN, ID_STRING_PATTERN, KEPT_VIOLATIONS, LOCATION_PATTERN,
-    MAX_MESSAGE_BYTES, PLAYER_SESSION_ID_PATTERN, ValidationErrors, Violation,
+pub use model::{
+    GameLiftError, GameProperty, GameSession, GameSessionDetail, GameSessionStatus, Limits,
 };
 
 /// The README's examples, compiled and run as doctests.

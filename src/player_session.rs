@@ -30,13 +30,16 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::enums::{GameSessionStatus, PlayerSessionCreationPolicy, PlayerSessionStatus, WireEnum};
-use crate::error::{GameLiftError, SessionAction};
-use crate::limits::Limits;
-use crate::object::object_only;
-use crate::paging;
-use crate::shapes::{GameSession, GameSessionDetail, REDACTED};
-use crate::validate::{Cut, FieldPath, Validator};
+use crate::model::echo::Cut;
+use crate::model::enums::{
+    GameSessionStatus, PlayerSessionCreationPolicy, PlayerSessionStatus, WireEnum,
+};
+use crate::model::error::{GameLiftError, SessionAction};
+use crate::model::limits::Limits;
+use crate::model::object::object_only;
+use crate::model::paging;
+use crate::model::shapes::{GameSession, GameSessionDetail, REDACTED};
+use crate::model::validate::{FieldPath, Validator};
 
 /// A player's seat in a game session (`PlayerSession`).
 ///
@@ -356,8 +359,10 @@ impl Joins<'_> {
     /// # Example
     ///
     /// ```
-    /// use gamelift_session::{CreatePlayerSessionsInput, GameSession, GameSessionDetail,
-    ///     GameSessionStatus, Limits, PlayerSessionStatus};
+    /// use gamelift_session::{
+    ///     GameSession, GameSessionDetail, GameSessionStatus, Limits, model::PlayerSessionStatus,
+    ///     player_session::CreatePlayerSessionsInput,
+    /// };
     /// use time::OffsetDateTime;
     ///
     /// let mut session = GameSession::default();
@@ -530,7 +535,11 @@ pub fn expire_reservations(
 /// session it would not change uncopied.
 ///
 /// ```
-/// use gamelift_session::{Limits, PlayerSession, PlayerSessionStatus, reservations_run_out};
+/// use gamelift_session::{
+///     Limits,
+///     model::PlayerSessionStatus,
+///     player_session::{PlayerSession, reservations_run_out},
+/// };
 /// use time::{Duration, OffsetDateTime};
 ///
 /// let mut p = PlayerSession::default();
@@ -894,13 +903,13 @@ mod wire {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            with = "crate::timestamp::option"
+            with = "crate::model::timestamp::option"
         )]
         creation_time: Option<OffsetDateTime>,
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            with = "crate::timestamp::option"
+            with = "crate::model::timestamp::option"
         )]
         termination_time: Option<OffsetDateTime>,
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -14,12 +14,13 @@ use aws_sdk_gamelift::primitives::DateTime;
 use aws_sdk_gamelift::types as sdk;
 use time::OffsetDateTime;
 
-use crate::enums::{
+use crate::game_session::request::UpdateGameSessionInput;
+use crate::model::enums::{
     EnumValue, GameSessionStatus, GameSessionStatusReason, PlayerGatewayStatus,
     PlayerSessionCreationPolicy, ProtectionPolicy, TerminationMode, WireEnum,
 };
-use crate::request::{GamePropertyInput, UpdateGameSessionInput};
-use crate::shapes::{GameProperty, GameSession, GameSessionDetail};
+use crate::model::shapes::GamePropertyInput;
+use crate::model::shapes::{GameProperty, GameSession, GameSessionDetail};
 
 /// An SDK value this crate's shapes cannot hold.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -55,10 +55,13 @@ use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
 
-use crate::enums::{EnumValue, GameSessionStatus, PlayerSessionCreationPolicy, ProtectionPolicy};
-use crate::limits::Limits;
-use crate::request::{GamePropertyInput, UpdateGameSessionInput};
-use crate::shapes::{GameProperty, GameSession, GameSessionDetail};
+use crate::game_session::request::UpdateGameSessionInput;
+use crate::model::enums::{
+    EnumValue, GameSessionStatus, PlayerSessionCreationPolicy, ProtectionPolicy,
+};
+use crate::model::limits::Limits;
+use crate::model::shapes::GamePropertyInput;
+use crate::model::shapes::{GameProperty, GameSession, GameSessionDetail};
 
 /// A game session in `status`, with a valid id (a full ARN), up to 16
 /// properties with distinct keys (some containing a period), a player

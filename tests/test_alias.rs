@@ -1,8 +1,12 @@
 //! Aliases: creation, validation in AWS's words, routing, updates, listing.
 
 use gamelift_session::{
-    Alias, AliasContext, AliasIdInput, CreateAliasInput, GameLiftError, Limits, ListAliasesInput,
-    RoutingStrategy, RoutingStrategyType, UpdateAliasInput, find_alias, resolve_alias,
+    GameLiftError, Limits,
+    fleet::{
+        Alias, AliasContext, AliasIdInput, CreateAliasInput, ListAliasesInput, RoutingStrategy,
+        UpdateAliasInput, find_alias, resolve_alias,
+    },
+    model::RoutingStrategyType,
 };
 use time::OffsetDateTime;
 
@@ -211,7 +215,7 @@ fn listing_filters_by_type_and_name_and_pages_by_the_last_alias() {
             )
         })
         .collect();
-    let ids = |out: &gamelift_session::ListAliasesOutput<'_>| {
+    let ids = |out: &gamelift_session::fleet::ListAliasesOutput<'_>| {
         out.aliases
             .iter()
             .map(|a| a.alias_id.clone().unwrap_or_default())
@@ -225,7 +229,7 @@ fn listing_filters_by_type_and_name_and_pages_by_the_last_alias() {
         ["alias-0", "alias-1", "alias-2", "alias-3", "alias-4"]
     );
     let mut simple = ListAliasesInput::default();
-    simple.routing_strategy_type = Some(gamelift_session::EnumValue::Known(
+    simple.routing_strategy_type = Some(gamelift_session::model::EnumValue::Known(
         RoutingStrategyType::Simple,
     ));
     simple.name = Some("a".into());

@@ -1,7 +1,13 @@
 //! Every public type can cross threads, so an embedder can share sessions,
 //! requests and outcomes between request handlers.
 
-use gamelift_session::*;
+use gamelift_session::fleet::*;
+use gamelift_session::flexmatch::*;
+use gamelift_session::game_session::*;
+use gamelift_session::model::*;
+use gamelift_session::placement::*;
+use gamelift_session::player_session::*;
+use gamelift_session::search::*;
 
 fn assert_send_sync<T: Send + Sync>() {}
 
@@ -57,4 +63,12 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<FilterExpression>();
     assert_send_sync::<SortExpression>();
     assert_send_sync::<ExpressionError>();
+    assert_send_sync::<PlayerSession>();
+    assert_send_sync::<CreatePlayerSessionsInput>();
+    assert_send_sync::<DescribePlayerSessionsInput>();
+    assert_send_sync::<Joins<'static>>();
+    assert_send_sync::<GameSessionQueue>();
+    assert_send_sync::<GameSessionPlacement>();
+    assert_send_sync::<StartGameSessionPlacementInput>();
+    assert_send_sync::<FleetAttributes>();
 }

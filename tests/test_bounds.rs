@@ -4,8 +4,9 @@
 mod util;
 
 use gamelift_session::{
-    DescribeGameSessionsInput, GameLiftError, GamePropertyInput, KEPT_VIOLATIONS,
-    MAX_MESSAGE_BYTES, UpdateGameSessionInput, describe_game_sessions,
+    GameLiftError, UpdateGameSessionInput,
+    game_session::{DescribeGameSessionsInput, describe_game_sessions},
+    model::{GamePropertyInput, KEPT_VIOLATIONS, MAX_MESSAGE_BYTES},
 };
 use proptest::prelude::*;
 

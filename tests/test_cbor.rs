@@ -2,8 +2,8 @@
 
 use ciborium::Value;
 use gamelift_session::{
-    GameProperty, GameSession, GameSessionDetail, GameSessionStatus, ProtectionPolicy,
-    UpdateGameSessionInput, UpdateGameSessionOutput,
+    GameProperty, GameSession, GameSessionDetail, GameSessionStatus, UpdateGameSessionInput,
+    game_session::UpdateGameSessionOutput, model::ProtectionPolicy,
 };
 use time::macros::datetime;
 

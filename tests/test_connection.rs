@@ -6,9 +6,13 @@ mod util;
 use std::net::IpAddr;
 
 use gamelift_session::{
-    Connection, CreateGameSessionInput, CreatePlayerSessionsInput, GameSessionDetail,
-    GameSessionStatus, Limits, REDACTED, TerminateGameSessionInput, TerminationMode, Warning,
-    activate_game_session, ec2_dns_name, holds_port, terminate_game_session,
+    GameSessionDetail, GameSessionStatus, Limits, Warning,
+    game_session::{
+        Connection, CreateGameSessionInput, TerminateGameSessionInput, activate_game_session,
+        ec2_dns_name, holds_port, terminate_game_session,
+    },
+    model::{REDACTED, TerminationMode},
+    player_session::CreatePlayerSessionsInput,
 };
 use time::OffsetDateTime;
 use util::{ID, detail_with, session};

@@ -3,7 +3,7 @@
 mod util;
 
 use gamelift_session::{
-    ErrorBody, GameLiftError, GameSessionStatus, UpdateGameSessionInput, update_game_session,
+    GameLiftError, GameSessionStatus, UpdateGameSessionInput, model::ErrorBody, update_game_session,
 };
 use util::{ID, detail_with};
 
@@ -57,7 +57,7 @@ fn all() -> Vec<(GameLiftError, &'static str, u16)> {
         status,
         GameLiftError::InvalidGameSessionStatus {
             status: Some(GameSessionStatus::Activating),
-            action: gamelift_session::SessionAction::Update,
+            action: gamelift_session::model::SessionAction::Update,
             ..
         }
     ));

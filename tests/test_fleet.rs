@@ -1,8 +1,8 @@
 //! Fleets: attributes, listing and paging, and the capacity rule.
 
 use gamelift_session::{
-    DescribeFleetAttributesInput, FleetAttributes, GameSession, GameSessionStatus, Limits,
-    ListFleetsInput, check_fleet_capacity,
+    GameSession, GameSessionStatus, Limits,
+    fleet::{DescribeFleetAttributesInput, FleetAttributes, ListFleetsInput, check_fleet_capacity},
 };
 use time::OffsetDateTime;
 

@@ -3,9 +3,12 @@
 //! ticket lifecycle's edges, and player data kept out of `Debug`.
 
 use gamelift_session::{
-    AcceptMatchInput, AcceptanceType, AttributeValue, Candidate, FlexMatchMode,
-    MatchmakingConfiguration, MatchmakingTicketStatus, Player, RuleSet, StartMatchBackfillInput,
-    StartMatchmakingInput, Ticket, accept_match, advance_matchmaking, find_match, stop_matchmaking,
+    flexmatch::{
+        AcceptMatchInput, AttributeValue, Candidate, MatchmakingConfiguration, Player, RuleSet,
+        StartMatchBackfillInput, StartMatchmakingInput, Ticket, accept_match, advance_matchmaking,
+        find_match, stop_matchmaking,
+    },
+    model::{AcceptanceType, FlexMatchMode, MatchmakingTicketStatus},
 };
 use serde_json::json;
 use time::{Duration, OffsetDateTime};

@@ -11,11 +11,17 @@
 mod util;
 
 use gamelift_session::{
-    CreateContext, CreateGameSessionInput, DescribeGameSessionsInput, GameLiftError, GameProperty,
-    GameSessionDetail, GameSessionStatus, GameSessionStatusReason, PlayerSessionCreationPolicy,
-    ProtectionPolicy, SessionAction, TerminateGameSessionInput, TerminationMode, Transition,
-    UpdateGameSessionInput, check_player_join, create_game_session, describe_game_sessions,
-    may_terminate_on_scale_down, terminate_game_session, transition, update_game_session,
+    GameLiftError, GameProperty, GameSessionDetail, GameSessionStatus, UpdateGameSessionInput,
+    game_session::{
+        CreateContext, CreateGameSessionInput, DescribeGameSessionsInput,
+        TerminateGameSessionInput, Transition, check_player_join, create_game_session,
+        describe_game_sessions, may_terminate_on_scale_down, terminate_game_session, transition,
+    },
+    model::{
+        GameSessionStatusReason, PlayerSessionCreationPolicy, ProtectionPolicy, SessionAction,
+        TerminationMode,
+    },
+    update_game_session,
 };
 use proptest::prelude::*;
 use time::OffsetDateTime;
@@ -459,7 +465,7 @@ fn describe_selects_filters_and_pages() {
         }
         store.push(d);
     }
-    let ids = |page: &gamelift_session::Page<'_>| -> Vec<String> {
+    let ids = |page: &gamelift_session::game_session::Page<'_>| -> Vec<String> {
         page.details
             .iter()
             .map(|d| {
@@ -692,7 +698,7 @@ fn the_idempotency_token_wins_over_the_deprecated_game_session_id() {
 
 #[test]
 fn a_repeated_create_replays_only_the_same_request() {
-    use gamelift_session::{GamePropertyInput, replay_create_game_session};
+    use gamelift_session::{game_session::replay_create_game_session, model::GamePropertyInput};
     let original = CreateGameSessionInput::new("fleet-1a2b", 8)
         .name("Friday")
         .idempotency_token("match-1")

@@ -9,9 +9,11 @@ mod util;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use gamelift_session::{
-    AcceptMatchInput, AcceptanceType, AttributeValue, FlexMatchMode, MatchmakingConfiguration,
-    MatchmakingTicketStatus, Player, RuleSet, StartMatchmakingInput, Ticket, accept_match,
-    advance_matchmaking, stop_matchmaking,
+    flexmatch::{
+        AcceptMatchInput, AttributeValue, MatchmakingConfiguration, Player, RuleSet,
+        StartMatchmakingInput, Ticket, accept_match, advance_matchmaking, stop_matchmaking,
+    },
+    model::{AcceptanceType, FlexMatchMode, MatchmakingTicketStatus},
 };
 use proptest::prelude::*;
 use serde_json::json;

@@ -6,8 +6,9 @@
 //! derives moved to private twins).
 
 use gamelift_session::{
-    CreateGameSessionInput, DescribeGameSessionsInput, GameProperty, GamePropertyInput,
-    GameSession, GameSessionDetail, TerminateGameSessionInput, UpdateGameSessionInput,
+    GameProperty, GameSession, GameSessionDetail, UpdateGameSessionInput,
+    game_session::{CreateGameSessionInput, DescribeGameSessionsInput, TerminateGameSessionInput},
+    model::GamePropertyInput,
 };
 use serde::{Deserialize, Serialize};
 

@@ -6,9 +6,12 @@
 mod util;
 
 use gamelift_session::{
-    ALIAS_ID_OR_ARN_PATTERN, Constraint, CreateGameSessionInput, FLEET_ID_OR_ARN_PATTERN,
-    GAME_SESSION_ID_PATTERN, GameLiftError, ID_STRING_PATTERN, LOCATION_PATTERN, Limits,
-    UpdateGameSessionInput,
+    GameLiftError, Limits, UpdateGameSessionInput,
+    game_session::CreateGameSessionInput,
+    model::{
+        ALIAS_ID_OR_ARN_PATTERN, Constraint, FLEET_ID_OR_ARN_PATTERN, GAME_SESSION_ID_PATTERN,
+        ID_STRING_PATTERN, LOCATION_PATTERN,
+    },
 };
 use proptest::prelude::*;
 

@@ -2,9 +2,14 @@
 //! machine, and what Debug never shows.
 
 use gamelift_session::{
-    CreateGameSessionQueueInput, DescribeGameSessionQueuesInput, DesiredPlayerSession, Destination,
-    GameSession, GameSessionPlacementState, GameSessionQueueDestination, Limits, PlacementIdInput,
-    PlayerSession, StartGameSessionPlacementInput, UpdateGameSessionQueueInput, queue_name_of,
+    GameSession, Limits,
+    model::GameSessionPlacementState,
+    placement::{
+        CreateGameSessionQueueInput, DescribeGameSessionQueuesInput, DesiredPlayerSession,
+        Destination, GameSessionQueueDestination, PlacementIdInput, StartGameSessionPlacementInput,
+        UpdateGameSessionQueueInput, queue_name_of,
+    },
+    player_session::PlayerSession,
 };
 use time::{Duration, OffsetDateTime};
 

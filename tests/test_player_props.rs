@@ -7,9 +7,13 @@
 mod util;
 
 use gamelift_session::{
-    CreatePlayerSessionsInput, GameSessionStatus, Limits, PlayerSession, PlayerSessionChange,
-    PlayerSessionCreationPolicy, PlayerSessionStatus, UpdateGameSessionInput,
-    change_player_session, end_player_sessions, update_game_session_in_place,
+    GameSessionStatus, Limits, UpdateGameSessionInput,
+    game_session::update_game_session_in_place,
+    model::{PlayerSessionCreationPolicy, PlayerSessionStatus},
+    player_session::{
+        CreatePlayerSessionsInput, PlayerSession, PlayerSessionChange, change_player_session,
+        end_player_sessions,
+    },
 };
 use proptest::prelude::*;
 use time::{Duration, OffsetDateTime};

@@ -4,11 +4,14 @@
 mod util;
 
 use gamelift_session::{
-    CreatePlayerSessionInput, CreatePlayerSessionsInput, DescribePlayerSessionsInput,
-    GameLiftError, GameSessionDetail, GameSessionStatus, Limits, PlayerSession,
-    PlayerSessionChange, PlayerSessionCreationPolicy, PlayerSessionStatus, UpdateGameSessionInput,
-    Warning, change_player_session, end_player_sessions, expire_reservations,
-    update_game_session_in_place,
+    GameLiftError, GameSessionDetail, GameSessionStatus, Limits, UpdateGameSessionInput, Warning,
+    game_session::update_game_session_in_place,
+    model::{PlayerSessionCreationPolicy, PlayerSessionStatus},
+    player_session::{
+        CreatePlayerSessionInput, CreatePlayerSessionsInput, DescribePlayerSessionsInput,
+        PlayerSession, PlayerSessionChange, change_player_session, end_player_sessions,
+        expire_reservations,
+    },
 };
 use time::{Duration, OffsetDateTime};
 use util::{ID, detail_with, session};
@@ -347,13 +350,14 @@ fn describing_by_each_selector() {
     t.change("psess-2", PlayerSessionChange::Remove, T0)
         .expect("left");
     let describe = |input: DescribePlayerSessionsInput| input.select(&t.players, T0, &Limits::AWS);
-    let ids = |out: &gamelift_session::DescribePlayerSessionsOutput| -> Vec<String> {
-        out.player_sessions
-            .iter()
-            .flatten()
-            .filter_map(|p| p.player_session_id.clone())
-            .collect()
-    };
+    let ids =
+        |out: &gamelift_session::player_session::DescribePlayerSessionsOutput| -> Vec<String> {
+            out.player_sessions
+                .iter()
+                .flatten()
+                .filter_map(|p| p.player_session_id.clone())
+                .collect()
+        };
 
     let mut by_game = DescribePlayerSessionsInput::default();
     by_game.game_session_id = Some(ID.into());

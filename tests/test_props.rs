@@ -3,10 +3,11 @@
 mod util;
 
 use gamelift_session::{
-    Change, EnumValue, GameProperty, GamePropertyInput, GameSession, GameSessionDetail,
-    GameSessionStatus, Limits, PlayerSessionCreationPolicy, ProtectionPolicy,
-    UpdateGameSessionInput, UpdateGameSessionOutput, update_game_session,
-    update_game_session_in_place,
+    Change, GameProperty, GameSession, GameSessionDetail, GameSessionStatus, Limits,
+    UpdateGameSessionInput,
+    game_session::{UpdateGameSessionOutput, update_game_session_in_place},
+    model::{EnumValue, GamePropertyInput, PlayerSessionCreationPolicy, ProtectionPolicy},
+    update_game_session,
 };
 use proptest::collection::vec;
 use proptest::option;

@@ -6,9 +6,12 @@ mod util;
 use aws_sdk_gamelift::operation::update_game_session::UpdateGameSessionInput as SdkInput;
 use aws_sdk_gamelift::types as sdk;
 use gamelift_session::{
-    EnumValue, GameProperty, GameSession, GameSessionDetail, GameSessionStatus,
-    GameSessionStatusReason, PlayerGatewayStatus, PlayerSessionCreationPolicy, ProtectionPolicy,
-    SdkConversionError, TerminationMode, UpdateGameSessionInput, WireEnum,
+    GameProperty, GameSession, GameSessionDetail, GameSessionStatus, UpdateGameSessionInput,
+    model::{
+        EnumValue, GameSessionStatusReason, PlayerGatewayStatus, PlayerSessionCreationPolicy,
+        ProtectionPolicy, TerminationMode, WireEnum,
+    },
+    sdk::SdkConversionError,
 };
 use proptest::prelude::*;
 use time::macros::datetime;

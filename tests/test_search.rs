@@ -2,10 +2,14 @@
 //! examples of AWS's documentation.
 
 use gamelift_session::{
-    DescribeGameSessionsInput, Expected, ExpressionKind, FilterExpression, Found, GameLiftError,
-    GameProperty, GameSession, GameSessionDetail, GameSessionStatus, Limits, MAX_NESTING,
-    OperandType, PlayerSessionCreationPolicy, SearchGameSessionsInput, SearchGameSessionsOutput,
-    SearchIndex, SortExpression, describe_game_sessions, search_game_sessions,
+    GameLiftError, GameProperty, GameSession, GameSessionDetail, GameSessionStatus, Limits,
+    game_session::{DescribeGameSessionsInput, describe_game_sessions},
+    model::PlayerSessionCreationPolicy,
+    search::{
+        Expected, ExpressionKind, FilterExpression, Found, MAX_NESTING, OperandType,
+        SearchGameSessionsInput, SearchGameSessionsOutput, SearchIndex, SortExpression,
+        search_game_sessions,
+    },
 };
 use time::OffsetDateTime;
 

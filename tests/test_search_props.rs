@@ -9,9 +9,12 @@ mod util;
 use std::collections::{BTreeMap, HashSet};
 
 use gamelift_session::{
-    Comparator, Condition, FilterExpression, GameProperty, GameSession, GameSessionStatus, Limits,
-    MAX_MESSAGE_BYTES, PlayerSessionCreationPolicy, SearchGameSessionsInput, SearchIndex,
-    SortExpression, SortOrder, Value, search_game_sessions,
+    GameProperty, GameSession, GameSessionStatus, Limits,
+    model::{MAX_MESSAGE_BYTES, PlayerSessionCreationPolicy},
+    search::{
+        Comparator, Condition, FilterExpression, SearchGameSessionsInput, SearchIndex,
+        SortExpression, SortOrder, Value, search_game_sessions,
+    },
 };
 use proptest::prelude::*;
 use time::OffsetDateTime;

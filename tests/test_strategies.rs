@@ -10,8 +10,10 @@ use gamelift_session::strategy::{
     game_session_detail, game_session_status, invalid_update, valid_update,
 };
 use gamelift_session::{
-    GameSessionStatus, Limits, PlayerSessionCreationPolicy, ProtectionPolicy, update_game_session,
-    update_game_session_in_place,
+    GameSessionStatus, Limits,
+    game_session::update_game_session_in_place,
+    model::{PlayerSessionCreationPolicy, ProtectionPolicy},
+    update_game_session,
 };
 use proptest::prelude::*;
 

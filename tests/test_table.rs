@@ -4,8 +4,8 @@
 //! prepared search sees the table as it was.
 
 use gamelift_session::{
-    GameProperty, GameSession, GameSessionDetail, GameSessionStatus, Limits,
-    SearchGameSessionsInput, SessionTable,
+    GameProperty, GameSession, GameSessionDetail, GameSessionStatus, Limits, SessionTable,
+    search::SearchGameSessionsInput,
 };
 
 fn detail(id: &str, mode: &str) -> GameSessionDetail {

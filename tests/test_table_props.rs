@@ -12,12 +12,18 @@
 mod util;
 
 use gamelift_session::{
-    Connection, CreatePlayerSessionsInput, FilterExpression, GameProperty, GameSession,
-    GameSessionDetail, GameSessionStatus, Limits, PlayerSession, PlayerSessionChange,
-    PlayerSessionCreationPolicy, SearchGameSessionsInput, SearchIndex, SessionTable,
-    SortExpression, TerminateGameSessionInput, TerminationMode, UpdateGameSessionInput,
-    activate_game_session, change_player_session, expire_reservations, terminate_game_session,
-    update_game_session_in_place,
+    GameProperty, GameSession, GameSessionDetail, GameSessionStatus, Limits, SessionTable,
+    UpdateGameSessionInput,
+    game_session::{
+        Connection, TerminateGameSessionInput, activate_game_session, terminate_game_session,
+        update_game_session_in_place,
+    },
+    model::{PlayerSessionCreationPolicy, TerminationMode},
+    player_session::{
+        CreatePlayerSessionsInput, PlayerSession, PlayerSessionChange, change_player_session,
+        expire_reservations,
+    },
+    search::{FilterExpression, SearchGameSessionsInput, SearchIndex, SortExpression},
 };
 use proptest::prelude::*;
 use time::{Duration, OffsetDateTime};

@@ -3,9 +3,11 @@
 mod util;
 
 use gamelift_session::{
-    Change, GameLiftError, GameSessionDetail, GameSessionStatus, Limits,
-    PlayerSessionCreationPolicy, ProtectionPolicy, UpdateGameSessionInput, UpdateReport, Warning,
-    update_game_session, update_game_session_in_place,
+    Change, GameLiftError, GameSessionDetail, GameSessionStatus, Limits, UpdateGameSessionInput,
+    Warning,
+    game_session::{UpdateReport, update_game_session_in_place},
+    model::{PlayerSessionCreationPolicy, ProtectionPolicy},
+    update_game_session,
 };
 use util::{ID, accept, detail_with, pairs, reject, session};
 
@@ -120,7 +122,7 @@ fn every_status_but_active_is_rejected_even_for_a_noop() {
                 GameLiftError::InvalidGameSessionStatus {
                     game_session_id,
                     status: Some(s),
-                    action: gamelift_session::SessionAction::Update,
+                    action: gamelift_session::model::SessionAction::Update,
                     ..
                 } if game_session_id == ID && *s == status
             ));

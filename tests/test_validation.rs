@@ -3,7 +3,8 @@
 mod util;
 
 use gamelift_session::{
-    Constraint, Echo, FieldPath, GameLiftError, GamePropertyInput, Limits, UpdateGameSessionInput,
+    GameLiftError, Limits, UpdateGameSessionInput,
+    model::{Constraint, Echo, FieldPath, GamePropertyInput},
 };
 use util::{ID, accept, assert_invalid, detail_with, reject};
 

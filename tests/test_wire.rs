@@ -3,9 +3,14 @@
 mod util;
 
 use gamelift_session::{
-    EnumValue, GameLiftError, GameProperty, GamePropertyInput, GameSession, GameSessionDetail,
-    GameSessionStatus, GameSessionStatusReason, PlayerGatewayStatus, PlayerSessionCreationPolicy,
-    ProtectionPolicy, UpdateGameSessionInput, UpdateGameSessionOutput, update_game_session,
+    GameLiftError, GameProperty, GameSession, GameSessionDetail, GameSessionStatus,
+    UpdateGameSessionInput,
+    game_session::UpdateGameSessionOutput,
+    model::{
+        EnumValue, GamePropertyInput, GameSessionStatusReason, PlayerGatewayStatus,
+        PlayerSessionCreationPolicy, ProtectionPolicy,
+    },
+    update_game_session,
 };
 use serde_json::{Value, json};
 use time::macros::datetime;

@@ -1,13 +1,16 @@
 //! The alias operations the emulator serves: `CreateAlias`, `DescribeAlias`,
 //! `ListAliases`, `ResolveAlias`, `UpdateAlias` and `DeleteAlias`. Every
-//! rule is the crate's (`gamelift_session::Alias`); this module keeps the
+//! rule is the crate's (`gamelift_session::fleet::Alias`); this module keeps the
 //! aliases in the store, in creation order, and gives them ids.
 
 use std::sync::atomic::Ordering;
 
 use gamelift_session::{
-    AliasContext, AliasIdInput, CreateAliasInput, GameLiftError, ListAliasesInput,
-    UpdateAliasInput, find_alias,
+    GameLiftError,
+    fleet::{
+        AliasContext, AliasIdInput, CreateAliasInput, ListAliasesInput, UpdateAliasInput,
+        find_alias,
+    },
 };
 use serde_json::json;
 

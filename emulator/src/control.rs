@@ -33,7 +33,11 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::net::IpAddr;
 
-use gamelift_session::{GameLiftError, MAX_PORT, PlayerSessionChange, Transition};
+use gamelift_session::{
+    GameLiftError,
+    game_session::{MAX_PORT, Transition},
+    player_session::PlayerSessionChange,
+};
 use serde::Deserialize;
 use serde_json::json;
 

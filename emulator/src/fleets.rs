@@ -9,8 +9,9 @@
 //! location otherwise).
 
 use gamelift_session::{
-    DescribeFleetAttributesInput, FleetAttributes, GameLiftError, ListFleetsInput,
-    check_fleet_capacity, fleet_id_of,
+    GameLiftError,
+    fleet::{DescribeFleetAttributesInput, FleetAttributes, ListFleetsInput, check_fleet_capacity},
+    model::fleet_id_of,
 };
 use serde::{Deserialize, Serialize};
 

@@ -49,8 +49,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use gamelift_session::{
-    Alias, CreateGameSessionInput, DesiredPlayerSession, GameSessionDetail, GameSessionPlacement,
-    GameSessionQueue, MatchmakingConfiguration, MatchmakingRuleSet, PlayerSession, Ticket,
+    GameSessionDetail,
+    fleet::Alias,
+    flexmatch::{MatchmakingConfiguration, MatchmakingRuleSet, Ticket},
+    game_session::CreateGameSessionInput,
+    placement::{DesiredPlayerSession, GameSessionPlacement, GameSessionQueue},
+    player_session::PlayerSession,
 };
 use serde::{Deserialize, Serialize};
 
@@ -794,7 +798,7 @@ mod tests {
 
     use std::sync::atomic::{AtomicU64, Ordering};
 
-    use gamelift_session::{Limits, PlayerSessionChange, Transition};
+    use gamelift_session::{Limits, game_session::Transition, player_session::PlayerSessionChange};
     use proptest::prelude::*;
     use serde_json::json;
 

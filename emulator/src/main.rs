@@ -133,7 +133,7 @@ fn port_range(text: &str) -> Result<RangeInclusive<u16>, String> {
         t.trim()
             .parse::<u16>()
             .ok()
-            .filter(|p| (1..=gamelift_session::MAX_PORT).contains(p))
+            .filter(|p| (1..=gamelift_session::game_session::MAX_PORT).contains(p))
     };
     match (port(first), port(last)) {
         (Some(first), Some(last)) if first <= last => Ok(first..=last),

@@ -5,7 +5,7 @@
 //! `StartMatchmaking`, `DescribeMatchmaking`, `StopMatchmaking`,
 //! `AcceptMatch` and `StartMatchBackfill`.
 //!
-//! The rules are the crate's (`gamelift_session::advance_matchmaking` and
+//! The rules are the crate's (`gamelift_session::flexmatch::advance_matchmaking` and
 //! its neighbours); this module runs them on the store and the emulator's
 //! clock. The matchmaker runs a round for a configuration after every
 //! change to its tickets and before every `DescribeMatchmaking` of them,
@@ -27,14 +27,18 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use gamelift_session::{
-    AcceptMatchInput, CreateMatchmakingRuleSetInput, CreatePlayerSessionsInput,
-    DescribeMatchmakingConfigurationsInput, DescribeMatchmakingInput,
-    DescribeMatchmakingRuleSetsInput, GameLiftError, GameSessionConnectionInfo,
-    GameSessionPlacementState, MatchmakingConfiguration, MatchmakingConfigurationInput,
-    MatchmakingNameInput, MatchmakingTicketStatus, RuleSet, StartGameSessionPlacementInput,
-    StartMatchBackfillInput, StartMatchmakingInput, Ticket, TicketIdInput, accept_match,
-    advance_matchmaking, complete_match, configuration_not_found, fail_match, invalid_rule_set,
-    rule_set_not_found, stop_matchmaking, ticket_not_found,
+    GameLiftError,
+    flexmatch::{
+        AcceptMatchInput, CreateMatchmakingRuleSetInput, DescribeMatchmakingConfigurationsInput,
+        DescribeMatchmakingInput, DescribeMatchmakingRuleSetsInput, GameSessionConnectionInfo,
+        MatchmakingConfiguration, MatchmakingConfigurationInput, MatchmakingNameInput, RuleSet,
+        StartMatchBackfillInput, StartMatchmakingInput, Ticket, TicketIdInput, accept_match,
+        advance_matchmaking, complete_match, configuration_not_found, fail_match, invalid_rule_set,
+        rule_set_not_found, stop_matchmaking, ticket_not_found,
+    },
+    model::{GameSessionPlacementState, MatchmakingTicketStatus},
+    placement::StartGameSessionPlacementInput,
+    player_session::CreatePlayerSessionsInput,
 };
 use serde_json::json;
 use time::OffsetDateTime;
@@ -209,9 +213,9 @@ impl Emulator {
             .map(|r| r.resource.clone())
             .ok_or_else(|| rule_set_not_found(&rule_set_name))?;
         for arn in input.game_session_queue_arns.iter().flatten() {
-            let queue = gamelift_session::queue_name_of(arn);
+            let queue = gamelift_session::placement::queue_name_of(arn);
             if !store.queues.iter().any(|q| q.is_named_by(queue)) {
-                return Err(gamelift_session::queue_not_found(queue));
+                return Err(gamelift_session::placement::queue_not_found(queue));
             }
         }
         let configuration = if create {
@@ -462,7 +466,9 @@ impl Emulator {
         let mut input = StartGameSessionPlacementInput::new(match_id, queue, seats);
         input.game_properties = configuration.game_properties.as_ref().map(|ps| {
             ps.iter()
-                .map(|p| gamelift_session::GamePropertyInput::new(p.key.clone(), p.value.clone()))
+                .map(|p| {
+                    gamelift_session::model::GamePropertyInput::new(p.key.clone(), p.value.clone())
+                })
                 .collect()
         });
         input
@@ -473,19 +479,19 @@ impl Emulator {
                 .iter()
                 .flat_map(|t| t.ticket.players())
                 .filter_map(|p| {
-                    let mut d = gamelift_session::DesiredPlayerSession::default();
+                    let mut d = gamelift_session::placement::DesiredPlayerSession::default();
                     d.player_id = Some(p.player_id.clone()?);
                     Some(d)
                 })
                 .collect(),
         );
         // The players' latencies go with the placement, as FlexMatch's do.
-        let latencies: Vec<gamelift_session::PlayerLatency> = members
+        let latencies: Vec<gamelift_session::placement::PlayerLatency> = members
             .iter()
             .flat_map(|t| t.ticket.players())
             .flat_map(|p| {
                 p.latency_in_ms.iter().flatten().map(|(region, &ms)| {
-                    let mut l = gamelift_session::PlayerLatency::default();
+                    let mut l = gamelift_session::placement::PlayerLatency::default();
                     l.player_id.clone_from(&p.player_id);
                     l.region_identifier = Some(region.clone());
                     l.latency_in_milliseconds = Some(ms as f32);

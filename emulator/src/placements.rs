@@ -3,7 +3,7 @@
 //! `DeleteGameSessionQueue`, `StartGameSessionPlacement`,
 //! `DescribeGameSessionPlacement` and `StopGameSessionPlacement`.
 //!
-//! The rules are the crate's (`gamelift_session::GameSessionPlacement`);
+//! The rules are the crate's (`gamelift_session::placement::GameSessionPlacement`);
 //! this module runs them on the store and the emulator's clock. A placement
 //! is tried when it starts (after its `PENDING` answer is built) and again
 //! whenever it is described, until it is placed, times out or is stopped:
@@ -14,11 +14,16 @@
 //! session is made) and a queue deleted while a placement waits on it.
 
 use gamelift_session::{
-    CreateContext, CreateGameSessionQueueInput, CreatePlayerSessionsInput,
-    DeleteGameSessionQueueInput, DescribeGameSessionQueuesInput, Destination, GameLiftError,
-    GameSessionPlacementState, GameSessionStatus, PlacementIdInput, StartGameSessionPlacementInput,
-    UpdateGameSessionQueueInput, fleet_id_of, placement_not_found, queue_name_of, queue_not_found,
-    resolve_alias,
+    GameLiftError, GameSessionStatus,
+    fleet::resolve_alias,
+    game_session::CreateContext,
+    model::{GameSessionPlacementState, fleet_id_of},
+    placement::{
+        CreateGameSessionQueueInput, DeleteGameSessionQueueInput, DescribeGameSessionQueuesInput,
+        Destination, PlacementIdInput, StartGameSessionPlacementInput, UpdateGameSessionQueueInput,
+        placement_not_found, queue_name_of, queue_not_found,
+    },
+    player_session::CreatePlayerSessionsInput,
 };
 use serde_json::json;
 use time::OffsetDateTime;
@@ -125,7 +130,7 @@ impl Emulator {
     pub(crate) fn begin_placement(
         &self,
         store: &mut Store,
-        placement: gamelift_session::GameSessionPlacement,
+        placement: gamelift_session::placement::GameSessionPlacement,
         input: &StartGameSessionPlacementInput,
         now: OffsetDateTime,
     ) -> Result<usize, GameLiftError> {

@@ -2,7 +2,7 @@
 //! live session, never two sessions on the same one.
 //!
 //! A session holds its port from activation until it is TERMINATED
-//! ([`gamelift_session::holds_port`]). New ports are handed out in turn
+//! ([`gamelift_session::game_session::holds_port`]). New ports are handed out in turn
 //! through the range, wrapping around, so a port just given up is the last
 //! to be handed out again, as a client that still holds the old address
 //! would want. The pool is rebuilt from the sessions when a state file is
@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::ops::RangeInclusive;
 
-use gamelift_session::{GameSession, holds_port};
+use gamelift_session::{GameSession, game_session::holds_port};
 
 /// Which (address, port) pairs live sessions hold, by session index.
 #[derive(Debug, Clone)]

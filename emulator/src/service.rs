@@ -8,13 +8,19 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use gamelift_session::{
-    Connection, CreateContext, CreateGameSessionInput, CreatePlayerSessionInput,
-    CreatePlayerSessionOutput, CreatePlayerSessionsInput, CreatePlayerSessionsOutput,
-    DescribeGameSessionsInput, DescribePlayerSessionsInput, GameLiftError, GameSessionDetail,
-    GameSessionOutput, GameSessionStatus, Joins, Limits, MAX_PORT, PlayerSession,
-    PlayerSessionChange, SearchGameSessionsInput, TerminateGameSessionInput, Transition,
-    UpdateGameSessionInput, activate_game_session, change_player_session, end_player_sessions,
-    fleet_id_of, replay_create_game_session, transition,
+    GameLiftError, GameSessionDetail, GameSessionStatus, Limits, UpdateGameSessionInput,
+    game_session::{
+        Connection, CreateContext, CreateGameSessionInput, DescribeGameSessionsInput,
+        GameSessionOutput, MAX_PORT, TerminateGameSessionInput, Transition, activate_game_session,
+        replay_create_game_session, transition,
+    },
+    model::fleet_id_of,
+    player_session::{
+        CreatePlayerSessionInput, CreatePlayerSessionOutput, CreatePlayerSessionsInput,
+        CreatePlayerSessionsOutput, DescribePlayerSessionsInput, Joins, PlayerSession,
+        PlayerSessionChange, change_player_session, end_player_sessions,
+    },
+    search::SearchGameSessionsInput,
 };
 use time::OffsetDateTime;
 
@@ -84,7 +90,7 @@ impl std::fmt::Debug for GameServer {
     // The address is sensitive (SPEC section 6): never in a log.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GameServer")
-            .field("address", &gamelift_session::REDACTED)
+            .field("address", &gamelift_session::model::REDACTED)
             .field("dns_name", &self.dns_name)
             .field("ports", &self.ports)
             .finish()
@@ -509,7 +515,7 @@ impl Emulator {
         let (answer, report) = store.change(update.game_session_id(), |detail, players| {
             if !players.is_empty() {
                 let limits = &self.settings.limits;
-                gamelift_session::expire_reservations(detail, players, now, limits);
+                gamelift_session::player_session::expire_reservations(detail, players, now, limits);
             }
             let report = update.apply(detail)?;
             Ok((p.write(&session_output(Some(detail))), report))

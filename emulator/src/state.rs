@@ -45,11 +45,16 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use gamelift_session::{
-    Alias, CreateGameSessionInput, CreatePlayerSessionInput, DescribePlayerSessionsInput,
-    DesiredPlayerSession, GameLiftError, GamePropertyInput, GameSessionDetail,
-    GameSessionPlacement, GameSessionQueue, Limits, MatchmakingConfiguration, MatchmakingRuleSet,
-    PlayerSession, PlayerSessionStatus, RuleSet, SessionTable, Ticket, UpdateGameSessionInput,
-    expire_reservations, holds_port, reservations_run_out,
+    GameLiftError, GameSessionDetail, Limits, SessionTable, UpdateGameSessionInput,
+    fleet::Alias,
+    flexmatch::{MatchmakingConfiguration, MatchmakingRuleSet, RuleSet, Ticket},
+    game_session::{CreateGameSessionInput, holds_port},
+    model::{GamePropertyInput, PlayerSessionStatus},
+    placement::{DesiredPlayerSession, GameSessionPlacement, GameSessionQueue},
+    player_session::{
+        CreatePlayerSessionInput, DescribePlayerSessionsInput, PlayerSession, expire_reservations,
+        reservations_run_out,
+    },
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

@@ -4,8 +4,10 @@
 
 use gamelift_session::{
     GameLiftError, GameProperty, GameSession, GameSessionDetail, GameSessionStatus,
-    MAX_MESSAGE_BYTES, PlayerSessionCreationPolicy, ProtectionPolicy, UpdateGameSessionInput,
-    update_game_session, update_game_session_in_place,
+    UpdateGameSessionInput,
+    game_session::update_game_session_in_place,
+    model::{MAX_MESSAGE_BYTES, PlayerSessionCreationPolicy, ProtectionPolicy},
+    update_game_session,
 };
 
 pub const ID: &str = "arn:aws:gamelift:us-west-2::gamesession/fleet-1/gs-1";

@@ -6,9 +6,13 @@
 mod laws;
 
 use gamelift_session::{
-    AcceptMatchInput, Candidate, GameLiftError, Limits, MAX_MESSAGE_BYTES,
-    MatchmakingConfiguration, MatchmakingConfigurationInput, MatchmakingRuleSet, Player, RuleSet,
-    StartMatchmakingInput, find_match, invalid_rule_set, is_valid_match,
+    GameLiftError, Limits,
+    flexmatch::{
+        AcceptMatchInput, Candidate, MatchmakingConfiguration, MatchmakingConfigurationInput,
+        MatchmakingRuleSet, Player, RuleSet, StartMatchmakingInput, find_match, invalid_rule_set,
+        is_valid_match,
+    },
+    model::MAX_MESSAGE_BYTES,
 };
 use libfuzzer_sys::fuzz_target;
 use time::OffsetDateTime;
@@ -39,7 +43,7 @@ fn waiting() -> Vec<Vec<Player>> {
         .map(|i| {
             vec![Player::new(format!("w{i}")).attribute(
                 "skill",
-                gamelift_session::AttributeValue::number(f64::from(i) * 7.0),
+                gamelift_session::flexmatch::AttributeValue::number(f64::from(i) * 7.0),
             )]
         })
         .collect()

@@ -7,11 +7,19 @@
 mod laws;
 
 use gamelift_session::{
-    AliasContext, CreateAliasInput, CreateContext, CreateGameSessionInput,
-    CreatePlayerSessionInput, CreatePlayerSessionsInput, DescribeFleetAttributesInput,
-    DescribeGameSessionsInput, DescribePlayerSessionsInput, FleetAttributes, GameLiftError, Joins,
-    Limits, ListAliasesInput, ListFleetsInput, RoutingStrategy, TerminateGameSessionInput,
-    UpdateAliasInput, create_game_session, describe_game_sessions, terminate_game_session,
+    GameLiftError, Limits,
+    fleet::{
+        AliasContext, CreateAliasInput, DescribeFleetAttributesInput, FleetAttributes,
+        ListAliasesInput, ListFleetsInput, RoutingStrategy, UpdateAliasInput,
+    },
+    game_session::{
+        CreateContext, CreateGameSessionInput, DescribeGameSessionsInput,
+        TerminateGameSessionInput, create_game_session, describe_game_sessions,
+        terminate_game_session,
+    },
+    player_session::{
+        CreatePlayerSessionInput, CreatePlayerSessionsInput, DescribePlayerSessionsInput, Joins,
+    },
 };
 use libfuzzer_sys::fuzz_target;
 use time::OffsetDateTime;

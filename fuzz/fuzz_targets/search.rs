@@ -6,9 +6,13 @@
 mod laws;
 
 use gamelift_session::{
-    FilterExpression, GameLiftError, GameProperty, GameSession, GameSessionDetail,
-    GameSessionStatus, Limits, MAX_MESSAGE_BYTES, PlayerSessionCreationPolicy,
-    SearchGameSessionsInput, SearchIndex, SessionTable, SortExpression, search_game_sessions,
+    GameLiftError, GameProperty, GameSession, GameSessionDetail, GameSessionStatus, Limits,
+    SessionTable,
+    model::{MAX_MESSAGE_BYTES, PlayerSessionCreationPolicy},
+    search::{
+        FilterExpression, SearchGameSessionsInput, SearchIndex, SortExpression,
+        search_game_sessions,
+    },
 };
 use libfuzzer_sys::fuzz_target;
 use time::OffsetDateTime;

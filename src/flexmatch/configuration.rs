@@ -8,14 +8,15 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::enums::{BackfillMode, EnumValue, FlexMatchMode};
-use crate::error::GameLiftError;
-use crate::limits::Limits;
-use crate::object::object_only;
-use crate::paging;
-use crate::request::GamePropertyInput;
-use crate::shapes::{GameProperty, redact};
-use crate::validate::{Cut, FieldPath, Validator};
+use crate::model::echo::Cut;
+use crate::model::enums::{BackfillMode, EnumValue, FlexMatchMode};
+use crate::model::error::GameLiftError;
+use crate::model::limits::Limits;
+use crate::model::object::object_only;
+use crate::model::paging;
+use crate::model::shapes::GamePropertyInput;
+use crate::model::shapes::{GameProperty, redact};
+use crate::model::validate::{FieldPath, Validator};
 
 /// The longest rule set or configuration name (`MatchmakingIdStringModel`).
 pub const MAX_MATCHMAKING_NAME: usize = 128;
@@ -381,7 +382,7 @@ impl MatchmakingConfiguration {
     #[must_use]
     pub fn queue(&self) -> Option<&str> {
         let arn = self.game_session_queue_arns.as_ref()?.first()?;
-        Some(crate::queue::queue_name_of(arn))
+        Some(crate::placement::queue::queue_name_of(arn))
     }
 }
 
@@ -612,7 +613,7 @@ impl MatchmakingConfigurationInput {
             .or(next.additional_player_count);
         set(&mut next.custom_event_data, &self.custom_event_data);
         if let Some(p) = &self.game_properties {
-            next.game_properties = Some(crate::update::merged_properties(p));
+            next.game_properties = Some(crate::game_session::update::merged_properties(p));
         }
         set(&mut next.game_session_data, &self.game_session_data);
         if let Some(m) = self.backfill_mode.as_ref().and_then(EnumValue::known) {
@@ -744,7 +745,7 @@ mod wire {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            with = "crate::timestamp::option"
+            with = "crate::model::timestamp::option"
         )]
         creation_time: Option<OffsetDateTime>,
     }
@@ -806,7 +807,7 @@ mod wire {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            with = "crate::timestamp::option"
+            with = "crate::model::timestamp::option"
         )]
         creation_time: Option<OffsetDateTime>,
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -16,7 +16,7 @@
 
 use std::fmt;
 
-use crate::validate::Cut;
+use crate::model::echo::Cut;
 
 /// The functions of the language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

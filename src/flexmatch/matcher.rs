@@ -85,7 +85,7 @@ enum Place {
 /// [`MAX_STEPS`] steps.
 ///
 /// ```
-/// use gamelift_session::{AttributeValue, Candidate, Player, RuleSet, find_match};
+/// use gamelift_session::flexmatch::{AttributeValue, Candidate, Player, RuleSet, find_match};
 /// use time::OffsetDateTime;
 ///
 /// let rules: RuleSet = serde_json::from_str(r#"{

@@ -6,14 +6,14 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::object::object_only;
-use crate::shapes::redact;
+use crate::model::object::object_only;
+use crate::model::shapes::redact;
 
 /// One value of a player attribute (`AttributeValue`): exactly one of a
 /// string, a number, a list of strings, or a map of strings to numbers.
 ///
 /// ```
-/// use gamelift_session::AttributeValue;
+/// use gamelift_session::flexmatch::AttributeValue;
 ///
 /// let skill: AttributeValue = serde_json::from_str(r#"{"N": 23}"#)?;
 /// assert_eq!(skill, AttributeValue::number(23.0));
@@ -77,7 +77,7 @@ impl AttributeValue {
     /// finite numbers.
     ///
     /// ```
-    /// use gamelift_session::AttributeValue;
+    /// use gamelift_session::flexmatch::AttributeValue;
     ///
     /// assert!(AttributeValue::string("mage").is_well_formed());
     /// assert!(!AttributeValue::string("").is_well_formed());
@@ -87,7 +87,7 @@ impl AttributeValue {
     /// ```
     #[must_use]
     pub fn is_well_formed(&self) -> bool {
-        let fits = |s: &String| !s.is_empty() && !crate::validate::longer_than(s, 100);
+        let fits = |s: &String| !s.is_empty() && !crate::model::validate::longer_than(s, 100);
         self.forms() == 1
             && self.s.iter().chain(self.sl.iter().flatten()).all(fits)
             && self

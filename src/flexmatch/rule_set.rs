@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::expression::{Expr, Read, Val, leaves};
 use super::player::{AttributeValue, Player};
-use crate::validate::Cut;
+use crate::model::echo::Cut;
 
 /// The most players a match of this emulator may hold: FlexMatch's small
 /// matches. Larger (large-match) rule sets are refused by name.
@@ -21,7 +21,7 @@ pub const MAX_MATCH_PLAYERS: u32 = 40;
 /// `flexmatch` for what is supported).
 ///
 /// ```
-/// use gamelift_session::RuleSet;
+/// use gamelift_session::flexmatch::RuleSet;
 ///
 /// let body = r#"{
 ///     "ruleLanguageVersion": "1.0",

@@ -11,14 +11,15 @@ use super::configuration::{MATCHMAKING_ID_PATTERN, MatchmakingConfiguration, is_
 use super::matcher::{Candidate, MAX_STEPS, find_match_within};
 use super::player::Player;
 use super::rule_set::RuleSet;
-use crate::enums::{AcceptanceType, EnumValue, MatchmakingTicketStatus};
-use crate::error::GameLiftError;
-use crate::limits::Limits;
-use crate::object::object_only;
-use crate::placement::GameSessionPlacement;
+use crate::model::echo::Cut;
+use crate::model::enums::{AcceptanceType, EnumValue, MatchmakingTicketStatus};
+use crate::model::error::GameLiftError;
+use crate::model::limits::Limits;
+use crate::model::object::object_only;
+use crate::model::shapes::{GameSession, redact};
+use crate::model::validate::{FieldPath, Validator};
+use crate::placement::lifecycle::GameSessionPlacement;
 use crate::player_session::PlayerSession;
-use crate::shapes::{GameSession, redact};
-use crate::validate::{Cut, FieldPath, Validator};
 
 /// The most players one `StartMatchmaking` may bring.
 pub const MAX_TICKET_PLAYERS: usize = 10;
@@ -190,7 +191,7 @@ pub struct Ticket {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::timestamp::option"
+        with = "crate::model::timestamp::option"
     )]
     pub proposed_at: Option<OffsetDateTime>,
     /// The players who accepted the proposed match.
@@ -820,13 +821,16 @@ fn expire(tickets: &mut [Ticket], configuration: &MatchmakingConfiguration, now:
 /// `TIMED_OUT`; proposals past `AcceptanceTimeoutSeconds` are dropped;
 /// then matches are made among the searching tickets, oldest first, each
 /// named by `new_match_id`, within one budget of
-/// [`MAX_STEPS`](crate::MAX_STEPS) for the round (what is left waits for
+/// [`MAX_STEPS`](crate::flexmatch::MAX_STEPS) for the round (what is left waits for
 /// the next). Made matches need acceptance, or are ready.
 ///
 /// ```
 /// use gamelift_session::{
-///     MatchmakingConfiguration, MatchmakingTicketStatus, Player, RuleSet,
-///     StartMatchmakingInput, Ticket, advance_matchmaking,
+///     flexmatch::{
+///         MatchmakingConfiguration, Player, RuleSet, StartMatchmakingInput, Ticket,
+///         advance_matchmaking,
+///     },
+///     model::MatchmakingTicketStatus,
 /// };
 /// use time::OffsetDateTime;
 ///
@@ -836,7 +840,7 @@ fn expire(tickets: &mut [Ticket], configuration: &MatchmakingConfiguration, now:
 /// let mut config = MatchmakingConfiguration::default();
 /// config.name = Some("duel".to_owned());
 /// config.request_timeout_seconds = Some(60);
-/// config.flex_match_mode = Some(gamelift_session::FlexMatchMode::Standalone);
+/// config.flex_match_mode = Some(gamelift_session::model::FlexMatchMode::Standalone);
 /// let now = OffsetDateTime::UNIX_EPOCH;
 /// let mut tickets: Vec<Ticket> = Vec::new();
 /// for (id, player) in [("t1", "ana"), ("t2", "bo")] {
@@ -1117,13 +1121,13 @@ mod wire {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            with = "crate::timestamp::option"
+            with = "crate::model::timestamp::option"
         )]
         start_time: Option<OffsetDateTime>,
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            with = "crate::timestamp::option"
+            with = "crate::model::timestamp::option"
         )]
         end_time: Option<OffsetDateTime>,
         #[serde(default, skip_serializing_if = "Option::is_none")]

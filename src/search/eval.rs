@@ -6,9 +6,9 @@ use std::cmp::Ordering;
 
 use super::expression::{Comparator, Condition, FilterExpression, Operand, Value};
 use super::index::SearchIndex;
-use crate::enums::PlayerSessionCreationPolicy;
-use crate::shapes::GameSession;
-use crate::timestamp::to_epoch_millis;
+use crate::model::enums::PlayerSessionCreationPolicy;
+use crate::model::shapes::GameSession;
+use crate::model::timestamp::to_epoch_millis;
 
 /// A session's value for an operand, as a search compares and sorts it.
 /// One operand always reads the same variant, so the derived order is the
@@ -100,7 +100,7 @@ impl FilterExpression {
     /// not the filter's.
     ///
     /// ```
-    /// use gamelift_session::{FilterExpression, GameProperty, GameSession, SearchIndex};
+    /// use gamelift_session::{GameProperty, GameSession, search::{FilterExpression, SearchIndex}};
     ///
     /// let mut session = GameSession::default();
     /// session.game_properties = Some(vec![
@@ -116,7 +116,7 @@ impl FilterExpression {
     /// assert!(!harbor.matches(&session, &index));
     /// let not_harbor: FilterExpression = "gameSessionProperties.map.name <> 'harbor'".parse()?;
     /// assert!(not_harbor.matches(&session, &index));
-    /// # Ok::<(), gamelift_session::ExpressionError>(())
+    /// # Ok::<(), gamelift_session::search::ExpressionError>(())
     /// ```
     #[must_use]
     pub fn matches(&self, session: &GameSession, index: &SearchIndex) -> bool {

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::shapes::Redacted;
+use crate::model::shapes::Redacted;
 
 /// A parsed filter expression: conditions joined by `AND`, `OR` and `NOT`.
 ///
@@ -13,7 +13,7 @@ use crate::shapes::Redacted;
 /// which parses back to an equal value.
 ///
 /// ```
-/// use gamelift_session::{Comparator, Condition, FilterExpression, Operand, Value};
+/// use gamelift_session::search::{Comparator, Condition, FilterExpression, Operand, Value};
 ///
 /// let filter: FilterExpression = "NOT (maximumSessions < 4 OR playerSessionCount > 8)".parse()?;
 /// let FilterExpression::Not(inner) = &filter else { panic!("a NOT") };
@@ -22,7 +22,7 @@ use crate::shapes::Redacted;
 ///     .expect("a well-typed condition");
 /// assert_eq!(**left, FilterExpression::Condition(expected));
 /// assert_eq!(filter.to_string(), "NOT (maximumSessions < 4 OR playerSessionCount > 8)");
-/// # Ok::<(), gamelift_session::ExpressionError>(())
+/// # Ok::<(), gamelift_session::search::ExpressionError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FilterExpression {
@@ -80,7 +80,7 @@ impl Condition {
     /// The condition `operand comparator value`.
     ///
     /// ```
-    /// use gamelift_session::{Comparator, Condition, Operand, OperandType, PropertyKey, Value};
+    /// use gamelift_session::search::{Comparator, Condition, Operand, OperandType, PropertyKey, Value};
     ///
     /// let mode = Operand::Property(PropertyKey::new("mode").expect("a key"));
     /// let ok = Condition::new(mode.clone(), Comparator::Equal, Value::from("ranked"));
@@ -209,7 +209,7 @@ impl fmt::Display for OperandType {
 /// holds it.
 ///
 /// ```
-/// use gamelift_session::PropertyKey;
+/// use gamelift_session::search::PropertyKey;
 ///
 /// assert_eq!(PropertyKey::new("map.name").map(|k| k.len()), Some(8));
 /// assert_eq!(PropertyKey::new("two words"), None);
@@ -345,11 +345,11 @@ impl From<bool> for Value {
 /// A parsed sort expression: one operand, ascending or descending.
 ///
 /// ```
-/// use gamelift_session::{Operand, SortExpression, SortOrder};
+/// use gamelift_session::search::{Operand, SortExpression, SortOrder};
 ///
 /// let sort: SortExpression = "playerSessionCount DESC".parse()?;
 /// assert_eq!(sort, SortExpression::new(Operand::PlayerSessionCount, SortOrder::Descending));
-/// # Ok::<(), gamelift_session::ExpressionError>(())
+/// # Ok::<(), gamelift_session::search::ExpressionError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -6,8 +6,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::limits::Limits;
-use crate::shapes::{GameSession, is_searchable_key};
+use crate::model::limits::Limits;
+use crate::model::shapes::{GameSession, is_searchable_key};
 
 /// The property keys a search can see, admitted in the order they first
 /// appear, up to [`Limits::max_search_index_keys`].
@@ -18,7 +18,7 @@ use crate::shapes::{GameSession, is_searchable_key};
 /// index was full.
 ///
 /// ```
-/// use gamelift_session::{GameProperty, GameSession, Limits, SearchIndex};
+/// use gamelift_session::{GameProperty, GameSession, Limits, search::SearchIndex};
 ///
 /// let mut limits = Limits::AWS;
 /// limits.max_search_index_keys = 2;
@@ -93,7 +93,7 @@ impl SearchIndex {
     /// this is false.
     ///
     /// ```
-    /// use gamelift_session::{GameProperty, GameSession, Limits, SearchIndex};
+    /// use gamelift_session::{GameProperty, GameSession, Limits, search::SearchIndex};
     ///
     /// let mut session = GameSession::default();
     /// session.game_properties = Some(vec![GameProperty::new("mode", "ranked")]);

@@ -48,7 +48,7 @@
 //! creation order, where AWS promises no order).
 //!
 //! ```
-//! use gamelift_session::{FilterExpression, SortExpression};
+//! use gamelift_session::search::{FilterExpression, SortExpression};
 //!
 //! let filter: FilterExpression =
 //!     "maximumSessions>=10 AND hasAvailablePlayerSessions=true".parse()?;
@@ -63,7 +63,7 @@
 //!
 //! let sort: SortExpression = "creationTimeMillis desc".parse()?;
 //! assert_eq!(sort.to_string(), "creationTimeMillis DESC");
-//! # Ok::<(), gamelift_session::ExpressionError>(())
+//! # Ok::<(), gamelift_session::search::ExpressionError>(())
 //! ```
 
 mod display;

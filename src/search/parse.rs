@@ -11,7 +11,7 @@ use super::expression::{
     Comparator, Condition, FilterExpression, Operand, OperandType, PropertyKey, SortExpression,
     SortOrder, Value, is_word_char,
 };
-use crate::error::GameLiftError;
+use crate::model::error::GameLiftError;
 
 /// How deep parentheses and `NOT`s may nest in a filter expression.
 pub const MAX_NESTING: usize = 64;
@@ -49,7 +49,7 @@ impl fmt::Display for ExpressionKind {
 /// it never quotes the expression.
 ///
 /// ```
-/// use gamelift_session::{Expected, ExpressionError, FilterExpression, Found};
+/// use gamelift_session::search::{Expected, ExpressionError, FilterExpression, Found};
 ///
 /// let err = "maximumSessions >= 'ten'".parse::<FilterExpression>().unwrap_err();
 /// assert_eq!((err.position, err.found), (20, Found::String));

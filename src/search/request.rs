@@ -10,14 +10,14 @@ use serde::{Deserialize, Serialize};
 use super::eval::Key;
 use super::expression::{FilterExpression, OperandType, SortExpression, SortOrder};
 use super::index::SearchIndex;
-use crate::create::fleet_id_of;
-use crate::enums::GameSessionStatus;
-use crate::error::GameLiftError;
-use crate::limits::Limits;
-use crate::object::object_only;
-use crate::paging;
-use crate::shapes::{GameSession, redact};
-use crate::validate::{FieldPath, Validator};
+use crate::model::enums::GameSessionStatus;
+use crate::model::error::GameLiftError;
+use crate::model::ids::fleet_id_of;
+use crate::model::limits::Limits;
+use crate::model::object::object_only;
+use crate::model::paging;
+use crate::model::shapes::{GameSession, redact};
+use crate::model::validate::{FieldPath, Validator};
 
 /// A request to search a fleet's active game sessions (`SearchGameSessionsInput`).
 ///
@@ -128,7 +128,7 @@ impl SearchGameSessionsInput {
     /// its expressions.
     ///
     /// ```
-    /// use gamelift_session::SearchGameSessionsInput;
+    /// use gamelift_session::search::SearchGameSessionsInput;
     ///
     /// let zero = SearchGameSessionsInput::for_fleet("fleet-1").limit(0);
     /// assert_eq!(
@@ -483,8 +483,8 @@ impl<M, C, I> Walk<'_, M, C, I> {
 ///
 /// ```
 /// use gamelift_session::{
-///     GameProperty, GameSession, GameSessionStatus, SearchGameSessionsInput, SearchIndex,
-///     search_game_sessions,
+///     GameProperty, GameSession, GameSessionStatus,
+///     search::{SearchGameSessionsInput, SearchIndex, search_game_sessions},
 /// };
 ///
 /// let sessions: Vec<GameSession> = (1..=3)

@@ -18,10 +18,10 @@ use super::expression::{Comparator, FilterExpression, Operand, SortExpression, V
 use super::index::SearchIndex;
 use super::intern::{NONE, Strings};
 use super::request::{SearchGameSessionsOutput, ValidatedSearch, sorted_page, visible_page};
-use crate::enums::GameSessionStatus;
-use crate::paging;
-use crate::shapes::{GameSession, GameSessionDetail};
-use crate::timestamp::to_epoch_millis;
+use crate::model::enums::GameSessionStatus;
+use crate::model::paging;
+use crate::model::shapes::{GameSession, GameSessionDetail};
+use crate::model::timestamp::to_epoch_millis;
 
 const HAS_MAXIMUM: u8 = 1;
 const HAS_CURRENT: u8 = 1 << 1;

@@ -5,7 +5,9 @@ pub(crate) mod search;
 
 use gamelift_session::{
     GameLiftError, GameProperty, GameSession, GameSessionDetail, GameSessionStatus,
-    PlayerSessionCreationPolicy, ProtectionPolicy, UpdateGameSessionInput, update_game_session,
+    UpdateGameSessionInput,
+    model::{PlayerSessionCreationPolicy, ProtectionPolicy},
+    update_game_session,
 };
 
 pub(crate) const ID: &str = "arn:aws:gamelift:us-west-2::gamesession/fleet-2a1b3c4d/gs-5e6f7a8b";
@@ -58,7 +60,7 @@ pub(crate) fn pairs(detail: &GameSessionDetail) -> Vec<(String, String)> {
 pub(crate) fn reject(detail: &GameSessionDetail, input: &UpdateGameSessionInput) -> GameLiftError {
     let err = update_game_session(detail, input).expect_err("the update should fail");
     let mut copy = detail.clone();
-    let err2 = gamelift_session::update_game_session_in_place(&mut copy, input)
+    let err2 = gamelift_session::game_session::update_game_session_in_place(&mut copy, input)
         .expect_err("the in-place update should fail too");
     assert_eq!(err, err2, "both forms give the same error");
     assert_eq!(&copy, detail, "an error leaves the detail untouched");

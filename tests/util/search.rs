@@ -1,7 +1,7 @@
 //! Strategies for search expressions: well-typed filters and sorts over
 //! a small pool of keys and strings, so that they often match.
 
-use gamelift_session::{
+use gamelift_session::search::{
     Comparator, Condition, FilterExpression, Operand, OperandType, PropertyKey, SortExpression,
     SortOrder, Value,
 };

@@ -5,14 +5,14 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use crate::create::fleet_id_of;
-use crate::enums::GameSessionStatus;
-use crate::error::GameLiftError;
-use crate::limits::Limits;
-use crate::object::object_only;
-use crate::paging;
-use crate::shapes::{GameSession, GameSessionDetail};
-use crate::validate::{FieldPath, Validator};
+use crate::model::enums::GameSessionStatus;
+use crate::model::error::GameLiftError;
+use crate::model::ids::fleet_id_of;
+use crate::model::limits::Limits;
+use crate::model::object::object_only;
+use crate::model::paging;
+use crate::model::shapes::{GameSession, GameSessionDetail};
+use crate::model::validate::{FieldPath, Validator};
 
 /// A request to list game sessions (`DescribeGameSessionsInput`, and
 /// `DescribeGameSessionDetailsInput`, which has the same members).

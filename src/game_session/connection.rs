@@ -5,7 +5,7 @@
 //! session ready (ACTIVATING -> ACTIVE): "the game session is updated with
 //! connection information", and "an app needs both the IP address and port
 //! number". Every player session copies them when it is created
-//! ([`Joins::admit`](crate::Joins::admit)). A session holds its port while
+//! ([`Joins::admit`](crate::player_session::Joins::admit)). A session holds its port while
 //! its server process runs (ACTIVE and TERMINATING) and gives it up once
 //! TERMINATED.
 //!
@@ -21,10 +21,10 @@ use std::net::IpAddr;
 
 use time::OffsetDateTime;
 
-use crate::enums::GameSessionStatus;
-use crate::error::GameLiftError;
-use crate::lifecycle::{Transition, transition};
-use crate::shapes::{GameSession, GameSessionDetail, Redacted};
+use crate::game_session::lifecycle::{Transition, transition};
+use crate::model::enums::GameSessionStatus;
+use crate::model::error::GameLiftError;
+use crate::model::shapes::{GameSession, GameSessionDetail, Redacted};
 
 /// The largest port the model allows (`PortNumber`: 1 to 60000).
 pub const MAX_PORT: u16 = 60_000;
@@ -35,7 +35,7 @@ pub const MAX_PORT: u16 = 60_000;
 /// never shows them.
 ///
 /// ```
-/// use gamelift_session::Connection;
+/// use gamelift_session::game_session::Connection;
 ///
 /// let c = Connection::new("10.1.2.3".parse().unwrap(), 7777)?;
 /// assert_eq!(c.dns_name(), "ec2-10-1-2-3.compute.amazonaws.com");
@@ -124,7 +124,7 @@ impl fmt::Debug for Connection {
 /// without TLS: `ec2-<address with - for . or :>.compute.amazonaws.com`.
 ///
 /// ```
-/// use gamelift_session::ec2_dns_name;
+/// use gamelift_session::game_session::ec2_dns_name;
 ///
 /// assert_eq!(ec2_dns_name("127.0.0.1".parse().unwrap()), "ec2-127-0-0-1.compute.amazonaws.com");
 /// assert_eq!(ec2_dns_name("::1".parse().unwrap()), "ec2---1.compute.amazonaws.com");
@@ -162,8 +162,10 @@ pub fn holds_port(session: &GameSession) -> bool {
 /// # Example
 ///
 /// ```
-/// use gamelift_session::{activate_game_session, Connection, GameSession, GameSessionDetail,
-///     GameSessionStatus};
+/// use gamelift_session::{
+///     GameSession, GameSessionDetail, GameSessionStatus,
+///     game_session::{Connection, activate_game_session},
+/// };
 /// use time::OffsetDateTime;
 ///
 /// let mut session = GameSession::default();

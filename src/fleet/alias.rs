@@ -23,12 +23,13 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::enums::{EnumValue, RoutingStrategyType};
-use crate::error::GameLiftError;
-use crate::limits::Limits;
-use crate::object::object_only;
-use crate::paging;
-use crate::validate::{Cut, FieldPath, Validator};
+use crate::model::echo::Cut;
+use crate::model::enums::{EnumValue, RoutingStrategyType};
+use crate::model::error::GameLiftError;
+use crate::model::limits::Limits;
+use crate::model::object::object_only;
+use crate::model::paging;
+use crate::model::validate::{FieldPath, Validator};
 
 /// The pattern of `RoutingStrategy.FleetId` (the API reference's, which is
 /// anchored at its start only).
@@ -154,7 +155,7 @@ impl Alias {
     /// `TERMINAL` alias.
     ///
     /// ```
-    /// use gamelift_session::{Alias, RoutingStrategy};
+    /// use gamelift_session::fleet::{Alias, RoutingStrategy};
     ///
     /// let mut alias = Alias::default();
     /// alias.routing_strategy = Some(RoutingStrategy::simple("fleet-1a2b"));
@@ -306,7 +307,7 @@ impl CreateAliasInput {
     /// routing rules.
     ///
     /// ```
-    /// use gamelift_session::{AliasContext, CreateAliasInput, RoutingStrategy};
+    /// use gamelift_session::fleet::{AliasContext, CreateAliasInput, RoutingStrategy};
     /// use time::OffsetDateTime;
     ///
     /// let at = AliasContext::new("us-west-2", "123456789012", OffsetDateTime::UNIX_EPOCH, "alias-1");
@@ -563,13 +564,13 @@ mod wire {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            with = "crate::timestamp::option"
+            with = "crate::model::timestamp::option"
         )]
         creation_time: Option<OffsetDateTime>,
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            with = "crate::timestamp::option"
+            with = "crate::model::timestamp::option"
         )]
         last_updated_time: Option<OffsetDateTime>,
     }

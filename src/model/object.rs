@@ -50,7 +50,7 @@ macro_rules! object_only {
                     }
                 }
                 deserializer
-                    .deserialize_map($crate::object::ObjectVisitor::<Derived>(
+                    .deserialize_map($crate::model::object::ObjectVisitor::<Derived>(
                         std::marker::PhantomData,
                     ))
                     .map(|derived| derived.0)

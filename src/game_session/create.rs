@@ -10,14 +10,15 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::enums::{GameSessionStatus, PlayerSessionCreationPolicy, ProtectionPolicy};
-use crate::error::GameLiftError;
-use crate::limits::Limits;
-use crate::object::object_only;
-use crate::request::GamePropertyInput;
-use crate::shapes::{GameSession, GameSessionDetail, REDACTED};
-use crate::update::{Warning, merged_properties, property_warnings};
-use crate::validate::{FieldPath, ValidationErrors, Validator};
+use crate::game_session::update::{Warning, merged_properties, property_warnings};
+use crate::model::enums::{GameSessionStatus, PlayerSessionCreationPolicy, ProtectionPolicy};
+use crate::model::error::GameLiftError;
+use crate::model::ids::fleet_id_of;
+use crate::model::limits::Limits;
+use crate::model::object::object_only;
+use crate::model::shapes::GamePropertyInput;
+use crate::model::shapes::{GameSession, GameSessionDetail, REDACTED};
+use crate::model::validate::{FieldPath, ValidationErrors, Validator};
 
 /// A request to start a game session (`CreateGameSessionInput`).
 ///
@@ -146,7 +147,7 @@ impl CreateGameSessionInput {
     /// # Example
     ///
     /// ```
-    /// use gamelift_session::{CreateContext, CreateGameSessionInput, Limits};
+    /// use gamelift_session::{Limits, game_session::{CreateContext, CreateGameSessionInput}};
     /// use time::OffsetDateTime;
     ///
     /// // An emulator mirroring a raised quota: 32 properties.
@@ -289,14 +290,6 @@ impl<'a> CreateContext<'a> {
     }
 }
 
-/// The fleet id inside a fleet id or fleet ARN: what follows the last `/`.
-#[must_use]
-pub fn fleet_id_of(fleet_id_or_arn: &str) -> &str {
-    fleet_id_or_arn
-        .rsplit_once('/')
-        .map_or(fleet_id_or_arn, |(_, id)| id)
-}
-
 /// A game session's ARN: `arn:aws:gamelift:<region>::gamesession/<fleet-id>/<id>`,
 /// with `/<location>` before the id for a location other than the home Region.
 #[must_use]
@@ -333,8 +326,9 @@ pub fn game_session_arn(region: &str, fleet_id: &str, location: Option<&str>, id
 /// # Example
 ///
 /// ```
-/// use gamelift_session::{create_game_session, replay_create_game_session, CreateContext,
-///     CreateGameSessionInput};
+/// use gamelift_session::game_session::{
+///     CreateContext, CreateGameSessionInput, create_game_session, replay_create_game_session,
+/// };
 /// use time::OffsetDateTime;
 ///
 /// let first = CreateGameSessionInput::new("fleet-1a2b", 8).idempotency_token("match-42");
@@ -380,7 +374,10 @@ pub fn replay_create_game_session<'s>(
 /// # Example
 ///
 /// ```
-/// use gamelift_session::{create_game_session, CreateContext, CreateGameSessionInput, GameSessionStatus};
+/// use gamelift_session::{
+///     GameSessionStatus,
+///     game_session::{CreateContext, CreateGameSessionInput, create_game_session},
+/// };
 /// use time::OffsetDateTime;
 ///
 /// let input = CreateGameSessionInput::new("fleet-1a2b", 8).name("Friday").game_session_id("gs-1");
@@ -486,7 +483,7 @@ impl<'a> ValidatedCreate<'a> {
     /// a [`Warning::UnsearchableKey`] for each key containing a period.
     ///
     /// ```
-    /// use gamelift_session::{CreateGameSessionInput, Warning};
+    /// use gamelift_session::{Warning, game_session::CreateGameSessionInput};
     ///
     /// let input = CreateGameSessionInput::new("fleet-1", 8)
     ///     .game_property("mode", "ranked")

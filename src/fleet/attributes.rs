@@ -16,14 +16,15 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::create::fleet_id_of;
-use crate::enums::GameSessionStatus;
-use crate::error::GameLiftError;
-use crate::limits::Limits;
-use crate::object::object_only;
-use crate::paging;
-use crate::shapes::GameSession;
-use crate::validate::{Cut, FieldPath, Validator};
+use crate::model::echo::Cut;
+use crate::model::enums::GameSessionStatus;
+use crate::model::error::GameLiftError;
+use crate::model::ids::fleet_id_of;
+use crate::model::limits::Limits;
+use crate::model::object::object_only;
+use crate::model::paging;
+use crate::model::shapes::GameSession;
+use crate::model::validate::{FieldPath, Validator};
 
 /// A fleet's attributes (`FleetAttributes`), as far as a stand-in has them:
 /// an `ON_DEMAND` EC2 fleet that is `ACTIVE`.
@@ -46,7 +47,7 @@ pub struct FleetAttributes {
     /// When it came to be.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::timestamp::option::serialize"
+        serialize_with = "crate::model::timestamp::option::serialize"
     )]
     pub creation_time: Option<OffsetDateTime>,
 }
@@ -81,7 +82,7 @@ impl FleetAttributes {
 /// `FleetCapacityExceededException` when its live sessions fill it.
 ///
 /// ```
-/// use gamelift_session::{GameSession, GameSessionStatus, check_fleet_capacity};
+/// use gamelift_session::{GameSession, GameSessionStatus, fleet::check_fleet_capacity};
 ///
 /// let mut live = GameSession::default();
 /// live.fleet_id = Some("fleet-1".into());

@@ -9,10 +9,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::object::object_only;
+use crate::model::object::object_only;
 use time::OffsetDateTime;
 
-use crate::enums::{
+use crate::model::enums::{
     GameSessionStatus, GameSessionStatusReason, PlayerGatewayStatus, PlayerSessionCreationPolicy,
     ProtectionPolicy,
 };
@@ -234,6 +234,59 @@ impl GameSessionDetail {
     }
 }
 
+/// A game property as a request carries it: both members may be missing.
+///
+/// The model requires `Key` and `Value`; a request that omits one is still
+/// parsed, and validation reports `Value null at 'gameProperties.N.member.key'
+/// failed to satisfy constraint: Member must not be null`, as AWS does.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct GamePropertyInput {
+    /// The property's key.
+    pub key: Option<String>,
+    /// The property's value; sensitive.
+    pub value: Option<String>,
+}
+
+object_only!(GamePropertyInput, wire::GamePropertyInputDef);
+
+impl GamePropertyInput {
+    /// A property input with both members present.
+    #[must_use]
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        GamePropertyInput {
+            key: Some(key.into()),
+            value: Some(value.into()),
+        }
+    }
+}
+
+impl From<GameProperty> for GamePropertyInput {
+    fn from(p: GameProperty) -> Self {
+        GamePropertyInput {
+            key: Some(p.key),
+            value: Some(p.value),
+        }
+    }
+}
+
+impl fmt::Debug for GamePropertyInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Value<'a>(Option<&'a String>);
+        impl fmt::Debug for Value<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self.0 {
+                    Some(_) => write!(f, "Some({REDACTED})"),
+                    None => f.write_str("None"),
+                }
+            }
+        }
+        f.debug_struct("GamePropertyInput")
+            .field("key", &self.key)
+            .field("value", &Value(self.value.as_ref()))
+            .finish()
+    }
+}
+
 /// The wire form of each shape, derived on a private twin (`#[serde(remote)]`),
 /// so the public types carry no inherent `serialize` or `deserialize` that
 /// would bypass the object-only rule. A member missing here does not compile.
@@ -241,6 +294,15 @@ impl GameSessionDetail {
 #[allow(clippy::wildcard_imports)]
 mod wire {
     use super::*;
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(remote = "GamePropertyInput", rename_all = "PascalCase")]
+    pub(super) struct GamePropertyInputDef {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
+    }
 
     #[derive(Serialize, Deserialize)]
     #[serde(remote = "GameProperty", rename_all = "PascalCase")]
@@ -263,13 +325,13 @@ mod wire {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            with = "crate::timestamp::option"
+            with = "crate::model::timestamp::option"
         )]
         creation_time: Option<OffsetDateTime>,
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            with = "crate::timestamp::option"
+            with = "crate::model::timestamp::option"
         )]
         termination_time: Option<OffsetDateTime>,
         #[serde(default, skip_serializing_if = "Option::is_none")]

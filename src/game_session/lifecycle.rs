@@ -14,15 +14,15 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::enums::{
+use crate::model::enums::{
     EnumValue, GameSessionStatus, GameSessionStatusReason, ProtectionPolicy, TerminationMode,
 };
-use crate::error::{GameLiftError, SessionAction};
-use crate::limits::Limits;
-use crate::object::object_only;
+use crate::model::error::{GameLiftError, SessionAction};
+use crate::model::limits::Limits;
+use crate::model::object::object_only;
+use crate::model::shapes::{GameSession, GameSessionDetail};
+use crate::model::validate::{FieldPath, Validator};
 use crate::player_session::check_admission;
-use crate::shapes::{GameSession, GameSessionDetail};
-use crate::validate::{FieldPath, Validator};
 
 /// A status change driven by the game server hosting a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -75,7 +75,10 @@ fn id_of(session: &GameSession) -> String {
 /// # Example
 ///
 /// ```
-/// use gamelift_session::{transition, GameSession, GameSessionDetail, GameSessionStatus, Transition};
+/// use gamelift_session::{
+///     GameSession, GameSessionDetail, GameSessionStatus,
+///     game_session::{Transition, transition},
+/// };
 /// use time::OffsetDateTime;
 ///
 /// let mut session = GameSession::default();
@@ -278,7 +281,7 @@ pub fn terminate_game_session(
 /// A player may join an `ACTIVE` session that accepts new players
 /// (`ACCEPT_ALL`, or no policy) and has a free slot for each: the smaller
 /// of `MaximumPlayerSessionCount` and the 200-player ceiling, less
-/// `CurrentPlayerSessionCount`. The same rule as [`Joins::admit`](crate::Joins::admit),
+/// `CurrentPlayerSessionCount`. The same rule as [`Joins::admit`](crate::player_session::Joins::admit),
 /// which counts the player sessions themselves.
 ///
 /// # Errors

@@ -6,8 +6,9 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use crate::enums::GameSessionStatus;
-use crate::validate::{Cut, MAX_MESSAGE_BYTES, ValidationErrors};
+use crate::model::echo::Cut;
+use crate::model::enums::GameSessionStatus;
+use crate::model::validate::{MAX_MESSAGE_BYTES, ValidationErrors};
 
 /// Every error an update can end in, each with its AWS exception shape.
 ///
@@ -16,7 +17,7 @@ use crate::validate::{Cut, MAX_MESSAGE_BYTES, ValidationErrors};
 /// status to answer with, and [`body`](GameLiftError::body) the wire body.
 /// The `Display` text is the `Message` member: it never contains a
 /// sensitive value, every piece of a request it echoes is cut to
-/// [`ECHO_LIMIT`](crate::ECHO_LIMIT) characters, and it is never longer
+/// [`ECHO_LIMIT`](crate::model::ECHO_LIMIT) characters, and it is never longer
 /// than [`MAX_MESSAGE_BYTES`].
 ///
 /// The library raises the variants documented as raised by it; the
@@ -101,7 +102,7 @@ pub enum GameLiftError {
     /// `IdempotentParameterMismatchException`: a create's custom id
     /// (`IdempotencyToken`) already made a session in the fleet, with other
     /// parameters. Raised by
-    /// [`replay_create_game_session`](crate::replay_create_game_session).
+    /// [`replay_create_game_session`](crate::game_session::replay_create_game_session).
     #[error("A game session with this custom ID string already exists in this fleet")]
     #[non_exhaustive]
     IdempotentParameterMismatch {
@@ -110,7 +111,7 @@ pub enum GameLiftError {
     },
 
     /// `GameSessionFullException`: no player can join now. Raised by
-    /// [`check_player_join`](crate::check_player_join).
+    /// [`check_player_join`](crate::game_session::check_player_join).
     #[error(
         "Game session {} {}",
         Cut(game_session_id),
@@ -623,7 +624,7 @@ impl GameLiftError {
 /// message from `Message` or `message`.
 ///
 /// ```
-/// use gamelift_session::ErrorBody;
+/// use gamelift_session::model::ErrorBody;
 ///
 /// let body: ErrorBody = serde_json::from_str(
 ///     r#"{"__type": "com.amazonaws.gamelift#NotFoundException", "message": "gone"}"#,

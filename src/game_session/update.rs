@@ -11,12 +11,15 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
-use crate::enums::{GameSessionStatus, PlayerSessionCreationPolicy, ProtectionPolicy};
-use crate::error::GameLiftError;
-use crate::limits::Limits;
-use crate::request::{GameSessionOutput, UpdateGameSessionInput};
-use crate::shapes::{GameProperty, GameSession, GameSessionDetail, REDACTED, is_searchable_key};
-use crate::validate::check_update_input;
+use crate::game_session::request::{GameSessionOutput, UpdateGameSessionInput};
+use crate::model::echo::Echo;
+use crate::model::enums::{GameSessionStatus, PlayerSessionCreationPolicy, ProtectionPolicy};
+use crate::model::error::GameLiftError;
+use crate::model::limits::Limits;
+use crate::model::shapes::{
+    GameProperty, GameSession, GameSessionDetail, REDACTED, is_searchable_key,
+};
+use crate::model::validate::{Constraint, FieldPath, ValidationErrors, Validator, Violation};
 
 /// Applies `input` to a copy of `detail` under AWS's limits and returns the
 /// new detail with what changed. Under other limits:
@@ -34,8 +37,9 @@ use crate::validate::check_update_input;
 /// # Example
 ///
 /// ```
-/// use gamelift_session::{update_game_session, GameSession, GameSessionDetail,
-///     GameSessionStatus, UpdateGameSessionInput};
+/// use gamelift_session::{
+///     GameSession, GameSessionDetail, GameSessionStatus, UpdateGameSessionInput, update_game_session,
+/// };
 ///
 /// let mut session = GameSession::default();
 /// session.game_session_id = Some("arn:aws:gamelift:us-west-2::gamesession/fleet-1/gs-1".into());
@@ -80,8 +84,10 @@ pub fn update_game_session<'a>(
 /// # Example
 ///
 /// ```
-/// use gamelift_session::{update_game_session_in_place, GameSession, GameSessionDetail,
-///     GameSessionStatus, UpdateGameSessionInput};
+/// use gamelift_session::{
+///     GameSession, GameSessionDetail, GameSessionStatus, UpdateGameSessionInput,
+///     game_session::update_game_session_in_place,
+/// };
 ///
 /// let id = "arn:aws:gamelift:us-west-2::gamesession/fleet-1/gs-1";
 /// let mut session = GameSession::default();
@@ -147,11 +153,11 @@ impl UpdateGameSessionInput {
             player_session_creation_policy: self
                 .player_session_creation_policy
                 .as_ref()
-                .and_then(crate::EnumValue::known),
+                .and_then(crate::model::EnumValue::known),
             protection_policy: self
                 .protection_policy
                 .as_ref()
-                .and_then(crate::EnumValue::known),
+                .and_then(crate::model::EnumValue::known),
         })
     }
 }
@@ -233,7 +239,7 @@ impl<'a> ValidatedUpdate<'a> {
             return Err(GameLiftError::InvalidGameSessionStatus {
                 game_session_id: self.game_session_id.to_owned(),
                 status: session.status,
-                action: crate::SessionAction::Update,
+                action: crate::model::SessionAction::Update,
             });
         }
         let existing = session.game_properties();
@@ -428,7 +434,9 @@ impl<'k> KeyIndex<'k> {
 
 /// The properties a request names, merged by the update's rule (first
 /// place, last value) as if onto a session with none: what a create stores.
-pub(crate) fn merged_properties(requested: &[crate::GamePropertyInput]) -> Vec<GameProperty> {
+pub(crate) fn merged_properties(
+    requested: &[crate::model::GamePropertyInput],
+) -> Vec<GameProperty> {
     Plan::new(&[], requested)
         .steps
         .iter()
@@ -438,7 +446,7 @@ pub(crate) fn merged_properties(requested: &[crate::GamePropertyInput]) -> Vec<G
 
 /// What a create's properties warn about, by the update's rules: each key
 /// named more than once, then each key searches cannot use.
-pub(crate) fn property_warnings(requested: &[crate::GamePropertyInput]) -> Vec<Warning> {
+pub(crate) fn property_warnings(requested: &[crate::model::GamePropertyInput]) -> Vec<Warning> {
     let plan = Plan::new(&[], requested);
     plan.duplicate_keys()
         .chain(plan.unsearchable_keys())
@@ -467,7 +475,7 @@ impl<'a> Plan<'a> {
             })
     }
 
-    fn new(existing: &[GameProperty], requested: &'a [crate::GamePropertyInput]) -> Self {
+    fn new(existing: &[GameProperty], requested: &'a [crate::model::GamePropertyInput]) -> Self {
         let mut steps: Vec<Step<'a>> = Vec::with_capacity(requested.len());
         let mut new_keys = 0;
         if requested.is_empty() {
@@ -805,8 +813,10 @@ impl<'a> UpdateOutcome<'a> {
     /// The same outcome, owning what its report borrowed from the request.
     ///
     /// ```
-    /// use gamelift_session::{update_game_session, GameLiftError, GameSession,
-    ///     GameSessionDetail, GameSessionStatus, UpdateGameSessionInput, UpdateOutcome};
+    /// use gamelift_session::{
+    ///     GameLiftError, GameSession, GameSessionDetail, GameSessionStatus, UpdateGameSessionInput,
+    ///     UpdateOutcome, update_game_session,
+    /// };
     ///
     /// // The request is the handler's own; the outcome outlives it.
     /// fn handle(detail: &GameSessionDetail, body: &str) -> Result<UpdateOutcome<'static>, GameLiftError> {
@@ -829,4 +839,47 @@ impl<'a> UpdateOutcome<'a> {
             report: self.report.into_owned(),
         }
     }
+}
+
+/// Validates an `UpdateGameSessionInput` against the model and `limits`,
+/// answering its `GameSessionId`.
+pub(crate) fn check_update_input<'i>(
+    input: &'i UpdateGameSessionInput,
+    limits: &Limits,
+) -> Result<&'i str, ValidationErrors> {
+    let mut v = Validator::default();
+    let id_path = FieldPath::Member("gameSessionId");
+    let id = v.required(id_path, input.game_session_id.as_deref());
+    if let Some(id) = id {
+        v.arn_string(id_path, id, limits);
+    }
+    if let Some(count) = input.maximum_player_session_count {
+        v.min_value(
+            FieldPath::Member("maximumPlayerSessionCount"),
+            i64::from(count),
+            0,
+        );
+    }
+    if let Some(name) = input.name.as_deref() {
+        v.non_zero_and_max_string(FieldPath::Member("name"), name, limits.max_name_length);
+    }
+    if let Some(policy) = &input.player_session_creation_policy {
+        v.enum_value(FieldPath::Member("playerSessionCreationPolicy"), policy);
+    }
+    if let Some(policy) = &input.protection_policy {
+        v.enum_value(FieldPath::Member("protectionPolicy"), policy);
+    }
+    if let Some(properties) = input.game_properties.as_deref() {
+        v.game_properties("gameProperties", properties, limits);
+    }
+    v.finish()?;
+    // A missing id was recorded as a violation above, so `finish` failed.
+    id.ok_or_else(|| ValidationErrors {
+        violations: vec![Violation {
+            path: id_path,
+            value: Echo::Null,
+            constraint: Constraint::NotNull,
+        }],
+        count: 1,
+    })
 }

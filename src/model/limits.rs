@@ -73,7 +73,7 @@ pub struct Limits {
     pub max_search_page_size: usize,
     /// Most distinct game property keys the search index holds across
     /// every session (docs: 500 per Region); see
-    /// [`SearchIndex`](crate::SearchIndex).
+    /// [`SearchIndex`](crate::search::SearchIndex).
     pub max_search_index_keys: usize,
     /// Most game properties in a request and on a session (model: 16).
     pub max_game_properties: usize,

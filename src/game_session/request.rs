@@ -6,67 +6,13 @@
 //! set, so that validation can report every violation in AWS's words.
 
 use std::borrow::Cow;
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::object::object_only;
+use crate::model::object::object_only;
 
-use crate::enums::{EnumValue, PlayerSessionCreationPolicy, ProtectionPolicy};
-use crate::shapes::{GameProperty, GameSession, REDACTED};
-
-/// A game property as a request carries it: both members may be missing.
-///
-/// The model requires `Key` and `Value`; a request that omits one is still
-/// parsed, and validation reports `Value null at 'gameProperties.N.member.key'
-/// failed to satisfy constraint: Member must not be null`, as AWS does.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct GamePropertyInput {
-    /// The property's key.
-    pub key: Option<String>,
-    /// The property's value; sensitive.
-    pub value: Option<String>,
-}
-
-object_only!(GamePropertyInput, wire::GamePropertyInputDef);
-
-impl GamePropertyInput {
-    /// A property input with both members present.
-    #[must_use]
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        GamePropertyInput {
-            key: Some(key.into()),
-            value: Some(value.into()),
-        }
-    }
-}
-
-impl From<GameProperty> for GamePropertyInput {
-    fn from(p: GameProperty) -> Self {
-        GamePropertyInput {
-            key: Some(p.key),
-            value: Some(p.value),
-        }
-    }
-}
-
-impl fmt::Debug for GamePropertyInput {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        struct Value<'a>(Option<&'a String>);
-        impl fmt::Debug for Value<'_> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self.0 {
-                    Some(_) => write!(f, "Some({REDACTED})"),
-                    None => f.write_str("None"),
-                }
-            }
-        }
-        f.debug_struct("GamePropertyInput")
-            .field("key", &self.key)
-            .field("value", &Value(self.value.as_ref()))
-            .finish()
-    }
-}
+use crate::model::enums::{EnumValue, PlayerSessionCreationPolicy, ProtectionPolicy};
+use crate::model::shapes::{GamePropertyInput, GameSession};
 
 /// A request to change a game session (`UpdateGameSessionInput`).
 ///
@@ -75,7 +21,7 @@ impl fmt::Debug for GamePropertyInput {
 /// validation, which reports every violation at once.
 ///
 /// ```
-/// use gamelift_session::{PlayerSessionCreationPolicy, UpdateGameSessionInput};
+/// use gamelift_session::{UpdateGameSessionInput, model::PlayerSessionCreationPolicy};
 ///
 /// let input = UpdateGameSessionInput::new("arn:aws:gamelift:us-west-2::gamesession/fleet-1/gs-1")
 ///     .name("Friday night")
@@ -201,15 +147,6 @@ impl<'a> GameSessionOutput<'a> {
 #[allow(clippy::wildcard_imports)]
 mod wire {
     use super::*;
-
-    #[derive(Serialize, Deserialize)]
-    #[serde(remote = "GamePropertyInput", rename_all = "PascalCase")]
-    pub(super) struct GamePropertyInputDef {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        key: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        value: Option<String>,
-    }
 
     #[derive(Serialize, Deserialize)]
     #[serde(remote = "UpdateGameSessionInput", rename_all = "PascalCase")]

@@ -38,7 +38,7 @@ pub trait WireEnum: sealed::Sealed + Copy + Sized + 'static {
 
 /// The error of parsing an enum from a string outside its value set.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{}' is not one of [{}]", crate::validate::Cut(value), expected.join(", "))]
+#[error("'{}' is not one of [{}]", crate::model::echo::Cut(value), expected.join(", "))]
 pub struct UnknownEnumValue {
     /// The string that was given.
     pub value: String,

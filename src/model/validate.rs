@@ -19,12 +19,15 @@
 
 use std::fmt;
 
-use crate::enums::{EnumValue, WireEnum};
-use crate::limits::Limits;
-use crate::request::{GamePropertyInput, UpdateGameSessionInput};
-
-/// How many characters of an offending value a message echoes before `...`.
-pub const ECHO_LIMIT: usize = 256;
+use crate::model::echo::Echo;
+use crate::model::enums::{EnumValue, WireEnum};
+use crate::model::ids::{
+    ALIAS_ID_OR_ARN_PATTERN, FLEET_ID_OR_ARN_PATTERN, GAME_SESSION_ID_PATTERN, ID_STRING_PATTERN,
+    LOCATION_PATTERN, PLAYER_SESSION_ID_PATTERN, is_alias_id_or_arn, is_fleet_id_or_arn,
+    is_game_session_id, is_id_string, is_location, is_player_session_id,
+};
+use crate::model::limits::Limits;
+use crate::model::shapes::GamePropertyInput;
 
 /// The most bytes of any error message the crate renders (4 KiB).
 ///
@@ -35,9 +38,6 @@ pub const MAX_MESSAGE_BYTES: usize = 4096;
 /// How many violations of one request are kept, in the order of the shape's
 /// members; any more are only counted. Far more than a message can show.
 pub const KEPT_VIOLATIONS: usize = 64;
-
-/// The pattern the model sets for `GameSessionId` in requests.
-pub const GAME_SESSION_ID_PATTERN: &str = "^[a-zA-Z0-9:/-]+$";
 
 /// Where in a request a violation is, printed as AWS prints it
 /// (`gameSessionId`, `gameProperties.2.member.value`).
@@ -74,71 +74,6 @@ impl fmt::Display for FieldPath {
                 member,
             } => write!(f, "{list}.{index}.member.{member}"),
             FieldPath::Element { list, index } => write!(f, "{list}.{index}.member"),
-        }
-    }
-}
-
-/// The offending value as a message shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Echo {
-    /// The member was missing: `Value null at ...`.
-    Null,
-    /// The member is sensitive and is not shown: `Value at ...`.
-    Redacted,
-    /// The value, cut to [`ECHO_LIMIT`] characters: `Value 'x' at ...`.
-    Value {
-        /// The first [`ECHO_LIMIT`] characters of the value.
-        text: String,
-        /// Whether the value was longer, which the message marks with `...`.
-        truncated: bool,
-    },
-}
-
-impl Echo {
-    /// The echo of `value`, cut to [`ECHO_LIMIT`] characters.
-    #[must_use]
-    pub fn of(value: &str) -> Echo {
-        let (text, truncated) = cut(value, ECHO_LIMIT);
-        Echo::Value {
-            text: text.to_owned(),
-            truncated,
-        }
-    }
-}
-
-/// The first `max` characters of `value`, and whether anything was cut.
-pub(crate) fn cut(value: &str, max: usize) -> (&str, bool) {
-    match value.char_indices().nth(max) {
-        Some((end, _)) => (&value[..end], true),
-        None => (value, false),
-    }
-}
-
-/// Text taken from a request, shown in a message: cut to [`ECHO_LIMIT`]
-/// characters and marked `...` when longer.
-pub(crate) struct Cut<'a>(pub(crate) &'a str);
-
-impl fmt::Display for Cut<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (text, truncated) = cut(self.0, ECHO_LIMIT);
-        f.write_str(text)?;
-        if truncated {
-            f.write_str("...")?;
-        }
-        Ok(())
-    }
-}
-
-impl fmt::Display for Echo {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Echo::Null => f.write_str("Value null"),
-            Echo::Redacted => f.write_str("Value"),
-            Echo::Value { text, truncated } => {
-                let more = if *truncated { "..." } else { "" };
-                write!(f, "Value '{text}{more}'")
-            }
         }
     }
 }
@@ -222,7 +157,7 @@ impl fmt::Display for Violation {
 /// [`MAX_MESSAGE_BYTES`], then says how many more there are:
 ///
 /// ```
-/// use gamelift_session::{GamePropertyInput, UpdateGameSessionInput, MAX_MESSAGE_BYTES};
+/// use gamelift_session::{UpdateGameSessionInput, model::{GamePropertyInput, MAX_MESSAGE_BYTES}};
 ///
 /// let mut input = UpdateGameSessionInput::new("gs-1");
 /// input.game_properties = Some(vec![GamePropertyInput::default(); 100_000]);
@@ -236,8 +171,8 @@ impl fmt::Display for Violation {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ValidationErrors {
-    violations: Vec<Violation>,
-    count: usize,
+    pub(crate) violations: Vec<Violation>,
+    pub(crate) count: usize,
 }
 
 impl ValidationErrors {
@@ -502,149 +437,4 @@ impl Validator {
             })
         }
     }
-}
-
-/// Whether `id` matches `^[a-zA-Z0-9:/-]+$`.
-pub(crate) fn is_game_session_id(id: &str) -> bool {
-    // Bitwise, not lazy, operators keep every test branch-free.
-    #[allow(clippy::needless_bitwise_bool)]
-    fn allowed(b: u8) -> bool {
-        let letter = (b | 0x20).wrapping_sub(b'a') < 26;
-        let digit = b.wrapping_sub(b'0') < 10;
-        letter | digit | (b == b':') | (b == b'/') | (b == b'-')
-    }
-    // Ids are checked on every update and run to hundreds of bytes; a fold
-    // without early exit, of branch-free tests, lets the compiler check
-    // many bytes per instruction.
-    !id.is_empty() && id.bytes().fold(true, |ok, b| ok & allowed(b))
-}
-
-/// The pattern of `IdStringModel` (`GameSessionId`, `IdempotencyToken` of a create).
-pub const ID_STRING_PATTERN: &str = "^[a-zA-Z0-9-]+$";
-/// The pattern of a fleet location.
-pub const LOCATION_PATTERN: &str = "^[A-Za-z0-9\\-]+$";
-/// The pattern of a fleet id or fleet ARN in a request.
-pub const FLEET_ID_OR_ARN_PATTERN: &str =
-    "^[a-z]*fleet-[a-zA-Z0-9\\-]+$|^arn:.*:[a-z]*fleet\\/[a-z]*fleet-[a-zA-Z0-9\\-]+$";
-/// The pattern of an alias id or alias ARN in a request.
-pub const ALIAS_ID_OR_ARN_PATTERN: &str = "^(alias-\\S+|arn:.*:alias\\/alias-\\S+)$";
-
-fn all_bytes(s: &str, allowed: impl Fn(u8) -> bool) -> bool {
-    !s.is_empty() && s.bytes().all(allowed)
-}
-
-/// Whether `s` matches `^[a-zA-Z0-9-]+$`.
-pub(crate) fn is_id_string(s: &str) -> bool {
-    all_bytes(s, |b| b.is_ascii_alphanumeric() || b == b'-')
-}
-
-/// Whether `s` matches `^[A-Za-z0-9\-]+$`.
-pub(crate) fn is_location(s: &str) -> bool {
-    is_id_string(s)
-}
-
-/// Whether `s` matches `^[a-z]*fleet-[a-zA-Z0-9\-]+$`.
-pub(crate) fn is_fleet_id(s: &str) -> bool {
-    // `[a-z]*fleet` is a run of lowercase letters ending in "fleet"; the
-    // first byte after the run must be the '-'.
-    let run = s.bytes().take_while(u8::is_ascii_lowercase).count();
-    s[..run].ends_with("fleet") && s[run..].strip_prefix('-').is_some_and(is_id_string)
-}
-
-/// Whether `s` matches the fleet id or fleet ARN pattern.
-pub(crate) fn is_fleet_id_or_arn(s: &str) -> bool {
-    if is_fleet_id(s) {
-        return true;
-    }
-    // `^arn:.*:[a-z]*fleet\/<fleet id>$`: the fleet id follows the last '/',
-    // and the segment before it, after the last ':', is `[a-z]*fleet`;
-    // what `.*` covers, before that ':', holds no newline (`.` never
-    // matches one).
-    let Some(rest) = s.strip_prefix("arn:") else {
-        return false;
-    };
-    let Some((head, id)) = rest.rsplit_once('/') else {
-        return false;
-    };
-    let Some((any, kind)) = head.rsplit_once(':') else {
-        return false;
-    };
-    !any.contains('\n')
-        && kind.ends_with("fleet")
-        && kind.bytes().all(|b| b.is_ascii_lowercase())
-        && is_fleet_id(id)
-}
-
-/// The pattern of a `PlayerSessionId`.
-pub const PLAYER_SESSION_ID_PATTERN: &str = "^psess-\\S+$";
-
-/// Java's and `regex-lite`'s `\S+`: one or more characters, none of them
-/// ASCII white space.
-fn non_space(t: &str) -> bool {
-    !t.is_empty() && !t.contains([' ', '\t', '\n', '\u{b}', '\u{c}', '\r'])
-}
-
-/// Whether `s` matches `^psess-\S+$`.
-pub(crate) fn is_player_session_id(s: &str) -> bool {
-    s.strip_prefix("psess-").is_some_and(non_space)
-}
-
-/// What stands between the ARN's `.*` and the alias id's `\S+`.
-const ALIAS_MARK: &str = ":alias/alias-";
-
-/// Whether `s` matches `^(alias-\S+|arn:.*:alias\/alias-\S+)$`.
-pub(crate) fn is_alias_id_or_arn(s: &str) -> bool {
-    if let Some(rest) = s.strip_prefix("alias-") {
-        return non_space(rest);
-    }
-    // `\S+` may itself hold ":alias/alias-", so any occurrence can be the
-    // one the pattern anchors on: `.*` before it (no newline), `\S+` after.
-    let Some(rest) = s.strip_prefix("arn:") else {
-        return false;
-    };
-    rest.match_indices(ALIAS_MARK)
-        .any(|(at, _)| !rest[..at].contains('\n') && non_space(&rest[at + ALIAS_MARK.len()..]))
-}
-
-/// Validates an `UpdateGameSessionInput` against the model and `limits`,
-/// answering its `GameSessionId`.
-pub(crate) fn check_update_input<'i>(
-    input: &'i UpdateGameSessionInput,
-    limits: &Limits,
-) -> Result<&'i str, ValidationErrors> {
-    let mut v = Validator::default();
-    let id_path = FieldPath::Member("gameSessionId");
-    let id = v.required(id_path, input.game_session_id.as_deref());
-    if let Some(id) = id {
-        v.arn_string(id_path, id, limits);
-    }
-    if let Some(count) = input.maximum_player_session_count {
-        v.min_value(
-            FieldPath::Member("maximumPlayerSessionCount"),
-            i64::from(count),
-            0,
-        );
-    }
-    if let Some(name) = input.name.as_deref() {
-        v.non_zero_and_max_string(FieldPath::Member("name"), name, limits.max_name_length);
-    }
-    if let Some(policy) = &input.player_session_creation_policy {
-        v.enum_value(FieldPath::Member("playerSessionCreationPolicy"), policy);
-    }
-    if let Some(policy) = &input.protection_policy {
-        v.enum_value(FieldPath::Member("protectionPolicy"), policy);
-    }
-    if let Some(properties) = input.game_properties.as_deref() {
-        v.game_properties("gameProperties", properties, limits);
-    }
-    v.finish()?;
-    // A missing id was recorded as a violation above, so `finish` failed.
-    id.ok_or_else(|| ValidationErrors {
-        violations: vec![Violation {
-            path: id_path,
-            value: Echo::Null,
-            constraint: Constraint::NotNull,
-        }],
-        count: 1,
-    })
 }

@@ -29,16 +29,17 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::create::CreateGameSessionInput;
-use crate::enums::GameSessionPlacementState;
-use crate::error::GameLiftError;
-use crate::limits::Limits;
-use crate::object::object_only;
+use crate::game_session::create::CreateGameSessionInput;
+use crate::model::echo::Cut;
+use crate::model::enums::GameSessionPlacementState;
+use crate::model::error::GameLiftError;
+use crate::model::limits::Limits;
+use crate::model::object::object_only;
+use crate::model::shapes::GamePropertyInput;
+use crate::model::shapes::{GameProperty, GameSession};
+use crate::model::validate::{FieldPath, Validator};
+use crate::placement::queue::queue_name_of;
 use crate::player_session::PlayerSession;
-use crate::queue::queue_name_of;
-use crate::request::GamePropertyInput;
-use crate::shapes::{GameProperty, GameSession};
-use crate::validate::{Cut, FieldPath, Validator};
 
 /// The most desired player sessions one placement may ask for.
 pub const MAX_DESIRED_PLAYER_SESSIONS: usize = 25;
@@ -64,7 +65,7 @@ impl fmt::Debug for PlayerLatency {
         f.debug_struct("PlayerLatency")
             .field(
                 "player_id",
-                &self.player_id.as_ref().map(|_| crate::REDACTED),
+                &self.player_id.as_ref().map(|_| crate::model::REDACTED),
             )
             .field("region_identifier", &self.region_identifier)
             .field("latency_in_milliseconds", &self.latency_in_milliseconds)
@@ -89,11 +90,11 @@ impl fmt::Debug for DesiredPlayerSession {
         f.debug_struct("DesiredPlayerSession")
             .field(
                 "player_id",
-                &self.player_id.as_ref().map(|_| crate::REDACTED),
+                &self.player_id.as_ref().map(|_| crate::model::REDACTED),
             )
             .field(
                 "player_data",
-                &self.player_data.as_ref().map(|_| crate::REDACTED),
+                &self.player_data.as_ref().map(|_| crate::model::REDACTED),
             )
             .finish()
     }
@@ -116,7 +117,7 @@ impl fmt::Debug for PlacedPlayerSession {
         f.debug_struct("PlacedPlayerSession")
             .field(
                 "player_id",
-                &self.player_id.as_ref().map(|_| crate::REDACTED),
+                &self.player_id.as_ref().map(|_| crate::model::REDACTED),
             )
             .field("player_session_id", &self.player_session_id)
             .finish()
@@ -328,7 +329,9 @@ impl StartGameSessionPlacementInput {
     /// `InvalidRequestException` with every violation.
     ///
     /// ```
-    /// use gamelift_session::{GameSessionPlacementState, Limits, StartGameSessionPlacementInput};
+    /// use gamelift_session::{
+    ///     Limits, model::GameSessionPlacementState, placement::StartGameSessionPlacementInput,
+    /// };
     /// use time::OffsetDateTime;
     ///
     /// let p = StartGameSessionPlacementInput::new("p-1", "main", 8)
@@ -354,7 +357,13 @@ impl StartGameSessionPlacementInput {
         }
         let path = FieldPath::Member("gameSessionQueueName");
         if let Some(queue) = v.required(path, self.game_session_queue_name.as_deref()) {
-            v.length(path, queue, 1, crate::queue::MAX_QUEUE_ARN, false);
+            v.length(
+                path,
+                queue,
+                1,
+                crate::placement::queue::MAX_QUEUE_ARN,
+                false,
+            );
         }
         if let Some(properties) = &self.game_properties {
             v.game_properties("gameProperties", properties, limits);
@@ -418,8 +427,9 @@ impl StartGameSessionPlacementInput {
             );
         }
         v.finish()?;
-        let properties =
-            crate::update::merged_properties(self.game_properties.as_deref().unwrap_or_default());
+        let properties = crate::game_session::update::merged_properties(
+            self.game_properties.as_deref().unwrap_or_default(),
+        );
         Ok(GameSessionPlacement {
             placement_id: self.placement_id.clone(),
             game_session_queue_name: self
@@ -536,13 +546,13 @@ mod wire {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            with = "crate::timestamp::option"
+            with = "crate::model::timestamp::option"
         )]
         start_time: Option<OffsetDateTime>,
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            with = "crate::timestamp::option"
+            with = "crate::model::timestamp::option"
         )]
         end_time: Option<OffsetDateTime>,
         #[serde(default, skip_serializing_if = "Option::is_none")]

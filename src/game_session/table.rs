@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::error::GameLiftError;
-use crate::limits::Limits;
-use crate::paging;
+use crate::model::error::GameLiftError;
+use crate::model::limits::Limits;
+use crate::model::paging;
+use crate::model::shapes::GameSessionDetail;
 use crate::search::{
     Chunk, Plan, RowRef, SearchGameSessionsOutput, SearchIndex, Strings, ValidatedSearch,
 };
-use crate::shapes::GameSessionDetail;
 
 /// Rows per chunk: what a write copies when a prepared search still holds
 /// the chunk.
@@ -30,7 +30,7 @@ const CHUNK: usize = 64;
 /// a status change or a termination reaches the search whatever code
 /// made it. A search ([`SessionTable::search`]) scans the rows and reads a
 /// session only to answer it, or to sort on one of its strings; it returns
-/// exactly what [`search_game_sessions`](crate::search_game_sessions)
+/// exactly what [`search_game_sessions`](crate::search::search_game_sessions)
 /// returns over the same sessions and index.
 ///
 /// Rows and sessions are shared, in chunks of 64 rows, with the searches
@@ -41,8 +41,8 @@ const CHUNK: usize = 64;
 ///
 /// ```
 /// use gamelift_session::{
-///     GameProperty, GameSession, GameSessionDetail, GameSessionStatus, Limits,
-///     PlayerSessionCreationPolicy, SearchGameSessionsInput, SessionTable,
+///     GameProperty, GameSession, GameSessionDetail, GameSessionStatus, Limits, SessionTable,
+///     model::PlayerSessionCreationPolicy, search::SearchGameSessionsInput,
 /// };
 ///
 /// let mut table = SessionTable::new(&Limits::AWS);
@@ -263,8 +263,8 @@ impl SessionTable {
     ///
     /// ```
     /// use gamelift_session::{
-    ///     GameSession, GameSessionDetail, GameSessionStatus, SearchGameSessionsInput,
-    ///     SessionTable,
+    ///     GameSession, GameSessionDetail, GameSessionStatus, SessionTable,
+    ///     search::SearchGameSessionsInput,
     /// };
     ///
     /// let mut table = SessionTable::default();

@@ -15,11 +15,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::GameLiftError;
-use crate::limits::Limits;
-use crate::object::object_only;
-use crate::paging;
-use crate::validate::{Cut, FieldPath, Validator};
+use crate::model::echo::Cut;
+use crate::model::error::GameLiftError;
+use crate::model::limits::Limits;
+use crate::model::object::object_only;
+use crate::model::paging;
+use crate::model::validate::{FieldPath, Validator};
 
 /// A queue's default `TimeoutInSeconds`.
 pub const DEFAULT_QUEUE_TIMEOUT_SECONDS: i32 = 600;
@@ -75,7 +76,7 @@ impl<'a> Destination<'a> {
     /// for anything else.
     ///
     /// ```
-    /// use gamelift_session::Destination;
+    /// use gamelift_session::placement::Destination;
     ///
     /// assert_eq!(Destination::of("arn:aws:gamelift:us-west-2:1:fleet/fleet-1"), Some(Destination::Fleet("fleet-1")));
     /// assert_eq!(Destination::of("arn:aws:gamelift:us-west-2:1:alias/alias-2"), Some(Destination::Alias("alias-2")));
@@ -86,7 +87,7 @@ impl<'a> Destination<'a> {
         let last = arn.rsplit('/').next().unwrap_or(arn);
         if last.starts_with("alias-") {
             Some(Destination::Alias(last))
-        } else if crate::validate::is_fleet_id(last) {
+        } else if crate::model::ids::is_fleet_id(last) {
             Some(Destination::Fleet(last))
         } else {
             None
@@ -263,7 +264,7 @@ impl CreateGameSessionQueueInput {
     /// `InvalidRequestException` with every violation.
     ///
     /// ```
-    /// use gamelift_session::CreateGameSessionQueueInput;
+    /// use gamelift_session::placement::CreateGameSessionQueueInput;
     ///
     /// let q = CreateGameSessionQueueInput::new("main", ["arn:aws:gamelift:us-west-2:1:fleet/fleet-1"])
     ///     .create("us-west-2", "1")?;

@@ -10,9 +10,10 @@
 //! `Limit` (or the operation's default from [`Limits`](crate::Limits))
 //! sets the page size.
 
-use crate::error::GameLiftError;
-use crate::limits::Limits;
-use crate::validate::{Cut, FieldPath, Validator};
+use crate::model::echo::Cut;
+use crate::model::error::GameLiftError;
+use crate::model::limits::Limits;
+use crate::model::validate::{FieldPath, Validator};
 
 /// The error for a token naming no item of the store.
 pub(crate) fn invalid_token(token: &str) -> GameLiftError {
