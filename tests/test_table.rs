@@ -175,3 +175,76 @@ fn a_prepared_search_sees_the_table_as_it_was() {
         Some(vec![])
     );
 }
+
+#[test]
+fn removed_sessions_leave_gaps_that_close_and_their_strings_go() {
+    let mut table = SessionTable::default();
+    for n in 0..300 {
+        let mode = if n % 2 == 0 {
+            "even"
+        } else {
+            format!("odd-{n}").leak()
+        };
+        table.insert(detail(&format!("gs-{n}"), mode)).expect("new");
+    }
+    let before = format!("{table:?}");
+    // Every odd session goes, and then most of the even ones: the gaps
+    // pass half the places, so the table closes them.
+    for n in (1..300).step_by(2) {
+        let place = table.position(&format!("gs-{n}")).expect("stored");
+        let removed = table.remove(place).expect("a session");
+        assert_eq!(removed, detail(&format!("gs-{n}"), &format!("odd-{n}")));
+        assert_eq!(table.remove(place), None, "a place is emptied once");
+        assert_eq!(
+            table.modify(place, |_| ()),
+            None,
+            "an empty place is not modified"
+        );
+    }
+    for n in (0..200).step_by(2) {
+        let place = table.position(&format!("gs-{n}")).expect("stored");
+        table.remove(place).expect("a session");
+    }
+    assert_eq!(table.len(), 50);
+    assert!(
+        table.position("gs-298").expect("stored") < 150,
+        "the gaps closed: the last session moved down"
+    );
+    let left: Vec<String> = (200..300).step_by(2).map(|n| format!("gs-{n}")).collect();
+    assert_eq!(
+        ids(&table, "gameSessionProperties.mode = 'even'"),
+        left[..20]
+    );
+    let iterated: Vec<String> = table
+        .iter()
+        .filter_map(|d| d.game_session.as_ref()?.game_session_id.clone())
+        .collect();
+    assert_eq!(iterated, left);
+    for id in &left {
+        let place = table.position(id).expect("stored");
+        assert_eq!(table.get(place), Some(&detail(id, "even")));
+    }
+    // The odd values are let go: a table of the 50 holds as many strings.
+    let mut rebuilt = SessionTable::default();
+    for d in table.iter() {
+        rebuilt.insert(d.clone()).expect("new");
+    }
+    let strings = |t: &SessionTable| {
+        let debug = format!("{t:?}");
+        debug[debug.find("strings").expect("a count")..].to_owned()
+    };
+    assert_eq!(strings(&rebuilt), strings(&table));
+    assert_ne!(
+        strings(&table),
+        before[before.find("strings").expect("a count")..]
+    );
+    // A search prepared before a removal still sees the session.
+    let input =
+        SearchGameSessionsInput::for_fleet("fleet-1").filter("gameSessionProperties.mode = 'even'");
+    let valid = input.validate().expect("valid");
+    let prepared = table.prepare(&valid, None).expect("prepared");
+    let first = table.position("gs-200").expect("stored");
+    table.remove(first).expect("a session");
+    let seen = prepared.run().game_sessions.unwrap_or_default();
+    assert_eq!(seen[0].game_session_id.as_deref(), Some("gs-200"));
+}

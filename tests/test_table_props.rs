@@ -75,6 +75,10 @@ enum Op {
     Terminate {
         at: usize,
     },
+    /// The session is forgotten (an embedder's retention).
+    Remove {
+        at: usize,
+    },
 }
 
 fn properties() -> impl Strategy<Value = Vec<(&'static str, &'static str)>> {
@@ -119,7 +123,8 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (at.clone(), 0usize..8).prop_map(|(at, which)| Op::Leave { at, which }),
         1 => (at.clone(), 0i64..90).prop_map(|(at, seconds)| Op::Expire { at, seconds }),
         1 => at.clone().prop_map(|at| Op::Activate { at }),
-        1 => at.prop_map(|at| Op::Terminate { at }),
+        1 => at.clone().prop_map(|at| Op::Terminate { at }),
+        2 => at.prop_map(|at| Op::Remove { at }),
     ]
 }
 
@@ -200,6 +205,15 @@ fn new_session(i: usize, op: &Op, now: OffsetDateTime) -> Option<GameSessionDeta
     Some(GameSessionDetail::new(s, None))
 }
 
+/// The id of the model's session at `at`.
+fn id_at(model: &Model, at: usize) -> String {
+    model.sessions[at]
+        .game_session
+        .as_ref()
+        .and_then(|s| s.game_session_id.clone())
+        .expect("every session has an id")
+}
+
 fn policy(accept: bool) -> PlayerSessionCreationPolicy {
     if accept {
         PlayerSessionCreationPolicy::AcceptAll
@@ -225,7 +239,7 @@ fn apply(
         .unwrap_or_default();
     let limits = Limits::AWS;
     match op {
-        Op::Create { .. } => {}
+        Op::Create { .. } | Op::Remove { .. } => {}
         Op::Update {
             name,
             max,
@@ -298,6 +312,7 @@ fn at_of(op: &Op) -> Option<usize> {
         | Op::Expire { at, .. }
         | Op::Activate { at }
         | Op::Terminate { at } => Some(*at),
+        Op::Remove { .. } => None,
     }
 }
 
@@ -358,13 +373,14 @@ proptest! {
         let mut table_players: Vec<Vec<PlayerSession>> = Vec::new();
         let mut model_players: Vec<Vec<PlayerSession>> = Vec::new();
         let (mut table_serial, mut model_serial) = (0, 0);
+        let (mut created, mut removals) = (0, 0);
         for (op, s) in &steps {
             if let Op::Expire { seconds, .. } = op {
                 model.now += Duration::seconds(*seconds);
             }
-            if let Some(detail) = new_session(model.sessions.len(), op, model.now) {
-                let at = table.insert(detail.clone()).expect("a new id");
-                prop_assert_eq!(at, model.sessions.len());
+            if let Some(detail) = new_session(created, op, model.now) {
+                created += 1;
+                table.insert(detail.clone()).expect("a new id");
                 if let Some(session) = &detail.game_session {
                     model.index.record(session);
                 }
@@ -372,26 +388,41 @@ proptest! {
                 table_players.push(Vec::new());
                 model_players.push(Vec::new());
             }
+            if let Op::Remove { at } = op
+                && !model.sessions.is_empty()
+            {
+                let at = at % model.sessions.len();
+                let place = table.position(&id_at(&model, at)).expect("stored");
+                let removed = model.sessions.remove(at);
+                prop_assert_eq!(table.remove(place), Some(removed));
+                prop_assert_eq!(table.remove(place), None);
+                table_players.remove(at);
+                model_players.remove(at);
+                removals += 1;
+            }
             if let Some(at) = at_of(op).filter(|_| !model.sessions.is_empty()) {
                 let at = at % model.sessions.len();
+                // Places move when the table closes gaps: found by id.
+                let place = table.position(&id_at(&model, at)).expect("stored");
                 let now = model.now;
-                table.modify(at, |detail| {
+                table.modify(place, |detail| {
                     apply(op, detail, &mut table_players[at], now, &mut table_serial);
                 });
                 apply(op, &mut model.sessions[at], &mut model_players[at], now, &mut model_serial);
                 if let Some(session) = &model.sessions[at].game_session {
                     model.index.record(session);
                 }
-                prop_assert_eq!(table.get(at), model.sessions.get(at));
+                prop_assert_eq!(table.get(place), model.sessions.get(at));
             }
             prop_assert_eq!(table.len(), model.sessions.len());
             prop_assert_eq!(table.index(), &model.index);
             check_search(&table, &model, s)?;
         }
         prop_assert!(table.iter().eq(model.sessions.iter()));
-        for (at, detail) in model.sessions.iter().enumerate() {
+        for detail in &model.sessions {
             let id = detail.game_session.as_ref().and_then(|s| s.game_session_id.as_deref());
-            prop_assert_eq!(id.and_then(|id| table.position(id)), Some(at));
+            let place = id.and_then(|id| table.position(id));
+            prop_assert_eq!(place.and_then(|p| table.get(p)), Some(detail));
         }
         prop_assert_eq!(table_players, model_players);
         if !small_index {
@@ -402,8 +433,17 @@ proptest! {
             for detail in table.iter() {
                 rebuilt.insert(detail.clone()).expect("distinct ids");
             }
-            prop_assert_eq!(rebuilt.index(), table.index());
-            prop_assert_eq!(format!("{rebuilt:?}"), format!("{table:?}"));
+            // A removed session's keys stay in the index, as the
+            // service's do; its strings are let go.
+            if removals == 0 {
+                prop_assert_eq!(rebuilt.index(), table.index());
+                prop_assert_eq!(format!("{rebuilt:?}"), format!("{table:?}"));
+            }
+            let strings = |t: &SessionTable| {
+                let debug = format!("{t:?}");
+                debug[debug.find("strings").expect("a count")..].to_owned()
+            };
+            prop_assert_eq!(strings(&rebuilt), strings(&table));
         }
     }
 }

@@ -78,7 +78,10 @@ const CHUNK: usize = 64;
 #[derive(Clone)]
 pub struct SessionTable {
     chunks: Vec<Arc<Chunk>>,
+    /// Rows in `chunks`, dead ones included: the places handed out.
     len: usize,
+    /// Rows whose session was removed, waiting for compaction.
+    dead: usize,
     by_id: HashMap<String, usize>,
     index: Arc<SearchIndex>,
     strings: Strings,
@@ -88,7 +91,7 @@ impl fmt::Debug for SessionTable {
     /// The size of the table, never its sessions' values.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionTable")
-            .field("sessions", &self.len)
+            .field("sessions", &self.len())
             .field("indexed_keys", &self.index.len())
             .field("strings", &self.strings.len())
             .finish_non_exhaustive()
@@ -110,6 +113,7 @@ impl SessionTable {
         SessionTable {
             chunks: Vec::new(),
             len: 0,
+            dead: 0,
             by_id: HashMap::new(),
             index: Arc::new(SearchIndex::new(limits)),
             strings: Strings::default(),
@@ -119,13 +123,13 @@ impl SessionTable {
     /// How many sessions the table holds.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.len
+        self.len - self.dead
     }
 
     /// Whether the table holds no session.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
     /// The property keys searches of this table can see.
@@ -140,11 +144,15 @@ impl SessionTable {
         self.by_id.get(game_session_id).copied()
     }
 
-    /// The session at `position` (its place in creation order).
+    /// The session at `position` (its place in creation order); `None`
+    /// past the end and for a session removed.
     #[must_use]
     pub fn get(&self, position: usize) -> Option<&GameSessionDetail> {
         let chunk = self.chunks.get(position / CHUNK)?;
-        chunk.get(position % CHUNK).map(|r| &*r.row.detail)
+        chunk
+            .get(position % CHUNK)
+            .filter(|r| !r.row.is_dead())
+            .map(|r| &*r.row.detail)
     }
 
     /// The session with this `GameSessionId`.
@@ -155,8 +163,10 @@ impl SessionTable {
 
     /// Every session, in creation order.
     #[must_use]
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = &GameSessionDetail> + Clone {
-        rows(&self.chunks, self.len).map(|r| &*r.row.detail)
+    pub fn iter(&self) -> impl Iterator<Item = &GameSessionDetail> + Clone {
+        rows(&self.chunks, self.len)
+            .filter(|r| !r.row.is_dead())
+            .map(|r| &*r.row.detail)
     }
 
     /// Adds a session after the others, recording its keys in the index;
@@ -205,6 +215,9 @@ impl SessionTable {
     ) -> Option<R> {
         let chunk = Arc::make_mut(self.chunks.get_mut(position / CHUNK)?);
         let i = position % CHUNK;
+        if chunk.get(i).is_none_or(|r| r.row.is_dead()) {
+            return None;
+        }
         let had_id = chunk.get(i).is_some_and(|r| r.row.has_id());
         let detail = chunk.detail_mut(i)?;
         let answer = change(detail);
@@ -229,10 +242,79 @@ impl SessionTable {
         Some(answer)
     }
 
+    /// Removes the session at `position` and answers it; `None` when there
+    /// is none. Its strings are let go; the keys it brought stay in the
+    /// index, as the service's index keeps them.
+    ///
+    /// The place is left empty until enough places are (as many as hold
+    /// sessions, and at least 64): then the table closes the gaps, and
+    /// every later session moves to a lower place. So a place is good only
+    /// until the next removal: hold ids, and find their places again with
+    /// [`SessionTable::position`]. A removal costs O(1) amortized.
+    ///
+    /// ```
+    /// use gamelift_session::{GameSession, GameSessionDetail, SessionTable};
+    ///
+    /// let mut table = SessionTable::default();
+    /// for n in 1..=3 {
+    ///     let mut s = GameSession::default();
+    ///     s.game_session_id = Some(format!("gs-{n}"));
+    ///     table.insert(GameSessionDetail::new(s, None)).expect("a new id");
+    /// }
+    /// let second = table.position("gs-2").expect("stored");
+    /// let removed = table.remove(second).expect("a session");
+    /// assert_eq!(removed.game_session.and_then(|s| s.game_session_id).as_deref(), Some("gs-2"));
+    /// assert_eq!(table.len(), 2);
+    /// assert!(table.find("gs-2").is_none());
+    /// assert!(table.find("gs-3").is_some());
+    /// ```
+    pub fn remove(&mut self, position: usize) -> Option<GameSessionDetail> {
+        let chunk = Arc::make_mut(self.chunks.get_mut(position / CHUNK)?);
+        let detail = chunk.kill(position % CHUNK, &mut self.strings)?;
+        self.dead += 1;
+        if let Some(id) = detail
+            .game_session
+            .as_ref()
+            .and_then(|s| s.game_session_id.as_deref())
+            && self.by_id.get(id) == Some(&position)
+        {
+            self.by_id.remove(id);
+        }
+        if self.dead >= CHUNK && self.dead * 2 >= self.len {
+            self.compact();
+        }
+        Some(Arc::unwrap_or_clone(detail))
+    }
+
+    /// Closes the gaps removed sessions left: the live rows move down, in
+    /// order, their strings still held, and the id map follows them.
+    fn compact(&mut self) {
+        let mut chunks: Vec<Arc<Chunk>> = Vec::with_capacity(self.len().div_ceil(CHUNK));
+        let mut len = 0;
+        for row in rows(&self.chunks, self.len).filter(|r| !r.row.is_dead()) {
+            if chunks.last().is_none_or(|c| c.len() >= CHUNK) {
+                chunks.push(Arc::default());
+            }
+            if let Some(chunk) = chunks.last_mut() {
+                Arc::make_mut(chunk).push_moved(row);
+            }
+            if let Some(id) = row.row.session().and_then(|s| s.game_session_id.as_deref())
+                && let Some(at) = self.by_id.get_mut(id)
+            {
+                *at = len;
+            }
+            len += 1;
+        }
+        self.chunks = chunks;
+        self.len = len;
+        self.dead = 0;
+    }
+
     /// Forgets every session and every key; the index's capacity stays.
     pub fn clear(&mut self) {
         self.chunks.clear();
         self.len = 0;
+        self.dead = 0;
         self.by_id.clear();
         Arc::make_mut(&mut self.index).clear();
         self.strings = Strings::default();

@@ -28,6 +28,8 @@ const HAS_CURRENT: u8 = 1 << 1;
 const HAS_CREATION: u8 = 1 << 2;
 const AVAILABLE: u8 = 1 << 3;
 const HAS_ID: u8 = 1 << 4;
+/// The row's session was removed; the row waits for the table's compaction.
+const DEAD: u8 = 1 << 5;
 
 /// One session as a search reads it: 40 bytes, beside a handle on the
 /// session itself; its visible properties are in its chunk's list.
@@ -167,6 +169,53 @@ impl Chunk {
         }
     }
 
+    /// Removes the session of row `i`: lets go of every string the row
+    /// holds and leaves a dead row in its place, which no search matches
+    /// and the table skips, until the table is compacted. Answers the
+    /// session; `None` when the row is dead already.
+    pub(crate) fn kill(
+        &mut self,
+        i: usize,
+        strings: &mut Strings,
+    ) -> Option<Arc<GameSessionDetail>> {
+        let row = self.rows.get(i).filter(|r| !r.has(DEAD))?.clone();
+        let start = row.properties as usize;
+        let count = usize::from(row.property_count);
+        for &(_, value) in self
+            .properties
+            .get(start..start + count)
+            .unwrap_or_default()
+        {
+            strings.release(value);
+        }
+        row.release(strings);
+        self.garbage += count;
+        let slot = self.rows.get_mut(i)?;
+        *slot = Row {
+            detail: Arc::default(),
+            creation_millis: 0,
+            maximum: 0,
+            current: 0,
+            fleet: NONE,
+            location: NONE,
+            properties: 0,
+            property_count: 0,
+            status: None,
+            flags: DEAD,
+        };
+        Some(row.detail)
+    }
+
+    /// Adds a live row moved from another chunk, its strings still held.
+    pub(crate) fn push_moved(&mut self, moved: RowRef<'_>) {
+        let start = u32::try_from(self.properties.len()).unwrap_or(u32::MAX);
+        self.properties.extend_from_slice(moved.properties);
+        self.rows.push(Row {
+            properties: start,
+            ..moved.row.clone()
+        });
+    }
+
     /// Writes the properties again in row order, without the garbage.
     fn compact(&mut self) {
         let mut properties = Vec::with_capacity(self.properties.len() - self.garbage);
@@ -286,6 +335,11 @@ impl Row {
 
     pub(crate) fn session(&self) -> Option<&GameSession> {
         self.detail.game_session.as_ref()
+    }
+
+    /// Whether its session was removed ([`Chunk::kill`]).
+    pub(crate) fn is_dead(&self) -> bool {
+        self.has(DEAD)
     }
 
     /// Whether its session has a `GameSessionId`.
