@@ -304,7 +304,7 @@ fn apply(
 
 fn at_of(op: &Op) -> Option<usize> {
     match op {
-        Op::Create { .. } => None,
+        Op::Create { .. } | Op::Remove { .. } => None,
         Op::Update { at, .. }
         | Op::Join { at, .. }
         | Op::Accept { at, .. }
@@ -312,7 +312,6 @@ fn at_of(op: &Op) -> Option<usize> {
         | Op::Expire { at, .. }
         | Op::Activate { at }
         | Op::Terminate { at } => Some(*at),
-        Op::Remove { .. } => None,
     }
 }
 

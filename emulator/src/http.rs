@@ -15,10 +15,10 @@ use axum::routing::{get, post};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::control;
+use crate::emulator::Emulator;
 use crate::failure::Failure;
 use crate::log::{Bounded, Quoted};
 use crate::protocol::{Protocol, check_headers};
-use crate::service::Emulator;
 
 /// The largest request body read: far above any valid GameLift request
 /// (16 properties of 32 + 96 characters, a 256 KiB `GameSessionData`).
@@ -86,15 +86,7 @@ pub fn router(emulator: Arc<Emulator>, limits: HttpLimits) -> Router {
         .route("/_emulator/reset", post(control::reset))
         .route("/_emulator/search-index", get(control::search_index))
         .route("/_emulator/clock/advance", post(control::advance_clock))
-        .route("/_emulator/fleets", post(control::declare_fleet))
-        .route(
-            "/_emulator/game-sessions/{action}",
-            post(control::game_server),
-        )
-        .route(
-            "/_emulator/player-sessions/{action}",
-            post(control::player_server),
-        )
+        .route("/_emulator/{*action}", post(control::action))
         .layer(axum::middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app)
 }
@@ -324,17 +316,18 @@ async fn run(
         .and_then(|v| v.parse::<u64>().ok());
     check_headers(protocol, headers, declared_length != Some(0))?;
     let (body, _held) = read_body(body, app).await?;
-    if operation == "SearchGameSessions" {
+    let called = if operation == "SearchGameSessions" {
         let _turn = app.searching.acquire().await.map_err(|_| busy())?;
         let emulator = Arc::clone(&app.emulator);
-        let searched = tokio::task::spawn_blocking(move || {
-            emulator.call("SearchGameSessions", &body, protocol)
-        })
-        .await
-        .map_err(|_| busy())?;
-        return Ok(searched?);
-    }
-    Ok(app.emulator.call(operation, &body, protocol)?)
+        tokio::task::spawn_blocking(move || emulator.call("SearchGameSessions", &body, protocol))
+            .await
+            .map_err(|_| busy())?
+    } else {
+        app.emulator.call(operation, &body, protocol)
+    };
+    // The answer goes out once what the operation changed is written.
+    app.emulator.written(called.seq).await;
+    Ok(called.answer?)
 }
 
 /// The response of one AWS request, and its log line.

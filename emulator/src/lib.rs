@@ -3,11 +3,33 @@
 //! Real AWS clients talk to it: boto3, the AWS CLI and the AWS SDK for
 //! JavaScript over AWS JSON 1.1, the AWS SDKs for Rust, Go, Java and others
 //! over Smithy RPC v2 CBOR, both on one port. Every GameLift rule is the
-//! crate's; this package holds the routing ([`router`]), the store and the
-//! clock ([`Emulator`]: game and player sessions in `service`, aliases,
-//! fleets, queues and placements in modules of their own), the state file
-//! ([`state`]) and its journal ([`journal`]), the game server ports, the
-//! control API for tests (under `/_emulator/`) and the network ([`serve`]).
+//! crate's; this package holds the store, the clock, the state file and
+//! the network, in rooms a newcomer finds by name:
+//!
+//! ```text
+//! emulator/src
+//! ├── main.rs             the command line
+//! ├── emulator.rs         Emulator: the store under its lock, the clock, the state file, housekeeping
+//! ├── operations.rs       the dispatch: every operation by name, every control action by path
+//! ├── store.rs            Store: every room's tables, and which room reads each journal table
+//! ├── state.rs            the snapshot's shape (the state file a person can write)
+//! │   rooms, one per resource (each: its tables, its handlers, its journal rows)
+//! ├── fleets/             declared fleets and aliases
+//! ├── game_sessions/      game sessions, their table and indexes, the simulated game server
+//! ├── player_sessions.rs  player sessions (kept beside their game session)
+//! ├── placements/         queues and placements
+//! ├── flexmatch/          rule sets, configurations, tickets, the matchmaker
+//! │   plumbing, which imports no room
+//! ├── context.rs          Context: the settings, clock and ids, the lock and its journal guard
+//! ├── settings.rs         Settings, and what the command line declares
+//! ├── journal/            the state file: records, the writer thread, reading back, snapshots
+//! ├── table.rs            Table: rows by key in insertion order
+//! ├── clock.rs, ids.rs    the emulator's clock; fresh ids
+//! ├── ports.rs            the ports live game sessions hold
+//! ├── http.rs, protocol.rs, serve.rs, failure.rs   HTTP, JSON 1.1 and CBOR, connections, errors
+//! ├── control.rs          the control API under /_emulator/
+//! └── log.rs              log lines, bounded and escaped
+//! ```
 //!
 //! The `gamelift-emulator` binary is the usual way in; embed the library to
 //! run the emulator inside a test process:
@@ -26,28 +48,38 @@
 
 #![forbid(unsafe_code)]
 
-mod aliases;
+mod clock;
+mod context;
 mod control;
+#[cfg(test)]
+mod crash_law;
+mod emulator;
 mod failure;
 mod fleets;
+mod flexmatch;
+mod game_sessions;
 mod http;
+mod ids;
 pub mod journal;
 mod log;
-mod matchmaking;
+mod operations;
 mod placements;
+mod player_sessions;
 mod ports;
 mod protocol;
 mod serve;
-mod service;
+mod settings;
 pub mod state;
+mod store;
+mod table;
 
+pub use emulator::{Emulator, Housekeeping};
 pub use failure::Failure;
-pub use fleets::DeclaredFleet;
 pub use http::{HttpLimits, MAX_BODY_BYTES, MAX_BYTES_IN_FLIGHT, router};
 pub use log::{Bounded, ECHO_CHARS, LogGuard, MAX_QUEUED_LOG_BYTES, Quoted, init as init_logging};
 pub use protocol::{Protocol, check_headers};
 pub use serve::{Timeouts, serve};
-pub use service::{
-    ACCOUNT_ID, Activation, DEFAULT_PORTS, Emulator, GameServer, Persisting, PlayerAcceptance,
+pub use settings::{
+    ACCOUNT_ID, Activation, DEFAULT_PORTS, DeclaredFleet, GameServer, PlayerAcceptance, Retention,
     Settings,
 };

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use gamelift_emulator::{
-    Activation, DeclaredFleet, Emulator, GameServer, HttpLimits, PlayerAcceptance, Settings,
-    Timeouts, journal, router, serve,
+    Activation, DeclaredFleet, Emulator, GameServer, HttpLimits, PlayerAcceptance, Retention,
+    Settings, Timeouts, router, serve,
 };
 use gamelift_session::Limits;
 
@@ -95,6 +95,23 @@ struct Cli {
     #[arg(long = "allow-host", value_name = "NAME")]
     allow_hosts: Vec<String>,
 
+    /// Seconds an ended matchmaking ticket or game session placement is
+    /// kept, on the emulator's clock, before it is forgotten (and
+    /// DescribeMatchmaking or DescribeGameSessionPlacement no longer find
+    /// it). GameLift documents none.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600.0, value_parser = retention_seconds)]
+    retention: f64,
+
+    /// Seconds a TERMINATED game session and its player sessions are kept
+    /// before they are forgotten: 30 days, as GameLift keeps them.
+    #[arg(long, value_name = "SECONDS", default_value_t = 2_592_000.0, value_parser = retention_seconds)]
+    terminated_retention: f64,
+
+    /// The most TERMINATED game sessions kept, with their player sessions;
+    /// past it the oldest to end are forgotten first.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    max_terminated_game_sessions: usize,
+
     /// Seconds a client has to send a request's headers, or its body, and
     /// the longest an idle kept-alive connection is held open.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = positive_seconds)]
@@ -123,6 +140,13 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(s) if s > 0.0 && s <= 86_400.0 => Ok(s),
         _ => Err("expected a number of seconds above 0 and at most 86400".to_owned()),
+    }
+}
+
+fn retention_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && (0.0..=3_153_600_000.0).contains(&s) => Ok(s),
+        _ => Err("expected a number of seconds from 0 to 3153600000 (100 years)".to_owned()),
     }
 }
 
@@ -196,21 +220,26 @@ fn run(cli: Cli) -> Result<(), String> {
             dns_name: cli.game_server_dns_name,
             ports: cli.game_server_ports,
         },
+        retention: Retention {
+            ended: time::Duration::seconds_f64(cli.retention),
+            terminated: time::Duration::seconds_f64(cli.terminated_retention),
+            max_terminated: cli.max_terminated_game_sessions,
+        },
     };
     let _log = gamelift_emulator::init_logging();
     let emulator = match &cli.state {
         Some(path) => {
-            let opened = journal::open(path).map_err(|e| e.to_string())?;
-            for warning in &opened.warnings {
+            let (emulator, warnings) =
+                Emulator::with_state_file(settings, path).map_err(|e| e.to_string())?;
+            for warning in &warnings {
                 tracing::warn!("{warning}");
             }
-            Emulator::with_state_file(settings, opened)
-                .map_err(|e| format!("state file {}: {e}", path.display()))?
+            emulator
         }
         None => Emulator::new(settings),
     };
     let emulator = Arc::new(emulator);
-    let persisting = emulator.persist();
+    let housekeeping = emulator.start_housekeeping();
     let request_timeout = Duration::from_secs_f64(cli.request_timeout);
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
@@ -238,7 +267,7 @@ fn run(cli: Cli) -> Result<(), String> {
         serve(listener, app, timeouts, shutdown_signal()).await;
         Ok::<(), String>(())
     })?;
-    drop(persisting);
+    drop(housekeeping);
     if let Some(path) = &cli.state {
         emulator
             .save_state_file()

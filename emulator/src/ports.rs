@@ -2,30 +2,32 @@
 //! live session, never two sessions on the same one.
 //!
 //! A session holds its port from activation until it is TERMINATED
-//! ([`gamelift_session::game_session::holds_port`]). New ports are handed out in turn
-//! through the range, wrapping around, so a port just given up is the last
-//! to be handed out again, as a client that still holds the old address
-//! would want. The pool is rebuilt from the sessions when a state file is
-//! loaded, so a restart never hands out a port a live session holds.
+//! ([`gamelift_session::game_session::holds_port`]). New ports are handed
+//! out in turn through the range, wrapping around, so a port just given up
+//! is the last to be handed out again, as a client that still holds the
+//! old address would want. The pool is rebuilt from the sessions when a
+//! state file is loaded, so a restart never hands out a port a live
+//! session holds.
 
 use std::collections::HashMap;
 use std::ops::RangeInclusive;
 
-use gamelift_session::{GameSession, game_session::holds_port};
+use gamelift_session::GameSession;
+use gamelift_session::game_session::holds_port;
 
-/// Which (address, port) pairs live sessions hold, by session index.
+/// Which (address, port) pairs live sessions hold, by session id.
 #[derive(Debug, Clone)]
 pub(crate) struct Ports {
     range: RangeInclusive<u16>,
     /// Where the next search for a free port starts.
     next: u16,
-    /// By address, then by port: the session index holding it.
-    held: HashMap<String, HashMap<i32, usize>>,
+    /// By address, then by port: the id of the session holding it.
+    held: HashMap<String, HashMap<i32, String>>,
 }
 
 impl Default for Ports {
     fn default() -> Self {
-        Ports::new(crate::service::DEFAULT_PORTS)
+        Ports::new(crate::settings::DEFAULT_PORTS)
     }
 }
 
@@ -39,34 +41,40 @@ impl Ports {
     }
 
     /// The session holding `port` at `address`, if any.
-    pub(crate) fn holder(&self, address: &str, port: i32) -> Option<usize> {
-        self.held.get(address)?.get(&port).copied()
+    pub(crate) fn holder(&self, address: &str, port: i32) -> Option<&str> {
+        self.held.get(address)?.get(&port).map(String::as_str)
     }
 
-    /// Brings the pool up to date with the session at `index`: it holds
-    /// its port while [`holds_port`] says so, and gives it up after.
-    /// Answers the other session holding the same port, and then changes
-    /// nothing.
-    pub(crate) fn sync(&mut self, index: usize, session: &GameSession) -> Result<(), usize> {
-        let (Some(address), Some(port)) = (session.ip_address.as_deref(), session.port) else {
+    /// Brings the pool up to date with `session`: it holds its port while
+    /// [`holds_port`] says so, and gives it up after. Answers the other
+    /// session holding the same port, and then changes nothing.
+    pub(crate) fn sync(&mut self, session: &GameSession) -> Result<(), String> {
+        let (Some(address), Some(port), Some(id)) = (
+            session.ip_address.as_deref(),
+            session.port,
+            session.game_session_id.as_deref(),
+        ) else {
             return Ok(());
         };
-        let holder = self.holder(address, port);
+        let holder = self.holder(address, port).map(str::to_owned);
         if holds_port(session) {
             match holder {
-                Some(other) if other != index => return Err(other),
+                Some(other) if other != id => return Err(other),
                 Some(_) => {}
                 None => {
                     self.held
                         .entry(address.to_owned())
                         .or_default()
-                        .insert(port, index);
+                        .insert(port, id.to_owned());
                 }
             }
-        } else if holder == Some(index)
+        } else if holder.as_deref() == Some(id)
             && let Some(ports) = self.held.get_mut(address)
         {
             ports.remove(&port);
+            if ports.is_empty() {
+                self.held.remove(address);
+            }
         }
         Ok(())
     }

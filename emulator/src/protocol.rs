@@ -28,6 +28,9 @@ const JSON_TYPES: [&str; 3] = [
 ];
 const CBOR_TYPE: &str = "application/cbor";
 
+/// An operation's answer: the encoded output, or the error to report.
+pub(crate) type Answer = Result<Vec<u8>, GameLiftError>;
+
 /// The wire protocol of one request, and so of its answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {

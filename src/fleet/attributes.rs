@@ -114,10 +114,28 @@ pub fn check_fleet_capacity<'s>(
                 )
         })
         .count();
+    check_fleet_room(fleet_id, live, capacity)
+}
+
+/// [`check_fleet_capacity`] for an embedder that counts the live game
+/// sessions of each fleet itself: `live` of them, against `capacity`.
+///
+/// ```
+/// use gamelift_session::fleet::check_fleet_room;
+///
+/// assert!(check_fleet_room("fleet-1", 1, 2).is_ok());
+/// let err = check_fleet_room("fleet-1", 2, 2).unwrap_err();
+/// assert_eq!(err.to_string(), "Fleet fleet-1 has no room for a new game session: 2 of 2 are live");
+/// ```
+///
+/// # Errors
+///
+/// `FleetCapacityExceededException` when `live` has reached `capacity`.
+pub fn check_fleet_room(fleet_id: &str, live: usize, capacity: usize) -> Result<(), GameLiftError> {
     if live >= capacity {
         return Err(GameLiftError::fleet_capacity_exceeded(format!(
             "Fleet {} has no room for a new game session: {live} of {capacity} are live",
-            Cut(fleet_id)
+            Cut(fleet_id_of(fleet_id))
         )));
     }
     Ok(())
@@ -164,7 +182,7 @@ impl DescribeFleetAttributesInput {
     /// naming no fleet.
     pub fn select<'a>(
         &self,
-        fleets: &'a [FleetAttributes],
+        fleets: impl IntoIterator<Item = &'a FleetAttributes, IntoIter: Clone>,
         limits: &Limits,
     ) -> Result<DescribeFleetAttributesOutput<'a>, GameLiftError> {
         let mut v = Validator::default();
@@ -180,17 +198,18 @@ impl DescribeFleetAttributesInput {
         }
         paging::check(&mut v, self.limit, self.next_token.as_deref(), limits);
         v.finish()?;
+        let fleets = fleets.into_iter();
         if let Some(ids) = &self.fleet_ids {
             let found = ids
                 .iter()
-                .filter_map(|id| fleets.iter().find(|f| f.fleet_id == fleet_id_of(id)))
+                .filter_map(|id| fleets.clone().find(|f| f.fleet_id == fleet_id_of(id)))
                 .collect();
             return Ok(DescribeFleetAttributesOutput {
                 fleet_attributes: found,
                 next_token: None,
             });
         }
-        let items = fleets.iter().map(|f| (Some(f.fleet_id.as_str()), Some(f)));
+        let items = fleets.map(|f| (Some(f.fleet_id.as_str()), Some(f)));
         let size = paging::size(self.limit, limits.default_describe_page_size);
         let (page, next_token) = paging::page_after(items, self.next_token.as_deref(), size)?;
         Ok(DescribeFleetAttributesOutput {
@@ -234,14 +253,14 @@ impl ListFleetsInput {
     /// naming no fleet.
     pub fn select<'a>(
         &self,
-        fleets: &'a [FleetAttributes],
+        fleets: impl IntoIterator<Item = &'a FleetAttributes>,
         limits: &Limits,
     ) -> Result<ListFleetsOutput<'a>, GameLiftError> {
         let mut v = Validator::default();
         paging::check(&mut v, self.limit, self.next_token.as_deref(), limits);
         v.finish()?;
         let items = fleets
-            .iter()
+            .into_iter()
             .map(|f| (Some(f.fleet_id.as_str()), Some(f.fleet_id.as_str())));
         let size = paging::size(self.limit, limits.default_describe_page_size);
         let (fleet_ids, next_token) = paging::page_after(items, self.next_token.as_deref(), size)?;

@@ -15,5 +15,5 @@ pub use alias::{
 };
 pub use attributes::{
     DescribeFleetAttributesInput, DescribeFleetAttributesOutput, FleetAttributes, ListFleetsInput,
-    ListFleetsOutput, MAX_FLEET_IDS, check_fleet_capacity,
+    ListFleetsOutput, MAX_FLEET_IDS, check_fleet_capacity, check_fleet_room,
 };

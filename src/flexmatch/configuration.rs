@@ -683,7 +683,7 @@ impl DescribeMatchmakingConfigurationsInput {
     /// naming no configuration.
     pub fn select<'a>(
         &self,
-        configurations: &'a [MatchmakingConfiguration],
+        configurations: impl IntoIterator<Item = &'a MatchmakingConfiguration>,
         limits: &Limits,
     ) -> Result<DescribeMatchmakingConfigurationsOutput<'a>, GameLiftError> {
         let mut v = Validator::default();

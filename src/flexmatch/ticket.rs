@@ -604,14 +604,15 @@ pub struct DescribeMatchmakingOutput<'a> {
 }
 
 impl DescribeMatchmakingInput {
-    /// Validates the request and answers the tickets it names that exist.
+    /// Validates the request and answers the tickets it names that exist,
+    /// each found by `find` (a store's look-up by ticket id).
     ///
     /// # Errors
     ///
     /// `InvalidRequestException` with every violation.
     pub fn select<'a>(
         &self,
-        tickets: &'a [Ticket],
+        find: impl Fn(&str) -> Option<&'a Ticket>,
     ) -> Result<DescribeMatchmakingOutput<'a>, GameLiftError> {
         let mut v = Validator::default();
         let path = FieldPath::Member("ticketIds");
@@ -633,7 +634,7 @@ impl DescribeMatchmakingInput {
             .ticket_ids
             .iter()
             .flatten()
-            .filter_map(|id| tickets.iter().find(|t| t.id() == id))
+            .filter_map(|id| find(id))
             .map(|t| &t.ticket)
             .collect();
         Ok(DescribeMatchmakingOutput { ticket_list })

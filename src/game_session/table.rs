@@ -162,7 +162,6 @@ impl SessionTable {
     }
 
     /// Every session, in creation order.
-    #[must_use]
     pub fn iter(&self) -> impl Iterator<Item = &GameSessionDetail> + Clone {
         rows(&self.chunks, self.len)
             .filter(|r| !r.row.is_dead())

@@ -421,7 +421,7 @@ impl DescribeGameSessionQueuesInput {
     /// naming no queue.
     pub fn select<'a>(
         &self,
-        queues: &'a [GameSessionQueue],
+        queues: impl IntoIterator<Item = &'a GameSessionQueue>,
         limits: &Limits,
     ) -> Result<DescribeGameSessionQueuesOutput<'a>, GameLiftError> {
         let mut v = Validator::default();

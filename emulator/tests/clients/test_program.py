@@ -183,7 +183,8 @@ def test_a_signal_shuts_down_cleanly_and_saves_state(tmp_path, sig):
     e.client().create_game_session(FleetId=FLEET, MaximumPlayerSessionCount=4, Name="kept")
     assert not state.exists(), "the snapshot is written at shutdown"
     journal = (tmp_path / "state.json.journal").read_text().splitlines()
-    assert len(journal) == 1 and json.loads(journal[0])["Seq"] == 1, "the change is in the journal before its answer"
+    assert json.loads(journal[0]) == {"Journal": 2}, "a journal begins with its version"
+    assert len(journal) == 2 and json.loads(journal[1])["Seq"] == 1, "the change is in the journal before its answer"
     assert e.stop(sig) == 0
     saved = json.loads(state.read_text())
     assert saved["Version"] == 1
@@ -320,13 +321,19 @@ def test_without_state_nothing_touches_the_disk(tmp_path):
 
 def test_health_and_reset(emulator):
     gl = emulator.client()
-    assert http(emulator.url, "/_emulator/health")[0::2] == (200, b'{"GameSessions":0,"Status":"ok"}')
+    empty = {"GameSessions": 0, "Status": "ok",
+             "Kept": {"Aliases": 0, "GameSessions": 0, "Placements": 0, "PlayerSessions": 0, "Tickets": 0}}
+    status, _, body = http(emulator.url, "/_emulator/health")
+    assert (status, json.loads(body)) == (200, empty)
     gl.create_game_session(FleetId=FLEET, MaximumPlayerSessionCount=1)
-    gl.create_game_session(FleetId=FLEET, MaximumPlayerSessionCount=1)
+    gs = gl.create_game_session(FleetId=FLEET, MaximumPlayerSessionCount=1)["GameSession"]
+    gl.create_player_session(GameSessionId=gs["GameSessionId"], PlayerId="p")
+    kept = json.loads(http(emulator.url, "/_emulator/health")[2])["Kept"]
+    assert (kept["GameSessions"], kept["PlayerSessions"]) == (2, 1)
     status, headers, body = http(emulator.url, "/_emulator/reset", b"")
     assert (status, headers["Content-Type"], json.loads(body)) == (200, "application/json", {"GameSessionsRemoved": 2})
     assert gl.describe_game_sessions(FleetId=FLEET)["GameSessions"] == []
-    assert json.loads(http(emulator.url, "/_emulator/health")[2]) == {"GameSessions": 0, "Status": "ok"}
+    assert json.loads(http(emulator.url, "/_emulator/health")[2]) == empty
 
 
 def test_the_game_server_controls_move_a_session_through_its_life(tmp_path):

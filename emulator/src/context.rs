@@ -1,0 +1,211 @@
+//! What every operation runs with: the settings, the clock and the ids
+//! ([`Env`]), and the store under its one lock ([`Context::lock`]), whose
+//! changes reach the journal when the lock is let go ([`Guard`]).
+//!
+//! The store's type is a parameter: each room states what it needs of
+//! the store as a trait of its own, and the emulator's store (which holds
+//! every room's tables) implements them all. So a room imports the rooms
+//! below it and this plumbing, never the store that holds it.
+
+use std::cell::Cell;
+use std::ops::{Deref, DerefMut};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use gamelift_session::Limits;
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::clock::{Clock, wire_now};
+use crate::ids::Ids;
+use crate::journal::{Journal, RecordWriter};
+use crate::settings::Settings;
+
+/// The settings, the clock and the ids: what an operation reads without
+/// the store's lock.
+#[derive(Debug)]
+pub(crate) struct Env {
+    settings: Settings,
+    clock: Clock,
+    ids: Ids,
+    started: OffsetDateTime,
+}
+
+impl Env {
+    pub(crate) fn new(settings: Settings) -> Self {
+        Env {
+            settings,
+            clock: Clock::default(),
+            ids: Ids::default(),
+            started: wire_now(),
+        }
+    }
+
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.settings.limits
+    }
+
+    pub(crate) fn region(&self) -> &str {
+        &self.settings.region
+    }
+
+    /// The emulator's clock.
+    pub(crate) fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+
+    pub(crate) fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    pub(crate) fn ids(&self) -> &Ids {
+        &self.ids
+    }
+
+    /// When the emulator started: the creation time of the fleets it knows.
+    pub(crate) fn started(&self) -> OffsetDateTime {
+        self.started
+    }
+}
+
+/// A store whose changes are journaled: it knows which rows changed since
+/// the last record, and writes them.
+pub(crate) trait Journaled {
+    /// Whether anything changed since the last record.
+    fn has_changes(&self) -> bool;
+    /// Writes the rows changed since the last record, as they are now, and
+    /// forgets them.
+    fn write_changes(&mut self, record: &mut RecordWriter<'_>);
+}
+
+/// A store that can be saved whole: the snapshot of the state file.
+pub(crate) trait Snapshot {
+    type State: Serialize;
+    /// The whole state, as holding the journal up to record `seq`.
+    fn to_state(&self, seq: u64) -> Self::State;
+}
+
+thread_local! {
+    /// The last journal record the operation under way on this thread
+    /// queued: its answer waits until that record is written.
+    static RECEIPT: Cell<u64> = const { Cell::new(0) };
+}
+
+/// The sequence number of the last record queued on this thread since the
+/// last call (0: none), and forgets it.
+pub(crate) fn take_receipt() -> u64 {
+    RECEIPT.with(|r| r.replace(0))
+}
+
+/// The environment, and the store under its lock.
+#[derive(Debug)]
+pub(crate) struct Context<S> {
+    env: Env,
+    store: Mutex<S>,
+    journal: Option<Journal>,
+}
+
+impl<S: Journaled> Context<S> {
+    pub(crate) fn new(env: Env, store: S, journal: Option<Journal>) -> Self {
+        Context {
+            env,
+            store: Mutex::new(store),
+            journal,
+        }
+    }
+
+    pub(crate) fn env(&self) -> &Env {
+        &self.env
+    }
+
+    /// The store, locked. What the operation changes is journaled when the
+    /// guard is let go, so before the operation's answer is sent.
+    pub(crate) fn lock(&self) -> Guard<'_, S> {
+        Guard {
+            // Every change is all or nothing, so a lock poisoned by a
+            // panicking handler still guards a consistent store.
+            store: self.store.lock().unwrap_or_else(PoisonError::into_inner),
+            journal: self.journal.as_ref(),
+        }
+    }
+
+    /// The journal, with a state file.
+    pub(crate) fn journal(&self) -> Option<&Journal> {
+        self.journal.as_ref()
+    }
+
+    /// Waits until the record `seq` (a [`take_receipt`]) is written.
+    pub(crate) fn wait(&self, seq: u64) {
+        if let Some(journal) = &self.journal
+            && seq > 0
+        {
+            journal.wait(seq);
+        }
+    }
+
+    /// [`Context::wait`], for async code.
+    pub(crate) async fn written(&self, seq: u64) {
+        if let Some(journal) = &self.journal
+            && seq > 0
+        {
+            journal.written(seq).await;
+        }
+    }
+}
+
+impl<S: Journaled + Snapshot> Context<S> {
+    /// Writes the whole state to the snapshot now and begins the journal
+    /// again. `Ok(false)` without a state file.
+    ///
+    /// # Errors
+    ///
+    /// A sentence naming the file and the problem; the files on the disk
+    /// then still read back to the last state they held.
+    pub(crate) fn compact(&self) -> Result<bool, String> {
+        let Some(journal) = &self.journal else {
+            return Ok(false);
+        };
+        let state = {
+            let store = self.lock();
+            let seq = journal.cut();
+            store.to_state(seq)
+        };
+        journal.compact(&state).map(|()| true)
+    }
+}
+
+/// The store, locked: when it is let go, what the operation changed is
+/// queued for the journal, so every change is on its way to the disk, in
+/// the order they were made, before the operation's answer is sent.
+pub(crate) struct Guard<'a, S: Journaled> {
+    store: MutexGuard<'a, S>,
+    journal: Option<&'a Journal>,
+}
+
+impl<S: Journaled> Deref for Guard<'_, S> {
+    type Target = S;
+    fn deref(&self) -> &S {
+        &self.store
+    }
+}
+
+impl<S: Journaled> DerefMut for Guard<'_, S> {
+    fn deref_mut(&mut self) -> &mut S {
+        &mut self.store
+    }
+}
+
+impl<S: Journaled> Drop for Guard<'_, S> {
+    fn drop(&mut self) {
+        if let Some(journal) = self.journal
+            && self.store.has_changes()
+        {
+            let store = &mut *self.store;
+            let seq = journal.append(|record| store.write_changes(record));
+            RECEIPT.with(|r| r.set(r.get().max(seq)));
+        }
+    }
+}

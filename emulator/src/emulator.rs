@@ -1,0 +1,326 @@
+//! [`Emulator`]: the store under its lock, the clock, the state file, and
+//! the operations run by name through the dispatch tables.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use gamelift_session::GameLiftError;
+use serde_json::json;
+use time::OffsetDateTime;
+
+use crate::context::{Context, Env, Snapshot, take_receipt};
+use crate::journal::{self, Journal, StateFileError};
+use crate::log::Bounded;
+use crate::operations::{action, operation};
+use crate::protocol::{Answer, Protocol};
+use crate::settings::Settings;
+use crate::state::State;
+use crate::store::{Forgotten, Store};
+
+/// How often the housekeeping thread forgets what has ended and checks
+/// whether the journal is due to be folded into the snapshot.
+const HOUSEKEEPING_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The emulator: its settings and its state, shared by every connection.
+#[derive(Debug)]
+pub struct Emulator {
+    cx: Context<Store>,
+}
+
+/// An operation's answer, and the journal record it waits for.
+#[derive(Debug)]
+pub(crate) struct Called {
+    pub(crate) answer: Answer,
+    /// The last journal record the operation queued (0: none).
+    pub(crate) seq: u64,
+}
+
+impl Emulator {
+    /// An emulator with nothing in it but the fleets `settings` declares.
+    #[must_use]
+    pub fn new(settings: Settings) -> Self {
+        let store = Store::new(&settings);
+        Emulator {
+            cx: Context::new(Env::new(settings), store, None),
+        }
+    }
+
+    /// An emulator holding `state`, as read from a state file, without a
+    /// journal (nothing is written).
+    ///
+    /// # Errors
+    ///
+    /// A sentence naming what breaks the state file's rules.
+    pub fn with_state(settings: Settings, state: State) -> Result<Self, String> {
+        let store = Store::from_state(state, &settings)?;
+        Ok(Emulator {
+            cx: Context::new(Env::new(settings), store, None),
+        })
+    }
+
+    /// An emulator serving the state file at `path`: the snapshot and the
+    /// journal are read and checked, and only once the whole state has
+    /// loaded are they folded into a fresh snapshot; from then on every
+    /// change is journaled before it is answered. Answers the emulator and
+    /// the sentences of what was repaired (a last line cut short, a blank
+    /// line), to log.
+    ///
+    /// # Errors
+    ///
+    /// A sentence naming the file, the line and the problem; the files are
+    /// then as they were.
+    pub fn with_state_file(
+        settings: Settings,
+        path: &Path,
+    ) -> Result<(Self, Vec<String>), StateFileError> {
+        let read = journal::read::<State>(path)?;
+        let mut store = match read.snapshot.clone() {
+            Some(state) => {
+                Store::from_state(state, &settings).map_err(|e| StateFileError::new(path, e))?
+            }
+            None => Store::new(&settings),
+        };
+        for line in &read.records {
+            store
+                .apply(line, &settings)
+                .map_err(|problem| line.refuse(&problem))?;
+        }
+        // `--fleet` overrides the file's declaration of a fleet.
+        for f in &settings.fleets {
+            store.fleets.declare(f);
+        }
+        let _ = store.fleets.changes.take();
+        let fold = read.needs_fold().then(|| store.to_state(read.seq));
+        let journal = Journal::start(read.paths, read.seq, fold.as_ref())?;
+        store.record_changes();
+        let emulator = Emulator {
+            cx: Context::new(Env::new(settings), store, Some(journal)),
+        };
+        Ok((emulator, read.warnings))
+    }
+
+    /// Writes the whole state to the snapshot now and begins the journal
+    /// again (what shutdown does). `Ok(false)` without a state file.
+    ///
+    /// # Errors
+    ///
+    /// A sentence naming the file and the problem; the files on the disk
+    /// then still read back to the last state they held, and the health
+    /// endpoint reports the problem until a later save succeeds.
+    pub fn save_state_file(&self) -> Result<bool, String> {
+        self.cx.compact()
+    }
+
+    /// Starts the housekeeping thread: every second it forgets what has
+    /// ended past its retention (journaled) and folds a journal that has
+    /// grown into the snapshot, or tries a failing state file again. It
+    /// runs until the returned handle is dropped.
+    #[must_use]
+    pub fn start_housekeeping(self: &Arc<Self>) -> Housekeeping {
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let emulator = Arc::clone(self);
+        let thread = std::thread::Builder::new()
+            .name("housekeeping".to_owned())
+            .spawn(move || {
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(HOUSEKEEPING_INTERVAL)
+                {
+                    emulator.housekeeping();
+                }
+            })
+            .ok();
+        Housekeeping {
+            stop: Some(stop),
+            thread,
+        }
+    }
+
+    /// One housekeeping pass (see [`Emulator::start_housekeeping`]).
+    pub(crate) fn housekeeping(&self) {
+        let (_, seq) = self.forget();
+        self.cx.wait(seq);
+        if let Some(journal) = self.cx.journal()
+            && journal.compaction_due(Instant::now())
+        {
+            let _ = self.cx.compact();
+        }
+    }
+
+    /// Forgets what has ended past its retention; answers what, and the
+    /// journal record of it.
+    fn forget(&self) -> (Forgotten, u64) {
+        let env = self.cx.env();
+        let _ = take_receipt();
+        let forgotten =
+            self.cx
+                .lock()
+                .housekeeping(env.now(), env.limits(), &env.settings().retention);
+        if forgotten != Forgotten::default() {
+            tracing::debug!(
+                game_sessions = forgotten.game_sessions,
+                placements = forgotten.placements,
+                tickets = forgotten.tickets,
+                "forgotten past their retention"
+            );
+        }
+        (forgotten, take_receipt())
+    }
+
+    /// The state file's last failure, while it cannot be written.
+    #[must_use]
+    pub fn state_file_failure(&self) -> Option<String> {
+        self.cx.journal().and_then(Journal::failure)
+    }
+
+    /// Whether the emulator keeps a state file.
+    #[must_use]
+    pub fn has_state_file(&self) -> bool {
+        self.cx.journal().is_some()
+    }
+
+    /// The settings.
+    #[must_use]
+    pub fn settings(&self) -> &Settings {
+        self.cx.env().settings()
+    }
+
+    /// Everything the emulator holds, as the snapshot would.
+    #[must_use]
+    pub fn state(&self) -> State {
+        self.cx.lock().to_state(0)
+    }
+
+    /// Runs the GameLift operation `name` on a request body.
+    pub(crate) fn call(&self, name: &str, body: &[u8], p: Protocol) -> Called {
+        let _ = take_receipt();
+        let answer = match operation(name) {
+            Some(op) => op(&self.cx, body, p),
+            None => Err(GameLiftError::unknown_operation(Bounded(name).to_string())),
+        };
+        Called {
+            answer,
+            seq: take_receipt(),
+        }
+    }
+
+    /// Runs an operation and waits until what it changed is written: what
+    /// code outside the async server (tests, an embedder) calls.
+    #[cfg(test)]
+    pub(crate) fn call_and_wait(&self, name: &str, body: &[u8], p: Protocol) -> Answer {
+        let called = self.call(name, body, p);
+        self.cx.wait(called.seq);
+        called.answer
+    }
+
+    /// Runs the control action at `path`; `None` when there is none.
+    pub(crate) fn control(&self, path: &str, body: &[u8]) -> Option<Called> {
+        let action = action(path)?;
+        let _ = take_receipt();
+        let answer = action(&self.cx, body);
+        Some(Called {
+            answer,
+            seq: take_receipt(),
+        })
+    }
+
+    /// Waits until the journal record `seq` is written.
+    pub(crate) async fn written(&self, seq: u64) {
+        self.cx.written(seq).await;
+    }
+
+    /// Moves the emulator's clock ahead by `by` (the control API's
+    /// `clock/advance`), and forgets at once what that puts past its
+    /// retention. Answers the clock's new reading, and the journal record
+    /// to wait for.
+    pub(crate) fn advance_clock(&self, by: time::Duration) -> (OffsetDateTime, u64) {
+        let now = self.cx.env().clock().advance(by);
+        let (_, seq) = self.forget();
+        (now, seq)
+    }
+
+    /// Forgets everything but the declared fleets; answers how many game
+    /// sessions there were, and the journal record to wait for.
+    pub(crate) fn reset(&self) -> (usize, u64) {
+        let _ = take_receipt();
+        let n = self.cx.lock().reset();
+        (n, take_receipt())
+    }
+
+    /// The health endpoint's answer: what is kept, and the state file.
+    pub(crate) fn health(&self) -> serde_json::Value {
+        let store = self.cx.lock();
+        let mut body = json!({
+            "Status": "ok",
+            "GameSessions": store.sessions.len(),
+            "Kept": {
+                "GameSessions": store.sessions.len(),
+                "PlayerSessions": store.sessions.player_count(),
+                "Aliases": store.fleets.alias_count(),
+                "Placements": store.placements.placement_count(),
+                "Tickets": store.matchmaking.ticket_count(),
+            },
+        });
+        drop(store);
+        if self.has_state_file() {
+            body["StateFile"] = json!(self.state_file_failure().unwrap_or_else(|| "ok".to_owned()));
+        }
+        body
+    }
+
+    /// The property keys searches can see.
+    pub(crate) fn search_index(&self) -> serde_json::Value {
+        let store = self.cx.lock();
+        let index = store.sessions.index();
+        json!({
+            "Capacity": self.settings().limits.max_search_index_keys,
+            "IndexedKeys": index.len(),
+            "LeftOutKeys": index.left_out().collect::<Vec<_>>(),
+        })
+    }
+
+    /// Writes down every reservation that ran out by now.
+    #[cfg(test)]
+    pub(crate) fn expire_now(&self) {
+        let env = self.cx.env();
+        self.cx.lock().sessions.expire(env.now(), env.limits());
+        self.cx.wait(take_receipt());
+    }
+
+    /// Runs a control action and waits until what it changed is written.
+    #[cfg(test)]
+    pub(crate) fn control_and_wait(&self, path: &str, body: &serde_json::Value) -> Option<Answer> {
+        let called = self.control(path, body.to_string().as_bytes())?;
+        self.cx.wait(called.seq);
+        Some(called.answer)
+    }
+
+    /// Waits until the journal record `seq` is written.
+    #[cfg(test)]
+    pub(crate) fn wait(&self, seq: u64) {
+        self.cx.wait(seq);
+    }
+
+    /// Moves the clock ahead and nothing else.
+    #[cfg(test)]
+    pub(crate) fn advance_clock_only(&self, by: time::Duration) {
+        self.cx.env().clock().advance(by);
+    }
+}
+
+/// The housekeeping thread ([`Emulator::start_housekeeping`]); dropping it
+/// stops the thread.
+#[derive(Debug)]
+pub struct Housekeeping {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Housekeeping {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

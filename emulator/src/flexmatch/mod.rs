@@ -1,0 +1,374 @@
+//! FlexMatch: rule sets, matchmaking configurations, tickets and the
+//! matchmaker that turns waiting tickets into placed matches.
+//!
+//! | file | what it holds |
+//! |---|---|
+//! | `rule_sets.rs` | `CreateMatchmakingRuleSet`, `ValidateMatchmakingRuleSet`, `DescribeMatchmakingRuleSets`, `DeleteMatchmakingRuleSet` |
+//! | `configurations.rs` | `CreateMatchmakingConfiguration`, `DescribeMatchmakingConfigurations`, `UpdateMatchmakingConfiguration`, `DeleteMatchmakingConfiguration` |
+//! | `tickets.rs` | `StartMatchmaking`, `StartMatchBackfill`, `DescribeMatchmaking`, `StopMatchmaking`, `AcceptMatch` |
+//! | `matchmaker.rs` | a round of the matchmaker, and placing its matches |
+//!
+//! Its tables: `RuleSets` and `Configurations` (by name) and `Tickets` (by
+//! id, with the live tickets of each configuration in the order they
+//! started, and the live ticket of each player). An ended ticket is kept
+//! for the retention period (`--retention`) after it ended, then
+//! forgotten. The rules are the crate's (`gamelift_session::flexmatch`).
+
+mod configurations;
+mod matchmaker;
+mod rule_sets;
+mod tickets;
+
+pub(crate) use configurations::{
+    create_matchmaking_configuration, delete_matchmaking_configuration,
+    describe_matchmaking_configurations, update_matchmaking_configuration,
+};
+pub(crate) use rule_sets::{
+    create_matchmaking_rule_set, delete_matchmaking_rule_set, describe_matchmaking_rule_sets,
+    validate_matchmaking_rule_set,
+};
+pub(crate) use tickets::{
+    accept_match, describe_matchmaking, start_match_backfill, start_matchmaking, stop_matchmaking,
+};
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use gamelift_session::GameLiftError;
+use gamelift_session::flexmatch::{
+    MatchmakingConfiguration, MatchmakingRuleSet, RuleSet, Ticket, configuration_not_found,
+    rule_set_not_found,
+};
+use time::OffsetDateTime;
+
+use crate::fleets::Fleets;
+use crate::game_sessions::Sessions;
+use crate::journal::{Changes, RecordWriter};
+use crate::log::Bounded;
+use crate::placements::{Placements, PlacementsWorld};
+use crate::table::Table;
+
+/// The journal's table of rule sets, by name.
+pub(crate) const RULE_SETS: &str = "RuleSets";
+/// The journal's table of configurations, by name.
+pub(crate) const CONFIGURATIONS: &str = "Configurations";
+/// The journal's table of tickets, by id.
+pub(crate) const TICKETS: &str = "Tickets";
+
+/// What a store offers this room: its tables, beside the placements,
+/// sessions and fleets a match is placed through.
+pub(crate) trait FlexMatchWorld: PlacementsWorld {
+    fn flexmatch(&mut self) -> (&mut Matchmaking, &mut Placements, &mut Sessions, &Fleets);
+}
+
+/// A rule set resource and its rules, read once.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredRuleSet {
+    pub(crate) resource: MatchmakingRuleSet,
+    /// Shared with the matchmaker's rounds, which run without copying it.
+    pub(crate) rules: Arc<RuleSet>,
+}
+
+/// The rule sets, configurations and tickets.
+#[derive(Debug, Default)]
+pub(crate) struct Matchmaking {
+    rule_sets: Table<StoredRuleSet>,
+    configurations: Table<MatchmakingConfiguration>,
+    tickets: Table<Ticket>,
+    /// The live tickets of each configuration, by the order they started.
+    live: HashMap<String, BTreeMap<u64, String>>,
+    /// Each live ticket's place in `live`.
+    places: HashMap<String, u64>,
+    /// The live ticket of each player.
+    by_player: HashMap<String, String>,
+    /// Ended tickets by when they ended, then in order.
+    ended: BTreeSet<(OffsetDateTime, u64, String)>,
+    order: u64,
+    pub(crate) changes: Changes,
+}
+
+impl Matchmaking {
+    /// The configuration `name` names, and its rule set's rules.
+    pub(crate) fn configuration_and_rules(
+        &self,
+        name: &str,
+    ) -> Result<(MatchmakingConfiguration, Arc<RuleSet>), GameLiftError> {
+        let c = self
+            .configuration(name)
+            .cloned()
+            .ok_or_else(|| configuration_not_found(name))?;
+        let rule_set = c.rule_set_name.clone().unwrap_or_default();
+        let rules = self
+            .rule_set(&rule_set)
+            .map(|r| Arc::clone(&r.rules))
+            .ok_or_else(|| rule_set_not_found(&rule_set))?;
+        Ok((c, rules))
+    }
+
+    /// The configuration a name or ARN names.
+    pub(crate) fn configuration(&self, name_or_arn: &str) -> Option<&MatchmakingConfiguration> {
+        let key = name_or_arn.rsplit_once('/').map_or(name_or_arn, |(_, n)| n);
+        self.configurations
+            .get(key)
+            .filter(|c| c.is_named_by(name_or_arn))
+    }
+
+    /// The rule set a name or ARN names.
+    pub(crate) fn rule_set(&self, name_or_arn: &str) -> Option<&StoredRuleSet> {
+        let key = name_or_arn.rsplit_once('/').map_or(name_or_arn, |(_, n)| n);
+        self.rule_sets
+            .get(key)
+            .filter(|r| r.resource.is_named_by(name_or_arn))
+    }
+
+    /// The ticket `id`.
+    pub(crate) fn ticket(&self, id: &str) -> Option<&Ticket> {
+        self.tickets.get(id)
+    }
+
+    /// The live tickets that hold one of `players`, and the ticket `id`:
+    /// all a new ticket is checked against.
+    pub(crate) fn neighbours<'p>(
+        &self,
+        players: impl IntoIterator<Item = &'p str>,
+        id: Option<&str>,
+    ) -> Vec<Ticket> {
+        let mut ids: Vec<&str> = players
+            .into_iter()
+            .filter_map(|p| self.by_player.get(p).map(String::as_str))
+            .collect();
+        ids.extend(id);
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+            .filter_map(|id| self.tickets.get(id).cloned())
+            .collect()
+    }
+
+    /// Stores `ticket`, new or changed, with the indexes following it: the
+    /// one way a stored ticket changes.
+    pub(crate) fn put(&mut self, ticket: Ticket) {
+        let id = ticket.ticket.ticket_id.clone().unwrap_or_default();
+        let ended = ticket.ticket.has_ended();
+        if let Some(old) = self.tickets.get(&id)
+            && *old == ticket
+        {
+            return;
+        }
+        let configuration = ticket.ticket.configuration_name.clone().unwrap_or_default();
+        if ended {
+            if let Some(place) = self.places.remove(&id) {
+                if let Some(live) = self.live.get_mut(&configuration) {
+                    live.remove(&place);
+                    if live.is_empty() {
+                        self.live.remove(&configuration);
+                    }
+                }
+                self.order += 1;
+                let end = ticket.ticket.end_time.unwrap_or(OffsetDateTime::UNIX_EPOCH);
+                self.ended.insert((end, self.order, id.clone()));
+            } else if !self.tickets.contains(&id) {
+                self.order += 1;
+                let end = ticket.ticket.end_time.unwrap_or(OffsetDateTime::UNIX_EPOCH);
+                self.ended.insert((end, self.order, id.clone()));
+            }
+            for p in ticket.ticket.players() {
+                if let Some(player) = &p.player_id
+                    && self.by_player.get(player) == Some(&id)
+                {
+                    self.by_player.remove(player);
+                }
+            }
+        } else {
+            if !self.places.contains_key(&id) {
+                self.order += 1;
+                self.places.insert(id.clone(), self.order);
+                self.live
+                    .entry(configuration)
+                    .or_default()
+                    .insert(self.order, id.clone());
+            }
+            for p in ticket.ticket.players() {
+                if let Some(player) = &p.player_id {
+                    self.by_player.insert(player.clone(), id.clone());
+                }
+            }
+        }
+        self.tickets.insert(&id, ticket);
+        self.changes.record(TICKETS, &id);
+    }
+
+    /// The live tickets of the configuration `name`, in the order they
+    /// started, as a list the crate's functions change; [`Matchmaking::put`]
+    /// each back after.
+    pub(crate) fn live_tickets(&self, name: &str) -> Vec<Ticket> {
+        self.live
+            .get(name)
+            .into_iter()
+            .flat_map(BTreeMap::values)
+            .filter_map(|id| self.tickets.get(id).cloned())
+            .collect()
+    }
+
+    /// Whether the configuration `name` has a live ticket.
+    pub(crate) fn has_live_tickets(&self, name: &str) -> bool {
+        self.live.get(name).is_some_and(|l| !l.is_empty())
+    }
+
+    /// Forgets the tickets that ended `keep` or longer before `now`.
+    /// Answers how many.
+    pub(crate) fn forget_ended(&mut self, now: OffsetDateTime, keep: time::Duration) -> usize {
+        let mut n = 0;
+        while let Some(first) = self.ended.first() {
+            if first.0 + keep > now {
+                break;
+            }
+            let Some((_, _, id)) = self.ended.pop_first() else {
+                break;
+            };
+            if self.tickets.remove(&id).is_some() {
+                self.changes.record(TICKETS, &id);
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// How many tickets are kept.
+    pub(crate) fn ticket_count(&self) -> usize {
+        self.tickets.len()
+    }
+
+    /// Every rule set, configuration and ticket, in the order they were made.
+    pub(crate) fn rule_sets(&self) -> impl Iterator<Item = &StoredRuleSet> + Clone {
+        self.rule_sets.values()
+    }
+
+    pub(crate) fn configurations(&self) -> impl Iterator<Item = &MatchmakingConfiguration> {
+        self.configurations.values()
+    }
+
+    pub(crate) fn tickets(&self) -> impl Iterator<Item = &Ticket> {
+        self.tickets.values()
+    }
+
+    /// Forgets everything.
+    pub(crate) fn clear(&mut self) {
+        let changes = std::mem::take(&mut self.changes);
+        *self = Matchmaking {
+            changes,
+            ..Matchmaking::default()
+        };
+    }
+
+    /// Writes the row `key` of `table`, as it is now.
+    pub(crate) fn write_row(
+        &self,
+        table: &str,
+        key: &str,
+        record: &mut RecordWriter<'_>,
+    ) -> Result<(), serde_json::Error> {
+        match table {
+            RULE_SETS => record.row(table, key, self.rule_sets.get(key).map(|r| &r.resource)),
+            CONFIGURATIONS => record.row(table, key, self.configurations.get(key)),
+            _ => record.row(table, key, self.tickets.get(key)),
+        }
+    }
+
+    /// Loads a rule set from a state file: its body is read again.
+    ///
+    /// # Errors
+    ///
+    /// A rule set whose name is not its key, or whose body cannot be read.
+    pub(crate) fn load_rule_set(
+        &mut self,
+        key: &str,
+        resource: Option<MatchmakingRuleSet>,
+    ) -> Result<(), String> {
+        let Some(resource) = resource else {
+            self.rule_sets.remove(key);
+            return Ok(());
+        };
+        if resource.rule_set_name.as_deref() != Some(key) {
+            return Err(format!(
+                "has a rule set whose RuleSetName is not {}",
+                Bounded(key)
+            ));
+        }
+        let rules =
+            serde_json::from_str::<RuleSet>(resource.rule_set_body.as_deref().unwrap_or_default())
+                .map_err(|e| format!("has a RuleSetBody that cannot be read: {e}"))?;
+        self.rule_sets.insert(
+            key,
+            StoredRuleSet {
+                resource,
+                rules: rules.into(),
+            },
+        );
+        Ok(())
+    }
+
+    /// Loads a configuration from a state file: its rule set must be held.
+    ///
+    /// # Errors
+    ///
+    /// A configuration whose name is not its key, or naming no rule set held.
+    pub(crate) fn load_configuration(
+        &mut self,
+        key: &str,
+        c: Option<MatchmakingConfiguration>,
+    ) -> Result<(), String> {
+        let Some(c) = c else {
+            self.configurations.remove(key);
+            return Ok(());
+        };
+        if c.name.as_deref() != Some(key) {
+            return Err(format!(
+                "has a configuration whose Name is not {}",
+                Bounded(key)
+            ));
+        }
+        let rule_set = c.rule_set_name.as_deref().unwrap_or_default();
+        if self.rule_set(rule_set).is_none() {
+            return Err(format!(
+                "names the rule set {}, which the file does not hold",
+                Bounded(rule_set)
+            ));
+        }
+        self.configurations.insert(key, c);
+        Ok(())
+    }
+
+    /// Loads a ticket from a state file.
+    ///
+    /// # Errors
+    ///
+    /// A ticket whose id is not its key.
+    pub(crate) fn load_ticket(&mut self, key: &str, t: Option<Ticket>) -> Result<(), String> {
+        let Some(t) = t else {
+            if let Some(t) = self.tickets.get(key).cloned() {
+                // A removal: ended, then forgotten.
+                let mut ended = t;
+                ended.ticket.status =
+                    Some(gamelift_session::model::MatchmakingTicketStatus::Cancelled);
+                self.put(ended);
+                self.tickets.remove(key);
+            }
+            return Ok(());
+        };
+        if t.ticket.ticket_id.as_deref() != Some(key) {
+            return Err(format!(
+                "has a ticket whose TicketId is not {}",
+                Bounded(key)
+            ));
+        }
+        self.put(t);
+        Ok(())
+    }
+
+    /// Stores a new rule set.
+    fn insert_rule_set(&mut self, name: &str, stored: StoredRuleSet) {
+        self.rule_sets.insert(name, stored);
+        self.changes.record(RULE_SETS, name);
+    }
+}
