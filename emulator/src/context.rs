@@ -91,13 +91,16 @@ pub(crate) trait Snapshot {
 thread_local! {
     /// The last journal record the operation under way on this thread
     /// queued: its answer waits until that record is written.
-    static RECEIPT: Cell<u64> = const { Cell::new(0) };
+    static LAST_RECORD: Cell<u64> = const { Cell::new(0) };
+    /// The record this thread queued as the leader, to write once the
+    /// store is let go.
+    static TO_LEAD: Cell<Option<u64>> = const { Cell::new(None) };
 }
 
 /// The sequence number of the last record queued on this thread since the
 /// last call (0: none), and forgets it.
 pub(crate) fn take_receipt() -> u64 {
-    RECEIPT.with(|r| r.replace(0))
+    LAST_RECORD.with(|r| r.replace(0))
 }
 
 /// The environment, and the store under its lock.
@@ -125,10 +128,15 @@ impl<S: Journaled> Context<S> {
     /// guard is let go, so before the operation's answer is sent.
     pub(crate) fn lock(&self) -> Guard<'_, S> {
         Guard {
-            // Every change is all or nothing, so a lock poisoned by a
-            // panicking handler still guards a consistent store.
-            store: self.store.lock().unwrap_or_else(PoisonError::into_inner),
-            journal: self.journal.as_ref(),
+            locked: Locked {
+                // Every change is all or nothing, so a lock poisoned by a
+                // panicking handler still guards a consistent store.
+                store: self.store.lock().unwrap_or_else(PoisonError::into_inner),
+                journal: self.journal.as_ref(),
+            },
+            _lead: Lead {
+                journal: self.journal.as_ref(),
+            },
         }
     }
 
@@ -168,44 +176,71 @@ impl<S: Journaled + Snapshot> Context<S> {
         let Some(journal) = &self.journal else {
             return Ok(false);
         };
-        let state = {
+        let (state, seq, receipt) = {
             let store = self.lock();
-            let seq = journal.cut();
-            store.to_state(seq)
+            let (seq, receipt) = journal.cut();
+            (store.to_state(seq), seq, receipt)
         };
-        journal.compact(&state).map(|()| true)
+        if receipt.lead {
+            journal.lead(seq);
+        }
+        journal.compact(seq, &state).map(|()| true)
     }
 }
 
 /// The store, locked: when it is let go, what the operation changed is
 /// queued for the journal, so every change is on its way to the disk, in
-/// the order they were made, before the operation's answer is sent.
+/// the order they were made, before the operation's answer is sent; and
+/// when nobody was writing the journal, this operation writes it, right
+/// after the store is let go (group commit: [`crate::journal`]).
 pub(crate) struct Guard<'a, S: Journaled> {
+    // Fields drop in order: the record is queued and the store let go,
+    // then the journal is written.
+    locked: Locked<'a, S>,
+    _lead: Lead<'a>,
+}
+
+struct Locked<'a, S: Journaled> {
     store: MutexGuard<'a, S>,
+    journal: Option<&'a Journal>,
+}
+
+struct Lead<'a> {
     journal: Option<&'a Journal>,
 }
 
 impl<S: Journaled> Deref for Guard<'_, S> {
     type Target = S;
     fn deref(&self) -> &S {
-        &self.store
+        &self.locked.store
     }
 }
 
 impl<S: Journaled> DerefMut for Guard<'_, S> {
     fn deref_mut(&mut self) -> &mut S {
-        &mut self.store
+        &mut self.locked.store
     }
 }
 
-impl<S: Journaled> Drop for Guard<'_, S> {
+impl<S: Journaled> Drop for Locked<'_, S> {
     fn drop(&mut self) {
         if let Some(journal) = self.journal
             && self.store.has_changes()
         {
             let store = &mut *self.store;
-            let seq = journal.append(|record| store.write_changes(record));
-            RECEIPT.with(|r| r.set(r.get().max(seq)));
+            let receipt = journal.append(|record| store.write_changes(record));
+            LAST_RECORD.with(|r| r.set(r.get().max(receipt.seq)));
+            if receipt.lead {
+                TO_LEAD.with(|l| l.set(Some(receipt.seq)));
+            }
+        }
+    }
+}
+
+impl Drop for Lead<'_> {
+    fn drop(&mut self) {
+        if let (Some(journal), Some(seq)) = (self.journal, TO_LEAD.with(Cell::take)) {
+            journal.lead(seq);
         }
     }
 }

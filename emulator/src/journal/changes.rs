@@ -3,6 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+/// How many changes are looked up along the list before a set is built.
+const SMALL: usize = 16;
+
 /// The keys of the rows of one room's tables that changed since the last
 /// record, in the order they first changed. Off (recording nothing, for
 /// nothing) without a state file.
@@ -26,7 +29,23 @@ impl Changes {
 
     /// Records that the row `key` of `table` changed (or was removed).
     pub(crate) fn record(&mut self, table: &'static str, key: &str) {
-        if self.on && self.seen.entry(table).or_default().insert(key.to_owned()) {
+        if !self.on {
+            return;
+        }
+        // Most operations change a row or two: a look along the list
+        // costs less than a set, which only a long list needs.
+        if self.order.len() < SMALL {
+            if !self.order.iter().any(|(t, k)| *t == table && k == key) {
+                self.order.push((table, key.to_owned()));
+            }
+            return;
+        }
+        if self.seen.is_empty() {
+            for (t, k) in &self.order {
+                self.seen.entry(t).or_default().insert(k.clone());
+            }
+        }
+        if self.seen.entry(table).or_default().insert(key.to_owned()) {
             self.order.push((table, key.to_owned()));
         }
     }
@@ -34,7 +53,9 @@ impl Changes {
     /// The rows changed since the last call, in order; the record is empty
     /// again after.
     pub(crate) fn take(&mut self) -> Vec<(&'static str, String)> {
-        self.seen.clear();
+        if !self.seen.is_empty() {
+            self.seen.clear();
+        }
         std::mem::take(&mut self.order)
     }
 

@@ -1,11 +1,24 @@
-//! [`Journal`]: the open journal and the thread that writes it. Records
-//! are queued under the store's lock and appended in batches outside it;
-//! an answer waits for its record ([`Journal::wait`]).
+//! [`Journal`]: the open journal, written by group commit.
+//!
+//! Records are queued under the store's lock, in the order the changes
+//! were made ([`Journal::append`]). Writing happens outside the lock: the
+//! first operation to queue a record while nobody writes becomes the
+//! leader, and once it has let the store go it appends everything queued
+//! in one `write`, then what queued meanwhile, until the queue is empty or
+//! its own record and one batch more are written. Every other operation
+//! waits for its record ([`Journal::wait`], [`Journal::written`]); when a
+//! leader stops with records still queued, a waiter takes over. So a busy
+//! emulator makes one system call for many answers, no thread is woken to
+//! write, and no answer leaves before its record is written. A background
+//! thread flushes the file to the disk every [`SYNC_INTERVAL`], and writes
+//! what nobody is left to write (the operations waiting for it went away).
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::task::{Poll, Waker};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -17,24 +30,37 @@ use super::{COMPACT_BYTES, JOURNAL_VERSION, Paths, SYNC_INTERVAL, StateFileError
 /// How often a failing state file is tried again.
 pub(crate) const SNAPSHOT_RETRY: Duration = Duration::from_secs(1);
 
-/// The open journal: the queue the store's changes go to, and the thread
-/// that writes them.
+/// How many batches a leader writes past its own record before it hands
+/// over, so that no one operation's answer waits on everyone else's.
+const BATCHES_PAST_OWN: usize = 1;
+
+/// The open journal.
 #[derive(Debug)]
 pub(crate) struct Journal {
     shared: Arc<Shared>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    flusher: Option<std::thread::JoinHandle<()>>,
+}
+
+/// What queuing a record gave: its sequence number, and whether the
+/// operation is the leader that writes it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Receipt {
+    pub(crate) seq: u64,
+    pub(crate) lead: bool,
 }
 
 #[derive(Debug)]
 struct Shared {
     paths: Paths,
     queue: Mutex<Queue>,
-    wake: Condvar,
     status: Mutex<Status>,
+    /// Wakes operations waiting outside async code.
     changed: Condvar,
-    /// The last record written (or let go, while the journal is broken),
-    /// for answers that wait in async code.
-    written: tokio::sync::watch::Sender<u64>,
+    /// How many wait on `changed`: no wake-up when nobody does.
+    sync_waiters: std::sync::atomic::AtomicUsize,
+    /// Written since the last flush to the disk.
+    unsynced: AtomicBool,
+    stop: AtomicBool,
 }
 
 #[derive(Debug, Default)]
@@ -43,10 +69,14 @@ struct Queue {
     next_seq: u64,
     /// Records waiting to be written, whole lines.
     bytes: Vec<u8>,
+    /// The buffer the last batch was written from, kept for the next.
+    spare: Vec<u8>,
     /// A compaction asked for a new journal from this byte of `bytes` on,
     /// after the record with this sequence number.
     cut: Option<(usize, u64)>,
-    stop: bool,
+    /// A leader is writing.
+    writing: bool,
+    file: Option<Arc<File>>,
 }
 
 #[derive(Debug, Default)]
@@ -63,6 +93,9 @@ struct Status {
     last_attempt: Option<Instant>,
     /// What the last cut asked of the writer gave, once it is done.
     rotated: Option<Result<(), String>>,
+    /// Answers waiting in async code: each is woken once its record is
+    /// written, or when a leader hands over and someone must take on.
+    waiters: Vec<(u64, Waker)>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -132,13 +165,14 @@ impl Journal {
             )
         })?;
         let journal_bytes = file.metadata().map_or(0, |m| m.len());
+        let snapshot_path = paths.snapshot.clone();
         let shared = Arc::new(Shared {
             paths,
             queue: Mutex::new(Queue {
                 next_seq: seq + 1,
+                file: Some(Arc::new(file)),
                 ..Queue::default()
             }),
-            wake: Condvar::new(),
             status: Mutex::new(Status {
                 written: seq,
                 journal_bytes,
@@ -146,54 +180,88 @@ impl Journal {
                 ..Status::default()
             }),
             changed: Condvar::new(),
-            written: tokio::sync::watch::channel(seq).0,
+            sync_waiters: std::sync::atomic::AtomicUsize::new(0),
+            unsynced: AtomicBool::new(false),
+            stop: AtomicBool::new(false),
         });
-        let paths_of_snapshot = shared.paths.snapshot.clone();
-        let thread = {
+        let flusher = {
             let shared = Arc::clone(&shared);
             std::thread::Builder::new()
                 .name("state-journal".to_owned())
-                .spawn(move || shared.run(Some(file)))
+                .spawn(move || shared.flush_every_interval())
                 .map_err(|e| {
-                    StateFileError::new(&paths_of_snapshot, format!("no writer thread: {e}"))
+                    StateFileError::new(&snapshot_path, format!("no flusher thread: {e}"))
                 })?
         };
         Ok(Journal {
             shared,
-            thread: Some(thread),
+            flusher: Some(flusher),
         })
     }
 
-    /// Queues one record, which `write` fills; answers its sequence
-    /// number. Called under the store's lock, so records queue in the
-    /// order the changes were made.
-    pub(crate) fn append(&self, write: impl FnOnce(&mut RecordWriter<'_>)) -> u64 {
+    /// Queues one record, which `write` fills. Called under the store's
+    /// lock, so records queue in the order the changes were made. When
+    /// nobody is writing, the caller becomes the leader: once it has let
+    /// the store go, it must [`Journal::lead`].
+    pub(crate) fn append(&self, write: impl FnOnce(&mut RecordWriter<'_>)) -> Receipt {
         let mut queue = lock(&self.shared.queue);
         let seq = queue.next_seq;
         queue.next_seq += 1;
         write(&mut RecordWriter::new(&mut queue.bytes, seq));
-        drop(queue);
-        self.shared.wake.notify_one();
-        seq
+        let lead = !std::mem::replace(&mut queue.writing, true);
+        Receipt { seq, lead }
+    }
+
+    /// Writes as the leader of the record `own` (a [`Receipt`] that says
+    /// so), outside the store's lock.
+    pub(crate) fn lead(&self, own: u64) {
+        self.shared.lead(own);
     }
 
     /// Waits until the record `seq` is written (or, while the journal is
-    /// broken, let go).
+    /// broken, let go), taking the lead when a leader hands over.
     pub(crate) fn wait(&self, seq: u64) {
-        let mut status = lock(&self.shared.status);
-        while status.written < seq {
+        loop {
+            if self.shared.take_lead() {
+                self.shared.lead(seq);
+            }
+            let mut status = lock(&self.shared.status);
+            if status.written >= seq {
+                return;
+            }
+            self.shared.sync_waiters.fetch_add(1, Ordering::AcqRel);
             status = self
                 .shared
                 .changed
-                .wait(status)
-                .unwrap_or_else(PoisonError::into_inner);
+                .wait_timeout(status, SYNC_INTERVAL)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+            self.shared.sync_waiters.fetch_sub(1, Ordering::AcqRel);
+            if status.written >= seq {
+                return;
+            }
         }
     }
 
-    /// [`Journal::wait`], for async code.
+    /// [`Journal::wait`], for async code: a waiter is woken once its
+    /// record is written, and leads when a leader hands over to it.
     pub(crate) async fn written(&self, seq: u64) {
-        let mut watch = self.shared.written.subscribe();
-        let _ = watch.wait_for(|&written| written >= seq).await;
+        std::future::poll_fn(|cx| {
+            loop {
+                {
+                    let mut status = lock(&self.shared.status);
+                    if status.written >= seq {
+                        return Poll::Ready(());
+                    }
+                    status.waiters.push((seq, cx.waker().clone()));
+                }
+                if !self.shared.take_lead() {
+                    return Poll::Pending;
+                }
+                self.shared.lead(seq);
+            }
+        })
+        .await;
     }
 
     /// The health endpoint's word on the state file: `None` while it is
@@ -220,8 +288,9 @@ impl Journal {
     /// Begins a compaction, under the store's lock: the records queued so
     /// far go to the journal as it is, which then becomes the old journal,
     /// and the records after to a new one. Answers the sequence number of
-    /// the last record before the cut: the snapshot's.
-    pub(crate) fn cut(&self) -> u64 {
+    /// the last record before the cut (the snapshot's), and the receipt
+    /// to lead the cut with when nobody writes.
+    pub(crate) fn cut(&self) -> (u64, Receipt) {
         {
             let mut status = lock(&self.shared.status);
             status.compacting = true;
@@ -231,32 +300,30 @@ impl Journal {
         let mut queue = lock(&self.shared.queue);
         let seq = queue.next_seq - 1;
         queue.cut = Some((queue.bytes.len(), seq));
-        drop(queue);
-        self.shared.wake.notify_one();
-        seq
+        let lead = !std::mem::replace(&mut queue.writing, true);
+        (seq, Receipt { seq, lead })
     }
 
     /// Ends a compaction begun by [`Journal::cut`], outside the store's
-    /// lock: waits for the writer to begin the new journal, writes
-    /// `state` as the snapshot, and removes the old journal.
+    /// lock: sees the writer begin the new journal, writes `state` as the
+    /// snapshot, and removes the old journal.
     ///
     /// # Errors
     ///
     /// A sentence naming the file and the problem; the files still read
     /// back to the last state they held.
-    pub(crate) fn compact<T: Serialize>(&self, state: &T) -> Result<(), String> {
-        let rotated = {
-            let mut status = lock(&self.shared.status);
-            loop {
-                if let Some(rotated) = status.rotated.take() {
-                    break rotated;
-                }
-                status = self
-                    .shared
-                    .changed
-                    .wait(status)
-                    .unwrap_or_else(PoisonError::into_inner);
+    pub(crate) fn compact<T: Serialize>(&self, seq: u64, state: &T) -> Result<(), String> {
+        let rotated = loop {
+            self.wait(seq);
+            if let Some(rotated) = lock(&self.shared.status).rotated.take() {
+                break rotated;
             }
+            // The cut is written after the record before it: it waits
+            // for a leader too.
+            if self.shared.take_lead() {
+                self.shared.lead(seq);
+            }
+            std::thread::sleep(Duration::from_millis(1));
         };
         let paths = &self.shared.paths;
         // The snapshot holds every record up to the cut, so it is written
@@ -300,90 +367,120 @@ fn fail(status: &mut Status, paths: &Paths, problem: &str) {
 }
 
 impl Shared {
-    /// The writer thread: writes what has queued up, a batch at a time,
-    /// begins new journals when told, and flushes to the disk at least
-    /// every [`SYNC_INTERVAL`].
-    fn run(&self, mut file: Option<File>) {
-        let mut batch = Vec::new();
-        let mut unsynced = false;
-        let mut last_sync = Instant::now();
+    /// Becomes the leader when nobody writes and records wait.
+    fn take_lead(&self) -> bool {
+        let mut queue = lock(&self.queue);
+        if queue.writing || (queue.bytes.is_empty() && queue.cut.is_none()) {
+            return false;
+        }
+        queue.writing = true;
+        true
+    }
+
+    /// Writes as the leader: what is queued, batch after batch, until the
+    /// queue is empty or the record `own` and one batch more are written;
+    /// then hands over.
+    fn lead(&self, own: u64) {
+        let mut past_own = 0;
         loop {
-            let (cut, last, stop) = {
+            let (mut batch, cut, last, file) = {
                 let mut queue = lock(&self.queue);
-                while queue.bytes.is_empty() && queue.cut.is_none() && !queue.stop {
-                    let (q, timeout) = self
-                        .wake
-                        .wait_timeout(queue, SYNC_INTERVAL)
-                        .unwrap_or_else(PoisonError::into_inner);
-                    queue = q;
-                    if timeout.timed_out() && unsynced {
-                        break;
+                let done = queue.bytes.is_empty() && queue.cut.is_none();
+                if done || past_own > BATCHES_PAST_OWN {
+                    queue.writing = false;
+                    drop(queue);
+                    if !done {
+                        // Records wait: whoever waits for one takes over.
+                        self.wake_all();
                     }
+                    return;
                 }
-                std::mem::swap(&mut queue.bytes, &mut batch);
-                (queue.cut.take(), queue.next_seq - 1, queue.stop)
+                let spare = std::mem::take(&mut queue.spare);
+                let batch = std::mem::replace(&mut queue.bytes, spare);
+                (
+                    batch,
+                    queue.cut.take(),
+                    queue.next_seq - 1,
+                    queue.file.clone(),
+                )
             };
             let before = cut.map_or(batch.len(), |(at, _)| at.min(batch.len()));
-            unsynced |= self.write(file.as_mut(), &batch[..before]);
+            let (head, tail) = batch.split_at(before);
+            self.write(file.as_deref(), head);
             if cut.is_some() {
-                if let Some(f) = file.as_ref()
-                    && unsynced
-                {
-                    let _ = f.sync_data();
-                }
-                file = self.rotate(file);
-                unsynced = self.write(file.as_mut(), &batch[before..]);
-                last_sync = Instant::now();
+                let file = self.rotate(file);
+                self.write(file.as_deref(), tail);
+                lock(&self.queue).file = file;
             }
             batch.clear();
-            if batch.capacity() > 1 << 20 {
-                batch = Vec::new();
-            }
-            {
-                let mut status = lock(&self.status);
-                status.written = last;
-                self.changed.notify_all();
-            }
-            self.written.send_replace(last);
-            if unsynced && (stop || last_sync.elapsed() >= SYNC_INTERVAL) {
-                if let Some(f) = file.as_ref()
-                    && let Err(e) = f.sync_data()
-                {
-                    tracing::error!("state file journal cannot be flushed to the disk: {e}");
+            if batch.capacity() <= 1 << 20 {
+                let mut queue = lock(&self.queue);
+                if queue.spare.capacity() < batch.capacity() {
+                    queue.spare = batch;
                 }
-                unsynced = false;
-                last_sync = Instant::now();
             }
-            if stop {
-                return;
+            self.publish(last);
+            if last >= own {
+                past_own += 1;
             }
         }
     }
 
-    /// Appends `bytes` unless the journal is broken; answers whether
-    /// anything was written.
-    fn write(&self, file: Option<&mut File>, bytes: &[u8]) -> bool {
-        if bytes.is_empty() {
-            return false;
+    /// Records that everything up to `last` is written, and wakes who
+    /// waited for it.
+    fn publish(&self, last: u64) {
+        let mut woken = Vec::new();
+        {
+            let mut status = lock(&self.status);
+            status.written = status.written.max(last);
+            let written = status.written;
+            status.waiters.retain(|(seq, waker)| {
+                if *seq <= written {
+                    woken.push(waker.clone());
+                    false
+                } else {
+                    true
+                }
+            });
         }
-        if lock(&self.status).broken {
-            return false;
+        if self.sync_waiters.load(Ordering::Acquire) > 0 {
+            self.changed.notify_all();
+        }
+        for waker in woken {
+            waker.wake();
+        }
+    }
+
+    /// Wakes every waiter, for one to take the lead.
+    fn wake_all(&self) {
+        let woken = std::mem::take(&mut lock(&self.status).waiters);
+        if self.sync_waiters.load(Ordering::Acquire) > 0 {
+            self.changed.notify_all();
+        }
+        for (_, waker) in woken {
+            waker.wake();
+        }
+    }
+
+    /// Appends `bytes` unless the journal is broken.
+    fn write(&self, file: Option<&File>, bytes: &[u8]) {
+        if bytes.is_empty() || lock(&self.status).broken {
+            return;
         }
         let written = match file {
-            Some(f) => f.write_all(bytes),
+            Some(mut f) => f.write_all(bytes),
             None => Err(io::Error::other("it is not open")),
         };
         let mut status = lock(&self.status);
         match written {
             Ok(()) => {
                 status.journal_bytes += bytes.len() as u64;
-                true
+                self.unsynced.store(true, Ordering::Release);
             }
             Err(e) => {
                 status.broken = true;
                 let problem = format!("{} cannot be written: {e}", self.paths.journal.display());
                 fail(&mut status, &self.paths, &problem);
-                false
             }
         }
     }
@@ -393,13 +490,17 @@ impl Shared {
     /// yet removed (the last compaction failed) holds records the snapshot
     /// may not: then the journal goes on as it is, still broken if it was
     /// (a torn record may end it), and the compaction removes the old one.
-    fn rotate(&self, file: Option<File>) -> Option<File> {
+    fn rotate(&self, file: Option<Arc<File>>) -> Option<Arc<File>> {
         let paths = &self.paths;
         if paths.old.exists() {
-            let mut status = lock(&self.status);
-            status.rotated = Some(Ok(()));
+            lock(&self.status).rotated = Some(Ok(()));
             self.changed.notify_all();
             return file;
+        }
+        if let Some(f) = &file
+            && self.unsynced.swap(false, Ordering::AcqRel)
+        {
+            let _ = f.sync_data();
         }
         drop(file);
         let opened = match std::fs::rename(&paths.journal, &paths.old) {
@@ -413,7 +514,7 @@ impl Shared {
                 status.journal_bytes = file.metadata().map_or(0, |m| m.len());
                 status.broken = false;
                 status.rotated = Some(Ok(()));
-                Some(file)
+                Some(Arc::new(file))
             }
             Err(e) => {
                 let problem = format!(
@@ -426,18 +527,52 @@ impl Shared {
                 None
             }
         };
+        drop(status);
         self.changed.notify_all();
         file
+    }
+
+    /// The flusher thread: every [`SYNC_INTERVAL`], flushes what was
+    /// written to the disk, and writes what waits with nobody to write it.
+    fn flush_every_interval(&self) {
+        loop {
+            let stop = self.stop.load(Ordering::Acquire);
+            if self.take_lead() {
+                let last = lock(&self.queue).next_seq - 1;
+                self.lead(if stop { u64::MAX } else { last });
+            }
+            if self.unsynced.swap(false, Ordering::AcqRel) {
+                let file = lock(&self.queue).file.clone();
+                if let Some(f) = file
+                    && let Err(e) = f.sync_data()
+                {
+                    tracing::error!("state file journal cannot be flushed to the disk: {e}");
+                }
+            }
+            if stop {
+                return;
+            }
+            std::thread::park_timeout(SYNC_INTERVAL);
+        }
     }
 }
 
 impl Drop for Journal {
-    /// Writes what is queued, flushes it to the disk, and stops the thread.
+    /// Writes what is queued, flushes it to the disk, and stops the flusher.
     fn drop(&mut self) {
-        lock(&self.shared.queue).stop = true;
-        self.shared.wake.notify_one();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+        self.shared.stop.store(true, Ordering::Release);
+        if let Some(flusher) = self.flusher.take() {
+            flusher.thread().unpark();
+            let _ = flusher.join();
+        }
+        // A leader still writing has finished: the flusher led after it.
+        if self.shared.take_lead() {
+            self.shared.lead(u64::MAX);
+        }
+        if self.shared.unsynced.swap(false, Ordering::AcqRel)
+            && let Some(f) = lock(&self.shared.queue).file.clone()
+        {
+            let _ = f.sync_data();
         }
     }
 }
