@@ -3,6 +3,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use gamelift_session::GameLiftError;
@@ -26,7 +27,13 @@ const HOUSEKEEPING_INTERVAL: std::time::Duration = std::time::Duration::from_sec
 #[derive(Debug)]
 pub struct Emulator {
     cx: Context<Store>,
+    /// What was forgotten (and reset) since the allocator last gave memory
+    /// back: see [`Emulator::start_housekeeping_with`].
+    forgotten: std::sync::atomic::AtomicUsize,
 }
+
+/// How much forgetting makes the housekeeping thread give the memory back.
+const RELEASE_AFTER: usize = 64;
 
 /// An operation's answer, and the journal record it waits for.
 #[derive(Debug)]
@@ -43,6 +50,7 @@ impl Emulator {
         let store = Store::new(&settings);
         Emulator {
             cx: Context::new(Env::new(settings), store, None),
+            forgotten: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -56,6 +64,7 @@ impl Emulator {
         let store = Store::from_state(state, &settings)?;
         Ok(Emulator {
             cx: Context::new(Env::new(settings), store, None),
+            forgotten: std::sync::atomic::AtomicUsize::new(0),
         })
     }
 
@@ -96,6 +105,7 @@ impl Emulator {
         store.record_changes();
         let emulator = Emulator {
             cx: Context::new(Env::new(settings), store, Some(journal)),
+            forgotten: std::sync::atomic::AtomicUsize::new(0),
         };
         Ok((emulator, read.warnings))
     }
@@ -118,6 +128,16 @@ impl Emulator {
     /// runs until the returned handle is dropped.
     #[must_use]
     pub fn start_housekeeping(self: &Arc<Self>) -> Housekeeping {
+        self.start_housekeeping_with(|| {})
+    }
+
+    /// [`Emulator::start_housekeeping`], calling `release_memory` on the
+    /// housekeeping thread after a pass that follows much forgetting (or a
+    /// reset): the place to ask the allocator to give freed memory back to
+    /// the system (glibc keeps it otherwise: `malloc_trim`), which the
+    /// binary does.
+    #[must_use]
+    pub fn start_housekeeping_with(self: &Arc<Self>, release_memory: fn()) -> Housekeeping {
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let emulator = Arc::clone(self);
         let thread = std::thread::Builder::new()
@@ -127,6 +147,10 @@ impl Emulator {
                     stopped.recv_timeout(HOUSEKEEPING_INTERVAL)
                 {
                     emulator.housekeeping();
+                    if emulator.forgotten.load(Ordering::Relaxed) >= RELEASE_AFTER {
+                        emulator.forgotten.store(0, Ordering::Relaxed);
+                        release_memory();
+                    }
                 }
             })
             .ok();
@@ -156,7 +180,9 @@ impl Emulator {
             self.cx
                 .lock()
                 .housekeeping(env.now(), env.limits(), &env.settings().retention);
-        if forgotten != Forgotten::default() {
+        let n = forgotten.game_sessions + forgotten.placements + forgotten.tickets;
+        self.forgotten.fetch_add(n, Ordering::Relaxed);
+        if n > 0 {
             tracing::debug!(
                 game_sessions = forgotten.game_sessions,
                 placements = forgotten.placements,
@@ -244,6 +270,8 @@ impl Emulator {
     pub(crate) fn reset(&self) -> (usize, u64) {
         let _ = take_receipt();
         let n = self.cx.lock().reset();
+        self.forgotten
+            .fetch_add(RELEASE_AFTER.max(n), Ordering::Relaxed);
         (n, take_receipt())
     }
 

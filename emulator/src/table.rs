@@ -73,6 +73,13 @@ impl<V> Table<V> {
         self.rows.values().map(|(k, v)| (k.as_str(), v))
     }
 
+    /// Gives back the memory of an index grown far past what it holds (a
+    /// churn of rows since forgotten), so that it does not hold the top of
+    /// the heap and keep the memory freed under it from going back.
+    pub(crate) fn shrink(&mut self) {
+        shrink(&mut self.places);
+    }
+
     /// How many rows there are.
     pub(crate) fn len(&self) -> usize {
         self.rows.len()
@@ -82,6 +89,15 @@ impl<V> Table<V> {
     #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
         self.rows.is_empty()
+    }
+}
+
+/// Shrinks `map` when it holds under a quarter of its room.
+pub(crate) fn shrink<K: Eq + std::hash::Hash, V, S: std::hash::BuildHasher>(
+    map: &mut HashMap<K, V, S>,
+) {
+    if map.capacity() > 64 && map.len() * 4 < map.capacity() {
+        map.shrink_to_fit();
     }
 }
 

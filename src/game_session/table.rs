@@ -307,6 +307,10 @@ impl SessionTable {
         self.chunks = chunks;
         self.len = len;
         self.dead = 0;
+        // The map of ids gives back the room of the sessions that went.
+        if self.by_id.capacity() > 64 && self.by_id.len() * 4 < self.by_id.capacity() {
+            self.by_id.shrink_to_fit();
+        }
     }
 
     /// Forgets every session and every key; the index's capacity stays.

@@ -231,6 +231,12 @@ impl Matchmaking {
                 n += 1;
             }
         }
+        if n > 0 {
+            self.tickets.shrink();
+            crate::table::shrink(&mut self.places);
+            crate::table::shrink(&mut self.by_player);
+            crate::table::shrink(&mut self.live);
+        }
         n
     }
 

@@ -405,7 +405,23 @@ impl Sessions {
         for id in &gone {
             self.remove(id);
         }
+        if !gone.is_empty() {
+            self.shrink();
+        }
         gone.len()
+    }
+
+    /// Gives back the memory of indexes grown far past what they hold.
+    fn shrink(&mut self) {
+        use crate::table::shrink;
+        shrink(&mut self.players);
+        shrink(&mut self.owners);
+        shrink(&mut self.by_player);
+        shrink(&mut self.create_requests);
+        shrink(&mut self.live);
+        shrink(&mut self.reserved_since);
+        shrink(&mut self.terminated_at);
+        self.fleets.shrink();
     }
 
     /// Forgets the session `id`, its player sessions and its request.

@@ -135,6 +135,9 @@ impl Placements {
                 n += 1;
             }
         }
+        if n > 0 {
+            self.rows.shrink();
+        }
         n
     }
 
