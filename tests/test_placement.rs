@@ -135,13 +135,20 @@ fn queues_name_their_destinations_and_change_by_update() {
     assert_eq!(queue_name_of("main"), "main");
     let mut update = UpdateGameSessionQueueInput::default();
     update.name = Some("main".into());
-    update.timeout_in_seconds = Some(5);
+    update.timeout_in_seconds = Some(9);
     update.destinations = Some(vec![GameSessionQueueDestination::new(
         "arn:aws:gamelift:us-west-2:1:fleet/fleet-2",
     )]);
+    // The docs ask for 10 seconds at least; the model has no minimum.
+    assert_eq!(
+        update.validate_with(&Limits::AWS).unwrap_err().to_string(),
+        "1 validation error detected: Value '9' at 'timeoutInSeconds' failed to satisfy constraint: \
+         Member must have value greater than or equal to 10"
+    );
+    update.timeout_in_seconds = Some(10);
     assert_eq!(update.validate_with(&Limits::AWS).unwrap(), "main");
     update.apply(&mut queue);
-    assert_eq!(queue.timeout_in_seconds, Some(5));
+    assert_eq!(queue.timeout_in_seconds, Some(10));
     assert_eq!(queue.destination_arns().count(), 1);
     let queues = [queue];
     let mut describe = DescribeGameSessionQueuesInput::default();

@@ -2,7 +2,8 @@
 """Churn: what the emulator keeps of what has ended, and what it costs.
 
 Runs the release emulator and pushes 200,000 matchmaking tickets (1v1,
-STANDALONE: each pair COMPLETED at once) and 50,000 game session placements
+STANDALONE: each pair COMPLETED by the next matchmaker pass, a second at
+most) and 50,000 game session placements
 (each FULFILLED, its game session then terminated) through their whole
 life, then moves the emulator's clock past every retention (an hour for
 tickets and placements, 30 days for TERMINATED game sessions). Prints the
@@ -128,6 +129,7 @@ def main():
             {"DestinationArn": "arn:aws:gamelift:us-west-2:123456789012:fleet/fleet-churn"}]})
         past_everything = 31 * 86400
         churn(port, TICKETS // 20, PLACEMENTS // 20, "warm")
+        c.control("matchmaking/step", {})
         c.control("clock/advance", {"Seconds": past_everything})
         # The housekeeping thread gives freed memory back within a second.
         time.sleep(float(os.environ.get("SETTLE", 2)))
@@ -137,9 +139,11 @@ def main():
         churn(port, TICKETS, PLACEMENTS, "churn")
         seconds = time.perf_counter() - t0
         c = Client(port)  # the first connection idled past the emulator's timeout
+        c.control("matchmaking/step", {})
         full = rss_kib(proc.pid)
         kept = c.control("health")["Kept"]
         loaded = timed(c, "loaded")
+        c.control("matchmaking/step", {})
         c.control("clock/advance", {"Seconds": past_everything})
         time.sleep(float(os.environ.get("SETTLE", 2)))
         after = rss_kib(proc.pid)

@@ -7,7 +7,8 @@
 //! |---|---|---|
 //! | `GET /_emulator/health` | readiness check, and what is kept | `{"Status": "ok", "GameSessions": N, "Kept": {...}}`, and with `--state` `"StateFile": "ok"` or the sentence of its last failure |
 //! | `POST /_emulator/reset` | forgets every session, alias, queue, placement, rule set, configuration and ticket (declared fleets stay) | `{"GameSessionsRemoved": N}` |
-//! | `POST /_emulator/clock/advance` | moves the emulator's clock ahead by `{"Seconds": S}` (reservations and placements time out by it, and what ended is forgotten past its retention) | `{"Now": <epoch seconds>}` |
+//! | `POST /_emulator/clock/advance` | moves the emulator's clock ahead by `{"Seconds": S}` (reservations, placements and tickets time out by it, what ended is forgotten past its retention, and a matchmaking pass runs) | `{"Now": <epoch seconds>}` |
+//! | `POST /_emulator/matchmaking/step` | runs one matchmaking pass now (`QUEUED` tickets start searching, time-outs, every match the pools allow, placements moved on) | `{"Searching": N, "Matches": N, "GivenUp": N}` |
 //! | `GET /_emulator/search-index` | the property keys searches can see | `{"Capacity": 500, "IndexedKeys": N, "LeftOutKeys": [...]}` |
 //! | `POST /_emulator/fleets` | declares a fleet, as `--fleet` does: `{"FleetId": "fleet-1", "Capacity": 2, "Locations": ["us-east-1"]}` (both optional) | `{"Fleet": ...}` |
 //! | `POST /_emulator/game-sessions/activate` | the game server reports the session ready: ACTIVATING -> ACTIVE | `{"GameSession": ...}` |
@@ -86,6 +87,22 @@ pub(crate) async fn advance_clock(State(emulator): State<Arc<Emulator>>, body: B
         json!({ "Now": seconds }).to_string().into_bytes()
     });
     control_response("clock/advance", answer)
+}
+
+/// `POST /_emulator/matchmaking/step`: one matchmaking pass now, so that
+/// tests need not wait for the matchmaker's thread.
+pub(crate) async fn matchmaking_step(State(emulator): State<Arc<Emulator>>) -> Response {
+    let (report, seq) = emulator.matchmaking_pass();
+    emulator.written(seq).await;
+    tracing::info!(control = "matchmaking/step", matches = report.matches);
+    json_response(
+        StatusCode::OK,
+        &json!({
+            "Searching": report.searching,
+            "Matches": report.matches,
+            "GivenUp": report.given_up,
+        }),
+    )
 }
 
 /// `POST /_emulator/reset`.

@@ -11,6 +11,7 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use crate::context::{Context, Env, Snapshot, take_receipt};
+use crate::flexmatch::{PassReport, matchmaking_pass};
 use crate::journal::{self, Journal, StateFileError};
 use crate::log::Bounded;
 use crate::operations::{action, operation};
@@ -30,6 +31,8 @@ pub struct Emulator {
     /// What was forgotten (and reset) since the allocator last gave memory
     /// back: see [`Emulator::start_housekeeping_with`].
     forgotten: std::sync::atomic::AtomicUsize,
+    /// Held by the matchmaking pass under way: one at a time.
+    passing: std::sync::Mutex<()>,
 }
 
 /// How much forgetting makes the housekeeping thread give the memory back.
@@ -51,6 +54,7 @@ impl Emulator {
         Emulator {
             cx: Context::new(Env::new(settings), store, None),
             forgotten: std::sync::atomic::AtomicUsize::new(0),
+            passing: std::sync::Mutex::new(()),
         }
     }
 
@@ -65,6 +69,7 @@ impl Emulator {
         Ok(Emulator {
             cx: Context::new(Env::new(settings), store, None),
             forgotten: std::sync::atomic::AtomicUsize::new(0),
+            passing: std::sync::Mutex::new(()),
         })
     }
 
@@ -106,6 +111,7 @@ impl Emulator {
         let emulator = Emulator {
             cx: Context::new(Env::new(settings), store, Some(journal)),
             forgotten: std::sync::atomic::AtomicUsize::new(0),
+            passing: std::sync::Mutex::new(()),
         };
         Ok((emulator, read.warnings))
     }
@@ -158,6 +164,56 @@ impl Emulator {
             stop: Some(stop),
             thread,
         }
+    }
+
+    /// Starts the matchmaker's thread: a matchmaking pass every
+    /// [`Settings::matchmaking_interval`] on the emulator's clock, until the
+    /// returned handle is dropped; `None` without an interval (passes run
+    /// then only when the control API steps the matchmaker or moves the
+    /// clock).
+    #[must_use]
+    pub fn start_matchmaker(self: &Arc<Self>) -> Option<Housekeeping> {
+        let interval = self.settings().matchmaking_interval?;
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let emulator = Arc::clone(self);
+        let thread = std::thread::Builder::new()
+            .name("matchmaker".to_owned())
+            .spawn(move || {
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(interval)
+                {
+                    let (_, seq) = emulator.matchmaking_pass();
+                    emulator.cx.wait(seq);
+                }
+            })
+            .ok();
+        Some(Housekeeping {
+            stop: Some(stop),
+            thread,
+        })
+    }
+
+    /// Runs one matchmaking pass now, as the control API's
+    /// `matchmaking/step` does, and waits until what it changed is
+    /// written: for an embedder's tests, which then need no matchmaker
+    /// thread. Answers how many matches it made.
+    pub fn step_matchmaking(&self) -> usize {
+        let (report, seq) = self.matchmaking_pass();
+        self.cx.wait(seq);
+        report.matches
+    }
+
+    /// One matchmaking pass now (what the matchmaker's thread runs, and the
+    /// control API's `matchmaking/step`); passes run one at a time. Answers
+    /// what it did, and the journal record to wait for.
+    pub(crate) fn matchmaking_pass(&self) -> (PassReport, u64) {
+        let _one = self
+            .passing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _ = take_receipt();
+        let report = matchmaking_pass(&self.cx);
+        (report, take_receipt())
     }
 
     /// One housekeeping pass (see [`Emulator::start_housekeeping`]).
@@ -256,13 +312,15 @@ impl Emulator {
     }
 
     /// Moves the emulator's clock ahead by `by` (the control API's
-    /// `clock/advance`), and forgets at once what that puts past its
-    /// retention. Answers the clock's new reading, and the journal record
+    /// `clock/advance`), forgets at once what that puts past its
+    /// retention, and runs a matchmaking pass. Answers the clock's new reading, and the journal record
     /// to wait for.
     pub(crate) fn advance_clock(&self, by: time::Duration) -> (OffsetDateTime, u64) {
         let now = self.cx.env().clock().advance(by);
-        let (_, seq) = self.forget();
-        (now, seq)
+        let (_, forgotten) = self.forget();
+        // What the new time ends (searches, proposals) ends at once.
+        let (_, passed) = self.matchmaking_pass();
+        (now, forgotten.max(passed))
     }
 
     /// Forgets everything but the declared fleets; answers how many game

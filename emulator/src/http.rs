@@ -86,6 +86,10 @@ pub fn router(emulator: Arc<Emulator>, limits: HttpLimits) -> Router {
         .route("/_emulator/reset", post(control::reset))
         .route("/_emulator/search-index", get(control::search_index))
         .route("/_emulator/clock/advance", post(control::advance_clock))
+        .route(
+            "/_emulator/matchmaking/step",
+            post(control::matchmaking_step),
+        )
         .route("/_emulator/{*action}", post(control::action))
         .layer(axum::middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app)

@@ -112,6 +112,13 @@ struct Cli {
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     max_terminated_game_sessions: usize,
 
+    /// Seconds between the matchmaker's passes over the waiting tickets
+    /// (on the emulator's clock); 0 runs passes only when the control API
+    /// steps the matchmaker (POST /_emulator/matchmaking/step) or moves the
+    /// clock.
+    #[arg(long, value_name = "SECONDS", default_value_t = 1.0, value_parser = interval_seconds)]
+    matchmaking_interval: f64,
+
     /// Seconds a client has to send a request's headers, or its body, and
     /// the longest an idle kept-alive connection is held open.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = positive_seconds)]
@@ -140,6 +147,13 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(s) if s > 0.0 && s <= 86_400.0 => Ok(s),
         _ => Err("expected a number of seconds above 0 and at most 86400".to_owned()),
+    }
+}
+
+fn interval_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && (0.0..=3_600.0).contains(&s) => Ok(s),
+        _ => Err("expected a number of seconds from 0 to 3600".to_owned()),
     }
 }
 
@@ -226,6 +240,8 @@ fn run(cli: Cli) -> Result<(), String> {
             terminated: time::Duration::seconds_f64(cli.terminated_retention),
             max_terminated: cli.max_terminated_game_sessions,
         },
+        matchmaking_interval: (cli.matchmaking_interval > 0.0)
+            .then(|| Duration::from_secs_f64(cli.matchmaking_interval)),
     };
     let _log = gamelift_emulator::init_logging();
     let emulator = match &cli.state {
@@ -241,6 +257,7 @@ fn run(cli: Cli) -> Result<(), String> {
     };
     let emulator = Arc::new(emulator);
     let housekeeping = emulator.start_housekeeping_with(release_freed_memory);
+    let matchmaker = emulator.start_matchmaker();
     let request_timeout = Duration::from_secs_f64(cli.request_timeout);
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
@@ -268,6 +285,7 @@ fn run(cli: Cli) -> Result<(), String> {
         serve(listener, app, timeouts, shutdown_signal()).await;
         Ok::<(), String>(())
     })?;
+    drop(matchmaker);
     drop(housekeeping);
     if let Some(path) = &cli.state {
         emulator

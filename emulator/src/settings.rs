@@ -162,6 +162,9 @@ pub struct Settings {
     pub fleets: Vec<DeclaredFleet>,
     /// What is kept of what has ended, and for how long.
     pub retention: Retention,
+    /// How often the matchmaker runs a pass over the waiting tickets;
+    /// `None`: only when the control API steps it or moves the clock.
+    pub matchmaking_interval: Option<std::time::Duration>,
 }
 
 impl Default for Settings {
@@ -174,6 +177,7 @@ impl Default for Settings {
             game_server: GameServer::default(),
             fleets: Vec::new(),
             retention: Retention::default(),
+            matchmaking_interval: Some(std::time::Duration::from_secs(1)),
         }
     }
 }

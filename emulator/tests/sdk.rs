@@ -14,14 +14,21 @@ use aws_sdk_gamelift::types::{
 use gamelift_emulator::{Emulator, HttpLimits, Settings, Timeouts, router, serve};
 
 async fn client() -> Client {
+    with_emulator().await.0
+}
+
+/// A client, and the emulator it talks to (for a test to step its
+/// matchmaker).
+async fn with_emulator() -> (Client, Arc<Emulator>) {
     let emulator = Arc::new(Emulator::new(Settings::default()));
+    let served = Arc::clone(&emulator);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a loopback port");
     let url = format!("http://{}", listener.local_addr().expect("an address"));
     tokio::spawn(serve(
         listener,
-        router(emulator, HttpLimits::default()),
+        router(served, HttpLimits::default()),
         Timeouts::default(),
         std::future::pending(),
     ));
@@ -32,7 +39,7 @@ async fn client() -> Client {
         .endpoint_url(url)
         .retry_config(aws_sdk_gamelift::config::retry::RetryConfig::disabled())
         .build();
-    Client::from_conf(config)
+    (Client::from_conf(config), emulator)
 }
 
 fn property(key: &str, value: &str) -> GameProperty {
@@ -664,7 +671,7 @@ async fn a_matchmaking_ticket_over_cbor() {
         AttributeValue, GameSessionQueueDestination, MatchmakingConfigurationStatus, Player,
     };
 
-    let client = client().await;
+    let (client, emulator) = with_emulator().await;
     client
         .create_game_session_queue()
         .name("sdk-match-queue")
@@ -733,6 +740,7 @@ async fn a_matchmaking_ticket_over_cbor() {
         );
         assert!(started.start_time().is_some());
     }
+    assert_eq!(emulator.step_matchmaking(), 1);
     let tickets = client
         .describe_matchmaking()
         .ticket_ids("sdk-t1")
@@ -757,4 +765,213 @@ async fn a_matchmaking_ticket_over_cbor() {
         .map(|t| t.players()[0].team().unwrap_or_default().to_owned())
         .collect();
     assert_eq!(teams, ["red", "blue"]);
+}
+
+/// The guide's behaviours (SPEC §13) over CBOR: a player's new ticket
+/// cancels the older one, a backfill is QUEUED and refused for a session
+/// FlexMatch did not make, the session's data names every player after
+/// one, tickets end with the events' reasons, a queue takes 10 seconds at
+/// least, and STANDALONE takes no AUTOMATIC backfill.
+#[tokio::test]
+#[allow(clippy::too_many_lines)] // One story, told in order.
+async fn the_guides_matchmaking_behaviours_over_cbor() {
+    use aws_sdk_gamelift::types::{
+        AttributeValue, BackfillMode, FlexMatchMode, GameSessionQueueDestination,
+        MatchmakingConfigurationStatus as Status, Player,
+    };
+
+    let (client, emulator) = with_emulator().await;
+    let fleet = "arn:aws:gamelift:us-west-2:123456789012:fleet/fleet-bf1";
+    let queue_error = client
+        .create_game_session_queue()
+        .name("short")
+        .timeout_in_seconds(5)
+        .destinations(
+            GameSessionQueueDestination::builder()
+                .destination_arn(fleet)
+                .build(),
+        )
+        .send()
+        .await
+        .expect_err("under 10 seconds");
+    assert_eq!(
+        queue_error.as_service_error().and_then(|e| e.meta().code()),
+        Some("InvalidRequestException")
+    );
+    client
+        .create_game_session_queue()
+        .name("bf-queue")
+        .destinations(
+            GameSessionQueueDestination::builder()
+                .destination_arn(fleet)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("a queue");
+    let body = r#"{"ruleLanguageVersion": "1.0",
+        "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 2},
+                  {"name": "blue", "minPlayers": 1, "maxPlayers": 2}]}"#;
+    client
+        .create_matchmaking_rule_set()
+        .name("bf-rules")
+        .rule_set_body(body)
+        .send()
+        .await
+        .expect("a rule set");
+    let standalone = client
+        .create_matchmaking_configuration()
+        .name("solo")
+        .rule_set_name("bf-rules")
+        .request_timeout_seconds(30)
+        .acceptance_required(false)
+        .flex_match_mode(FlexMatchMode::Standalone)
+        .backfill_mode(BackfillMode::Automatic)
+        .send()
+        .await
+        .expect_err("AUTOMATIC with STANDALONE");
+    assert_eq!(
+        standalone
+            .as_service_error()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some(
+            "InvalidRequestException: BackfillMode AUTOMATIC is not available when FlexMatchMode is STANDALONE"
+        )
+    );
+    client
+        .create_matchmaking_configuration()
+        .name("bf-config")
+        .rule_set_name("bf-rules")
+        .request_timeout_seconds(30)
+        .acceptance_required(false)
+        .game_session_queue_arns(
+            "arn:aws:gamelift:us-west-2:123456789012:gamesessionqueue/bf-queue",
+        )
+        .send()
+        .await
+        .expect("a configuration");
+    let start = |ticket: &'static str, player: &'static str| {
+        client
+            .start_matchmaking()
+            .configuration_name("bf-config")
+            .ticket_id(ticket)
+            .players(Player::builder().player_id(player).build())
+            .send()
+    };
+    let describe = |ids: &[&str]| {
+        let mut call = client.describe_matchmaking();
+        for id in ids {
+            call = call.ticket_ids(*id);
+        }
+        call.send()
+    };
+    start("old", "dup").await.expect("started");
+    start("new", "dup").await.expect("started again");
+    let old = &describe(&["old"])
+        .await
+        .expect("described")
+        .ticket_list
+        .unwrap_or_default()[0];
+    assert_eq!(old.status(), Some(&Status::Cancelled));
+    assert_eq!(old.status_reason(), Some("Cancelled"));
+    assert_eq!(
+        old.status_message(),
+        Some("Cancelled due to duplicate player")
+    );
+    start("mate", "mate").await.expect("started");
+    assert_eq!(emulator.step_matchmaking(), 1);
+    let made = describe(&["new", "mate"])
+        .await
+        .expect("described")
+        .ticket_list
+        .unwrap_or_default();
+    assert!(made.iter().all(|t| t.status() == Some(&Status::Completed)));
+    let arn = made[0]
+        .game_session_connection_info()
+        .and_then(|i| i.game_session_arn())
+        .expect("a game session")
+        .to_owned();
+    // A session FlexMatch did not make cannot be backfilled.
+    let plain = client
+        .create_game_session()
+        .fleet_id("fleet-bf1")
+        .maximum_player_session_count(4)
+        .send()
+        .await
+        .expect("a plain session")
+        .game_session
+        .and_then(|g| g.game_session_id)
+        .expect("an id");
+    let refused = client
+        .start_match_backfill()
+        .configuration_name("bf-config")
+        .game_session_arn(&plain)
+        .players(Player::builder().player_id("x").team("red").build())
+        .send()
+        .await
+        .expect_err("not FlexMatch's");
+    assert_eq!(
+        refused.as_service_error().map(ToString::to_string),
+        Some(format!(
+            "InvalidRequestException: Game session {plain} was not made by FlexMatch through the matchmaking configuration bf-config"
+        ))
+    );
+    let teams: Vec<(String, String)> = made
+        .iter()
+        .flat_map(aws_sdk_gamelift::types::MatchmakingTicket::players)
+        .map(|p| {
+            (
+                p.player_id().unwrap_or_default().to_owned(),
+                p.team().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let mut backfill = client
+        .start_match_backfill()
+        .configuration_name("bf-config")
+        .ticket_id("bf")
+        .game_session_arn(&arn);
+    for (player, team) in &teams {
+        backfill = backfill.players(
+            Player::builder()
+                .player_id(player)
+                .team(team)
+                .player_attributes("rank", AttributeValue::builder().n(1.0).build())
+                .build(),
+        );
+    }
+    let queued = backfill
+        .send()
+        .await
+        .expect("a backfill")
+        .matchmaking_ticket
+        .expect("a ticket");
+    assert_eq!(queued.status(), Some(&Status::Queued));
+    start("late", "late").await.expect("started");
+    assert_eq!(emulator.step_matchmaking(), 1);
+    let done = describe(&["bf", "late"])
+        .await
+        .expect("described")
+        .ticket_list
+        .unwrap_or_default();
+    assert!(
+        done.iter().all(|t| t.status() == Some(&Status::Completed)),
+        "{done:?}"
+    );
+    let session = client
+        .describe_game_sessions()
+        .game_session_id(&arn)
+        .send()
+        .await
+        .expect("described")
+        .game_sessions
+        .unwrap_or_default();
+    let data = session[0].matchmaker_data().expect("matchmaker data");
+    for player in ["dup", "mate", "late"] {
+        assert!(
+            data.contains(&format!("\"playerId\":\"{player}\"")),
+            "{player} in {data}"
+        );
+    }
 }

@@ -10,7 +10,7 @@ use gamelift_session::{
     flexmatch::{
         AcceptMatchInput, Candidate, MatchmakingConfiguration, MatchmakingConfigurationInput,
         MatchmakingRuleSet, Player, RuleSet, StartMatchmakingInput, find_match, invalid_rule_set,
-        is_valid_match,
+        is_valid_match, match_pool, strip_comments,
     },
     model::MAX_MESSAGE_BYTES,
 };
@@ -55,7 +55,8 @@ fuzz_target!(|bytes: &[u8]| {
     };
     let now = OffsetDateTime::UNIX_EPOCH;
     match op % 4 {
-        0 => match serde_json::from_slice::<RuleSet>(body) {
+        0 => match serde_json::from_str::<RuleSet>(&strip_comments(&String::from_utf8_lossy(body)))
+        {
             Ok(rules) => {
                 // Whatever the rule set, the matcher ends, and what it
                 // proposes is a match of it.
@@ -64,6 +65,10 @@ fuzz_target!(|bytes: &[u8]| {
                     parties.iter().map(|p| Candidate::new(p, now)).collect();
                 if let Some(found) = find_match(&rules, &candidates, now) {
                     assert!(is_valid_match(&rules, &candidates, &found, now));
+                }
+                let pass = match_pool(&rules, &candidates, now);
+                for found in &pass.matches {
+                    assert!(is_valid_match(&rules, &candidates, found, now));
                 }
             }
             Err(e) => {
@@ -81,7 +86,7 @@ fuzz_target!(|bytes: &[u8]| {
             c.name = Some("c".to_owned());
             match input
                 .validate_with(&Limits::AWS)
-                .and_then(|_| input.start(&c, &rules, &[], || "t".to_owned(), now))
+                .and_then(|_| input.start(&c, &rules, &mut [], || "t".to_owned(), now))
             {
                 Ok(ticket) => {
                     let players = ticket.ticket.players();

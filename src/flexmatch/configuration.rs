@@ -552,7 +552,8 @@ impl MatchmakingConfigurationInput {
     /// # Errors
     ///
     /// `InvalidRequestException` for a `WITH_QUEUE` configuration without
-    /// a queue, or acceptance without its timeout (both **decisions**).
+    /// a queue, or acceptance without its timeout (both **decisions**), or
+    /// `AUTOMATIC` backfill with `STANDALONE` (the model's docs).
     pub fn create(
         &self,
         rule_set: &MatchmakingRuleSet,
@@ -630,6 +631,13 @@ impl MatchmakingConfigurationInput {
         {
             return Err(GameLiftError::invalid_request(
                 "A WITH_QUEUE matchmaking configuration needs at least one GameSessionQueueArns entry",
+            ));
+        }
+        if !next.with_queue() && next.backfill_mode == Some(BackfillMode::Automatic) {
+            // The model's docs: "Automatic backfill is not available when
+            // FlexMatchMode is set to STANDALONE."
+            return Err(GameLiftError::invalid_request(
+                "BackfillMode AUTOMATIC is not available when FlexMatchMode is STANDALONE",
             ));
         }
         if next.acceptance_required == Some(true) && next.acceptance_timeout_seconds.is_none() {

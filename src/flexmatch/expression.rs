@@ -2,19 +2,27 @@
 //! match, and its reference value.
 //!
 //! ```text
-//! expression := number
+//! expression := number | string
 //!             | function "(" expression ")"
-//!             | "teams" "[" selection "]" [ ".players" [ ".attributes" "[" name "]" ] ]
+//!             | ("teams" | "team") "[" selection "]" ".players"
+//!               [ ".attributes" "[" name "]" | "[playerId]" ]
 //! selection  := "*" | name { "," name }
-//! function   := min | max | avg | median | sum | count | stddev | flatten
+//! function   := min | max | avg | median | sum | count | stddev
+//!             | flatten | set_intersection
 //! ```
 //!
-//! `team[...]` is read as `teams[...]`, as the docs use both. One team
-//! (`teams[red].players`) gives a list of players; several, or `*`, give a
-//! list per team. A function of a list of lists applies to each inner
-//! list, but `flatten`, which joins them.
+//! One team (`teams[red].players`) gives a list of players; several, `*`,
+//! or a team definition with a `quantity` above 1 give a list per team.
+//! `players[playerId]` gives the players' ids. A function of a list of
+//! lists applies to each inner list, but `flatten`, which joins them one
+//! level, and `set_intersection`, which keeps the strings every inner list
+//! holds. A string list attribute reads as one list per player.
+//!
+//! Evaluating counts its work: one unit per value it makes, so that a
+//! rule over a large expression costs what it costs.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::model::echo::Cut;
 
@@ -29,6 +37,7 @@ pub(crate) enum Function {
     Count,
     Stddev,
     Flatten,
+    SetIntersection,
 }
 
 impl Function {
@@ -42,33 +51,39 @@ impl Function {
             "count" => Function::Count,
             "stddev" => Function::Stddev,
             "flatten" => Function::Flatten,
+            "set_intersection" => Function::SetIntersection,
             _ => return None,
         })
     }
 }
 
-/// Which teams a path reads.
-#[derive(Debug, Clone, PartialEq)]
+/// Which teams a path reads, by their place in the rule set's teams.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Teams {
+    /// One team: a list of players.
+    One(usize),
+    /// Several: a list per team.
+    Several(Vec<usize>),
+    /// Every team: a list per team.
     All,
-    Named(Vec<String>),
 }
 
 /// What a path reads of its teams' players.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Read {
     Players,
-    Attribute(String),
+    PlayerId,
+    /// An attribute, by its place in the declared attributes.
+    Attribute(usize),
 }
-
-/// Each named team's players' values for a read (or one `Val::Player`
-/// each): every team's when no team is named.
-pub(crate) type TeamReader<'r> = dyn Fn(Option<&str>, &Read) -> Vec<Vec<Val>> + 'r;
 
 /// A parsed property expression.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Expr {
     Number(f64),
+    Text(Arc<str>),
+    /// A literal list of strings (a collection rule's `referenceValue`).
+    Strings(Vec<Arc<str>>),
     Path(Teams, Read),
     Call(Function, Box<Expr>),
 }
@@ -77,7 +92,7 @@ pub(crate) enum Expr {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Val {
     Number(f64),
-    Text(String),
+    Text(Arc<str>),
     /// A player, as `count` sees one.
     Player,
     List(Vec<Val>),
@@ -95,12 +110,39 @@ impl fmt::Display for ExpressionError {
 
 /// How deep functions may nest: far more than any rule needs, and a bound
 /// on the parser's recursion.
-const MAX_DEPTH: usize = 16;
+pub(crate) const MAX_DEPTH: usize = 16;
+
+/// What an expression reads of a proposed match: each team's players'
+/// values for a read, one list per team asked for.
+pub(crate) trait Source {
+    /// The values of `read` for the players of team `team`, appended to
+    /// `out`.
+    fn team(&self, team: usize, read: &Read, out: &mut Vec<Val>);
+    /// How many teams there are.
+    fn teams(&self) -> usize;
+}
+
+/// Resolves a team name to the teams it names (a definition with a
+/// quantity names each of its teams), or `None`.
+pub(crate) type Resolve<'r> = dyn Fn(&str) -> Option<Vec<usize>> + 'r;
+
+/// Resolves an attribute name to its place, or `None`.
+pub(crate) type ResolveAttribute<'r> = dyn Fn(&str) -> Option<usize> + 'r;
 
 impl Expr {
-    /// Parses `text`.
-    pub(crate) fn parse(text: &str) -> Result<Expr, ExpressionError> {
-        let mut p = Parser { text, at: 0 };
+    /// Parses `text`, naming teams and attributes through `team` and
+    /// `attribute`.
+    pub(crate) fn parse(
+        text: &str,
+        team: &Resolve<'_>,
+        attribute: &ResolveAttribute<'_>,
+    ) -> Result<Expr, ExpressionError> {
+        let mut p = Parser {
+            text,
+            at: 0,
+            team,
+            attribute,
+        };
         let e = p.expr(0)?;
         p.blank();
         if p.at < text.len() {
@@ -110,41 +152,72 @@ impl Expr {
     }
 
     /// Every attribute the expression reads.
-    pub(crate) fn attributes<'e>(&'e self, out: &mut Vec<&'e str>) {
+    pub(crate) fn attributes(&self, out: &mut Vec<usize>) {
         match self {
-            Expr::Number(_) | Expr::Path(_, Read::Players) => {}
-            Expr::Path(_, Read::Attribute(a)) => out.push(a),
+            Expr::Path(_, Read::Attribute(a)) => out.push(*a),
             Expr::Call(_, inner) => inner.attributes(out),
+            _ => {}
         }
     }
 
-    /// Every team the expression names.
-    pub(crate) fn teams<'e>(&'e self, out: &mut Vec<&'e str>) {
+    /// Whether it reads players' ids.
+    pub(crate) fn reads_ids(&self) -> bool {
         match self {
-            Expr::Number(_) | Expr::Path(Teams::All, _) => {}
-            Expr::Path(Teams::Named(names), _) => out.extend(names.iter().map(String::as_str)),
-            Expr::Call(_, inner) => inner.teams(out),
+            Expr::Path(_, Read::PlayerId) => true,
+            Expr::Call(_, inner) => inner.reads_ids(),
+            _ => false,
         }
     }
 
-    /// Its value, with `team` giving each named team's players' values for
-    /// `read` (or one `Val::Player` each): every team for `Teams::All`.
-    pub(crate) fn eval(&self, team: &TeamReader<'_>) -> Val {
+    /// Whether it reads every team alike (`teams[*]` only): its values do
+    /// not change when players change teams, once flattened to leaves.
+    pub(crate) fn reads_all_teams(&self) -> bool {
+        match self {
+            Expr::Path(Teams::All, _) | Expr::Number(_) | Expr::Text(_) | Expr::Strings(_) => true,
+            Expr::Path(..) => false,
+            Expr::Call(_, inner) => inner.reads_all_teams(),
+        }
+    }
+
+    /// Whether it gives one value per player (a path, or `flatten` of
+    /// one): a rule testing each such value on its own holds for every
+    /// part of a match it holds for.
+    pub(crate) fn is_per_player(&self) -> bool {
+        match self {
+            Expr::Path(_, Read::Attribute(_) | Read::PlayerId) => true,
+            Expr::Call(Function::Flatten, inner) => inner.is_per_player(),
+            _ => false,
+        }
+    }
+
+    /// Its value in the match `source` reads; `cost` grows by the values
+    /// made.
+    pub(crate) fn eval(&self, source: &dyn Source, cost: &mut u64) -> Val {
+        *cost += 1;
         match self {
             Expr::Number(n) => Val::Number(*n),
-            Expr::Path(teams, read) => match teams {
-                Teams::Named(names) if names.len() == 1 => {
-                    Val::List(team(Some(&names[0]), read).into_iter().flatten().collect())
+            Expr::Text(t) => Val::Text(Arc::clone(t)),
+            Expr::Strings(items) => {
+                *cost += items.len() as u64;
+                Val::List(items.iter().map(|t| Val::Text(Arc::clone(t))).collect())
+            }
+            Expr::Path(teams, read) => {
+                let mut one = |t: usize| {
+                    let mut out = Vec::new();
+                    source.team(t, read, &mut out);
+                    *cost += out.len() as u64;
+                    Val::List(out)
+                };
+                match teams {
+                    Teams::One(t) => one(*t),
+                    Teams::Several(ts) => Val::List(ts.iter().map(|&t| one(t)).collect()),
+                    Teams::All => Val::List((0..source.teams()).map(one).collect()),
                 }
-                Teams::Named(names) => Val::List(
-                    names
-                        .iter()
-                        .map(|n| Val::List(team(Some(n), read).into_iter().flatten().collect()))
-                        .collect(),
-                ),
-                Teams::All => Val::List(team(None, read).into_iter().map(Val::List).collect()),
-            },
-            Expr::Call(f, inner) => apply(*f, inner.eval(team)),
+            }
+            Expr::Call(f, inner) => {
+                let v = inner.eval(source, cost);
+                apply(*f, v, cost)
+            }
         }
     }
 }
@@ -159,7 +232,16 @@ fn numbers(items: &[Val]) -> Vec<f64> {
         .collect()
 }
 
-fn apply(f: Function, value: Val) -> Val {
+/// Whether every item is a list of values that are not lists: a list of
+/// collections, as `set_intersection` takes.
+fn is_list_of_collections(items: &[Val]) -> bool {
+    items.iter().all(|v| match v {
+        Val::List(inner) => inner.iter().all(|x| !matches!(x, Val::List(_))),
+        _ => false,
+    })
+}
+
+fn apply(f: Function, value: Val, cost: &mut u64) -> Val {
     let Val::List(items) = value else {
         return match f {
             Function::Count => Val::Number(1.0),
@@ -167,18 +249,41 @@ fn apply(f: Function, value: Val) -> Val {
             _ => value,
         };
     };
-    if f == Function::Flatten {
-        let mut flat = Vec::new();
-        for item in items {
-            match item {
-                Val::List(inner) => flat.extend(inner),
-                other => flat.push(other),
+    *cost += items.len() as u64;
+    match f {
+        Function::Flatten => {
+            let mut flat = Vec::new();
+            for item in items {
+                match item {
+                    Val::List(inner) => flat.extend(inner),
+                    other => flat.push(other),
+                }
             }
+            return Val::List(flat);
         }
-        return Val::List(flat);
+        Function::SetIntersection if !items.is_empty() && is_list_of_collections(&items) => {
+            let mut lists = items.into_iter().map(|v| match v {
+                Val::List(inner) => inner,
+                other => vec![other],
+            });
+            let mut common: Vec<Val> = lists.next().unwrap_or_default();
+            common.dedup();
+            for list in lists {
+                *cost += (common.len() * list.len()) as u64;
+                common.retain(|v| list.contains(v));
+            }
+            return Val::List(common);
+        }
+        Function::SetIntersection if items.iter().all(|v| !matches!(v, Val::List(_))) => {
+            // One collection: its own values.
+            let mut own = items;
+            own.dedup();
+            return Val::List(own);
+        }
+        _ => {}
     }
     if items.iter().any(|v| matches!(v, Val::List(_))) {
-        return Val::List(items.into_iter().map(|v| apply(f, v)).collect());
+        return Val::List(items.into_iter().map(|v| apply(f, v, cost)).collect());
     }
     if f == Function::Count {
         return Val::Number(items.len() as f64);
@@ -208,7 +313,7 @@ fn apply(f: Function, value: Val) -> Val {
             let mean = sum / n;
             (ns.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n).sqrt()
         }
-        Function::Count | Function::Flatten => 0.0,
+        Function::Count | Function::Flatten | Function::SetIntersection => 0.0,
     })
 }
 
@@ -224,12 +329,29 @@ pub(crate) fn leaves(value: Val, out: &mut Vec<Val>) {
     }
 }
 
-struct Parser<'t> {
-    text: &'t str,
-    at: usize,
+/// The collections in `value`: every list of values that are not lists
+/// (a player's string list, or a list of strings), and each value on its
+/// own as a collection of one.
+pub(crate) fn collections(value: Val, out: &mut Vec<Vec<Val>>) {
+    match value {
+        Val::List(items) if items.iter().all(|v| !matches!(v, Val::List(_))) => out.push(items),
+        Val::List(items) => {
+            for item in items {
+                collections(item, out);
+            }
+        }
+        leaf => out.push(vec![leaf]),
+    }
 }
 
-impl Parser<'_> {
+struct Parser<'t, 'r> {
+    text: &'t str,
+    at: usize,
+    team: &'r Resolve<'r>,
+    attribute: &'r ResolveAttribute<'r>,
+}
+
+impl Parser<'_, '_> {
     fn rest(&self) -> &str {
         self.text.get(self.at..).unwrap_or_default()
     }
@@ -307,22 +429,25 @@ impl Parser<'_> {
             self.at += end;
             return Ok(Expr::Number(number));
         }
+        if let Some(quote) = rest.chars().next().filter(|c| *c == '\'' || *c == '"') {
+            let body = &rest[1..];
+            let Some(end) = body.find(quote) else {
+                return Err(self.fail("a closing quote"));
+            };
+            let text: Arc<str> = Arc::from(&body[..end]);
+            self.at += end + 2;
+            return Ok(Expr::Text(text));
+        }
         let start = self.at;
         let word = self.word().to_owned();
         if word == "teams" || word == "team" {
             return self.path();
         }
-        if word == "set_intersection" {
-            self.at = start;
-            return Err(ExpressionError(format!(
-                "the function set_intersection is not supported by this emulator (in '{}')",
-                Cut(self.text)
-            )));
-        }
         let Some(function) = Function::of(&word) else {
             self.at = start;
             return Err(self.fail(
-                "a number, teams[...], or one of min, max, avg, median, sum, count, stddev, flatten",
+                "a number, teams[...], or one of min, max, avg, median, sum, count, stddev, \
+                 flatten, set_intersection",
             ));
         };
         self.expect("(")?;
@@ -331,23 +456,47 @@ impl Parser<'_> {
         Ok(Expr::Call(function, Box::new(inner)))
     }
 
+    fn team_names(&mut self) -> Result<Teams, ExpressionError> {
+        if self.eat("*") {
+            return Ok(Teams::All);
+        }
+        let mut names = vec![self.name()?];
+        while self.eat(",") {
+            names.push(self.name()?);
+        }
+        let mut teams = Vec::new();
+        for name in &names {
+            let Some(found) = (self.team)(name) else {
+                return Err(ExpressionError(format!(
+                    "'{}' names the team {}, which teams does not declare",
+                    Cut(self.text),
+                    Cut(name)
+                )));
+            };
+            teams.extend(found);
+        }
+        Ok(match teams.as_slice() {
+            [one] if names.len() == 1 => Teams::One(*one),
+            _ => Teams::Several(teams),
+        })
+    }
+
     fn path(&mut self) -> Result<Expr, ExpressionError> {
         self.expect("[")?;
-        let teams = if self.eat("*") {
-            Teams::All
-        } else {
-            let mut names = vec![self.name()?];
-            while self.eat(",") {
-                names.push(self.name()?);
-            }
-            Teams::Named(names)
-        };
+        let teams = self.team_names()?;
         self.expect("]")?;
         if !self.eat(".") {
             return Err(self.fail("'.players'"));
         }
         if self.word() != "players" {
             return Err(self.fail("'players'"));
+        }
+        if self.eat("[") {
+            if self.name()? != "playerId" {
+                return Err(self.fail("'playerId'"));
+            }
+            self.expect("]")?;
+            return Ok(Expr::Path(teams, Read::PlayerId));
         }
         if !self.eat(".") {
             return Ok(Expr::Path(teams, Read::Players));
@@ -356,8 +505,15 @@ impl Parser<'_> {
             return Err(self.fail("'attributes'"));
         }
         self.expect("[")?;
-        let attribute = self.name()?;
+        let name = self.name()?;
         self.expect("]")?;
+        let Some(attribute) = (self.attribute)(&name) else {
+            return Err(ExpressionError(format!(
+                "'{}' reads the attribute {}, which playerAttributes does not declare",
+                Cut(self.text),
+                Cut(&name)
+            )));
+        };
         Ok(Expr::Path(teams, Read::Attribute(attribute)))
     }
 }
@@ -367,27 +523,62 @@ impl Parser<'_> {
 mod tests {
     use super::*;
 
-    fn values(team: Option<&str>, read: &Read) -> Vec<Vec<Val>> {
-        let first = vec![Val::Number(10.0), Val::Number(20.0)];
-        let second = vec![Val::Number(40.0)];
-        let pick = |v: Vec<Val>| match read {
-            Read::Players => v.iter().map(|_| Val::Player).collect(),
-            Read::Attribute(_) => v,
-        };
-        match team {
-            Some("red") => vec![pick(first)],
-            Some("blue") => vec![pick(second)],
-            Some(_) => vec![],
-            None => vec![pick(first), pick(second)],
+    /// Two teams: red (0) with skills 10 and 20, blue (1) with 40; the
+    /// attribute 1 is a string list.
+    struct Fixture;
+
+    impl Source for Fixture {
+        fn team(&self, team: usize, read: &Read, out: &mut Vec<Val>) {
+            let skills: &[f64] = if team == 0 { &[10.0, 20.0] } else { &[40.0] };
+            for (i, s) in skills.iter().enumerate() {
+                out.push(match read {
+                    Read::Players => Val::Player,
+                    Read::PlayerId => Val::Text(format!("p{team}{i}").into()),
+                    Read::Attribute(0) => Val::Number(*s),
+                    Read::Attribute(_) => Val::List(vec![
+                        Val::Text("coop".into()),
+                        Val::Text(if team == 0 { "ctf" } else { "dm" }.into()),
+                    ]),
+                });
+            }
+        }
+
+        fn teams(&self) -> usize {
+            2
         }
     }
 
+    fn team(name: &str) -> Option<Vec<usize>> {
+        match name {
+            "red" => Some(vec![0]),
+            "blue" => Some(vec![1]),
+            _ => None,
+        }
+    }
+
+    fn attribute(name: &str) -> Option<usize> {
+        match name {
+            "skill" => Some(0),
+            "modes" => Some(1),
+            _ => None,
+        }
+    }
+
+    fn parse(text: &str) -> Result<Expr, ExpressionError> {
+        Expr::parse(text, &team, &attribute)
+    }
+
     fn eval(text: &str) -> Val {
-        Expr::parse(text).expect("parses").eval(&values)
+        let mut cost = 0;
+        parse(text).expect("parses").eval(&Fixture, &mut cost)
+    }
+
+    fn texts(items: &[&str]) -> Val {
+        Val::List(items.iter().map(|s| Val::Text((*s).into())).collect())
     }
 
     #[test]
-    fn paths_and_functions_read_as_the_docs_say() {
+    fn paths_and_functions_read_as_the_guide_says() {
         assert_eq!(
             eval("teams[red].players.attributes[skill]"),
             Val::List(vec![Val::Number(10.0), Val::Number(20.0)])
@@ -410,28 +601,61 @@ mod tests {
             Val::Number(15.0)
         );
         assert_eq!(eval(" 12.5 "), Val::Number(12.5));
+        assert_eq!(eval("'medic'"), Val::Text("medic".into()));
+        assert_eq!(eval("teams[blue].players[playerId]"), texts(&["p10"]));
+        assert_eq!(
+            eval("flatten(teams[*].players[playerId])"),
+            texts(&["p00", "p01", "p10"])
+        );
+    }
+
+    #[test]
+    fn set_intersection_keeps_what_every_collection_holds() {
+        assert_eq!(
+            eval("set_intersection(flatten(teams[*].players.attributes[modes]))"),
+            texts(&["coop"])
+        );
+        assert_eq!(
+            eval("set_intersection(teams[red].players.attributes[modes])"),
+            texts(&["coop", "ctf"])
+        );
+    }
+
+    #[test]
+    fn evaluating_counts_the_values_it_makes() {
+        let mut small = 0;
+        parse("teams[blue].players.attributes[skill]")
+            .unwrap()
+            .eval(&Fixture, &mut small);
+        let mut large = 0;
+        parse("avg(flatten(teams[*].players.attributes[skill]))")
+            .unwrap()
+            .eval(&Fixture, &mut large);
+        assert!(small >= 2 && large > small, "{small} {large}");
     }
 
     #[test]
     fn errors_name_the_place_and_what_was_expected() {
         assert_eq!(
-            Expr::parse("avg(teams[red].players").unwrap_err().0,
+            parse("avg(teams[red].players").unwrap_err().0,
             "expected ')' at character 23 of 'avg(teams[red].players'"
         );
         assert_eq!(
-            Expr::parse("teams[].players").unwrap_err().0,
+            parse("teams[].players").unwrap_err().0,
             "expected a name at character 7 of 'teams[].players'"
         );
         assert_eq!(
-            Expr::parse("set_intersection(teams[*].players.attributes[modes])")
-                .unwrap_err()
-                .0,
-            "the function set_intersection is not supported by this emulator \
-             (in 'set_intersection(teams[*].players.attributes[modes])')"
+            parse("teams[green].players").unwrap_err().0,
+            "'teams[green].players' names the team green, which teams does not declare"
+        );
+        assert_eq!(
+            parse("teams[red].players.attributes[rank]").unwrap_err().0,
+            "'teams[red].players.attributes[rank]' reads the attribute rank, \
+             which playerAttributes does not declare"
         );
         let deep = format!("{}1{}", "avg(".repeat(40), ")".repeat(40));
         assert!(
-            Expr::parse(&deep)
+            parse(&deep)
                 .unwrap_err()
                 .0
                 .starts_with("expected at most 16 nested")

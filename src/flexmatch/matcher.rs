@@ -1,88 +1,299 @@
-//! The matcher: from tickets waiting in one configuration, a match that
-//! fits the rule set's teams and keeps every rule.
+//! The matcher: from the tickets waiting in one configuration, every
+//! match the pool allows, built as the guide's "How FlexMatch builds a
+//! match" describes.
+//!
+//! # A pass
+//!
+//! [`match_pool`] takes the searching tickets and tries each as the
+//! *anchor* of a match, oldest first (backfill tickets first or last as
+//! `backfillPriority` says). A match is built around its anchor from the
+//! tickets after it, in the order the rule set gives (age; or
+//! `sortByAttributes` with `sorted` batching; or the sort rules, from the
+//! anchor's values), each ticket's players together on one team, filling
+//! the teams towards their `maxPlayers`, and is made when every team holds
+//! at least its `minPlayers` and every rule holds, with the expansions of
+//! the match's age (its newest ticket's, or its oldest's with
+//! `expansionAgeSelection` `oldest`). The tickets of a match leave the
+//! pool; the next anchor is the next oldest ticket left.
+//!
+//! **Decision** (the guide's "a ticket waits for its expansions or its
+//! timeout"): a ticket that cannot anchor a match now does not hold the
+//! pool back. Its search is exhaustive, so it is then proven that no
+//! match holds it among the tickets left, and it is left out of the
+//! searches after it in this pass; the pass goes on with the next oldest.
+//! So a pass leaves no match unmade that the pool allows (for small
+//! matches; a large match is built greedily, as the guide describes).
+//!
+//! # The search
+//!
+//! Depth first, the earlier tickets in before the later ones, so the
+//! first match found holds as many of the first tickets as the rules
+//! allow. It gives up a branch only when the branch is provably
+//! fruitless: a hereditary rule is broken (see [`rules`](super::rules)),
+//! or a ticket does not fit. Two tickets alike in everything the rules
+//! read are interchangeable, so of alike tickets the older is always
+//! tried first; teams alike (copies of one definition, or teams no
+//! expression names) are filled in order. Each anchor's search may do
+//! [`ANCHOR_WORK`] units of work, counted as the values rules read and
+//! the tickets scanned; a search that spends it all is given up for the
+//! pass (its anchor is reported in [`Pass::given_up`] and stays in the
+//! pool for the others), so no rule set can stall a pass.
 
 use time::OffsetDateTime;
 
-use super::player::Player;
-use super::rule_set::{RuleSet, Seat};
-
-/// The most tickets one search looks at: the oldest ones.
-pub const MAX_BATCH: usize = 24;
-
-/// The most steps one search takes before it gives up for this round; a
-/// candidate placed is a step, a match tested against the rules is
-/// [`LEAF_STEPS`]. A matchmaker round shares this budget among all its
-/// searches, so a round's cost is bounded whatever waits.
-pub const MAX_STEPS: usize = 50_000;
-
-/// What testing one complete match against the rules costs, in steps.
-pub const LEAF_STEPS: usize = 64;
-
-/// A ticket waiting for a match, as the matcher reads it.
-#[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
-pub struct Candidate<'t> {
-    /// Its players. A backfill ticket's players name their teams.
-    pub players: &'t [Player],
-    /// When it started: its age decides which expansions apply.
-    pub start: OffsetDateTime,
-    /// A backfill ticket: its players keep the teams they name.
-    pub backfill: bool,
-}
-
-impl<'t> Candidate<'t> {
-    /// A ticket of `players` started at `start`.
-    #[must_use]
-    pub fn new(players: &'t [Player], start: OffsetDateTime) -> Self {
-        Candidate {
-            players,
-            start,
-            backfill: false,
-        }
-    }
-
-    /// The same ticket, for backfill.
-    #[must_use]
-    pub fn backfill(mut self) -> Self {
-        self.backfill = true;
-        self
-    }
-}
+use super::algorithm::{BackfillPriority, Batching, Strategy};
+use super::expansion::Level;
+use super::expression::Val;
+use super::large_match;
+use super::pool::{Candidate, Pool, Proposal};
+use super::rule_set::RuleSet;
+use super::rules::{MatchView, Party, Rule, RuleKind, Seat, sort_key};
+use super::search::{
+    ANCHOR_WORK, Found, Left, Seq, fits_alone, match_level, small_match, valid_at,
+};
 
 /// A match the matcher proposes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ProposedMatch {
-    /// The tickets in it: indexes into the candidates, in order.
+    /// The tickets in it: indexes into the candidates, the anchor first.
     pub tickets: Vec<usize>,
     /// Each team's name and its players, as `(ticket index, player index)`.
     pub teams: Vec<(String, Vec<(usize, usize)>)>,
+    /// The players its teams hold at most: the rule set's, with the
+    /// expansions in force for it (a placement seats this many).
+    pub max_players: u32,
 }
 
-/// Where a candidate goes: left out, or onto a team.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Place {
-    Out,
-    Team(usize),
-    /// A backfill ticket: each player on the team they name.
-    Named,
+/// What a pass made.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Pass {
+    /// The matches, in the order made.
+    pub matches: Vec<ProposedMatch>,
+    /// The anchors whose search spent [`ANCHOR_WORK`] without an answer.
+    pub given_up: Vec<usize>,
+    /// The work done, in the units of [`ANCHOR_WORK`].
+    pub work: u64,
 }
 
-/// A match among `candidates` (in the order given: the caller orders them
-/// oldest first), built around the first of them, or `None`.
+/// Every match among `candidates` (in any order) at `now`: see the
+/// module's docs.
 ///
-/// The search (**decision**: FlexMatch's algorithm is not public; this
-/// one is documented and deterministic) looks at the oldest
-/// [`MAX_BATCH`] candidates, depth first: the first candidate is always in,
-/// each next one goes onto the first team that has room for all its
-/// players (a ticket's players play together), or, failing a match that
-/// way, onto the next team, or is left out. So the first match found holds
-/// as many of the oldest tickets as the rules allow. A match is each team
-/// between its `minPlayers` and `maxPlayers` and every rule kept, with the
-/// expansions of its age: the newest ticket's, or the oldest's with
-/// `expansionAgeSelection` `oldest`. A match of backfill tickets alone
-/// is none: a backfill needs new players. A search gives up after
-/// [`MAX_STEPS`] steps.
+/// ```
+/// use gamelift_session::flexmatch::{AttributeValue, Candidate, Player, RuleSet, match_pool};
+/// use time::{Duration, OffsetDateTime};
+///
+/// let rules: RuleSet = serde_json::from_str(r#"{
+///     "ruleLanguageVersion": "1.0",
+///     "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 1},
+///               {"name": "blue", "minPlayers": 1, "maxPlayers": 1}],
+///     "rules": [{"name": "near", "type": "latency", "maxLatency": 150}]
+/// }"#).expect("a valid rule set");
+/// let at = |ms: i32, id: &str| vec![Player::new(id).latency("us-east-1", ms)];
+/// let (far, a, b, c, d) = (at(300, "far"), at(20, "a"), at(30, "b"), at(40, "c"), at(50, "d"));
+/// let t0 = OffsetDateTime::UNIX_EPOCH;
+/// let tickets: Vec<Candidate> = [&far, &a, &b, &c, &d]
+///     .iter()
+///     .enumerate()
+///     .map(|(i, p)| Candidate::new(p, t0 + Duration::seconds(i as i64)))
+///     .collect();
+/// // The oldest ticket can be in no match: it holds no one back.
+/// let pass = match_pool(&rules, &tickets, t0 + Duration::seconds(5));
+/// let made: Vec<Vec<usize>> = pass.matches.iter().map(|m| m.tickets.clone()).collect();
+/// assert_eq!(made, [vec![1, 2], vec![3, 4]]);
+/// assert_eq!(pass.matches[0].max_players, 2);
+/// ```
+#[must_use]
+pub fn match_pool(rule_set: &RuleSet, candidates: &[Candidate<'_>], now: OffsetDateTime) -> Pass {
+    let pool = Pool::new(rule_set, candidates, now);
+    let mut pass = Pass::default();
+    let mut run = Run::new(&pool, &mut pass.work);
+    let sorts: Vec<&Rule> = rule_set
+        .rules
+        .iter()
+        .filter(|r| matches!(r.kind, RuleKind::Sort { .. }))
+        .collect();
+    for a in run.anchors.clone() {
+        if run.state[a] != State::Alive {
+            continue;
+        }
+        let order = (rule_set.large || !sorts.is_empty()).then(|| run.order(a, &sorts));
+        let seq = match &order {
+            Some(list) => Seq::list(&pool, list),
+            None => run.seq(a),
+        };
+        let outcome = if rule_set.large {
+            large_match::build(&pool, a, &seq, ANCHOR_WORK)
+        } else {
+            small_match(&pool, a, &seq)
+        };
+        pass.work += outcome.work;
+        match outcome.found {
+            Some(found) => {
+                let found = if rule_set.algorithm.strategy == Strategy::Balanced {
+                    large_match::balance(&pool, found, &mut pass.work)
+                } else {
+                    found
+                };
+                run.matched(&found.members);
+                pass.matches.push(proposal(&pool, &found));
+            }
+            None if outcome.exhausted => {
+                pass.given_up.push(a);
+                run.defer(a);
+            }
+            None => run.out(a),
+        }
+    }
+    pass
+}
+
+/// A pass under way: each ticket's state, the order anchors are tried in,
+/// and the order their matches take tickets in.
+struct Run<'p, 't> {
+    pool: &'p Pool<'t>,
+    state: Vec<State>,
+    anchors: Vec<usize>,
+    /// The tickets matches take from (not backfill), in the pass's order.
+    base: Vec<usize>,
+    /// Each ticket's place in `base`.
+    place_of: Vec<Option<usize>>,
+    left: Left,
+    /// Tickets whose own search was given up: tried last by the others.
+    deferred: Vec<usize>,
+}
+
+impl<'p, 't> Run<'p, 't> {
+    fn new(pool: &'p Pool<'t>, work: &mut u64) -> Self {
+        let rules = pool.rules;
+        let n = pool.entries.len();
+        // A ticket no match can hold, alone, is out of the pass.
+        let state: Vec<State> = (0..n)
+            .map(|k| {
+                if pool.entries[k].usable && fits_alone(pool, k, work) {
+                    State::Alive
+                } else {
+                    State::Out
+                }
+            })
+            .collect();
+        let priority = |k: usize| match (pool.entries[k].backfill, rules.algorithm.backfill) {
+            (true, BackfillPriority::High) => 0,
+            (true, BackfillPriority::Low) | (false, BackfillPriority::High) => 2,
+            _ => 1,
+        };
+        let mut anchors: Vec<usize> = (0..n).collect();
+        anchors.sort_by_key(|&k| (priority(k), pool.entries[k].start, k));
+        let mut base: Vec<usize> = (0..n).filter(|&k| !pool.entries[k].backfill).collect();
+        base.sort_by_key(|&k| (pool.entries[k].start, k));
+        if rules.algorithm.batching == Batching::Sorted {
+            let keys = &rules.algorithm.sort_by;
+            base.sort_by(|&x, &y| {
+                keys.iter()
+                    .map(|&a| {
+                        first_value(pool, x, a)
+                            .partial_cmp(&first_value(pool, y, a))
+                            .unwrap_or(std::cmp::Ordering::Equal)
+                    })
+                    .find(|o| o.is_ne())
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+        }
+        let left = Left::new(
+            base.iter()
+                .map(|&k| u64::from(pool.entries[k].size))
+                .collect(),
+        );
+        let mut place_of = vec![None; n];
+        for (p, &k) in base.iter().enumerate() {
+            place_of[k] = Some(p);
+        }
+        Run {
+            pool,
+            state,
+            anchors,
+            base,
+            place_of,
+            left,
+            deferred: Vec::new(),
+        }
+    }
+
+    /// The tickets a match around `a` may take, in the order tried, for a
+    /// large match or a rule set with sort rules.
+    fn order(&self, a: usize, sorts: &[&Rule]) -> Vec<usize> {
+        let alive = |k: &usize| *k != a && self.state[*k] == State::Alive;
+        let mut list: Vec<usize> = self
+            .base
+            .iter()
+            .copied()
+            .filter(|k| alive(k) && !self.deferred.contains(k))
+            .collect();
+        if self.pool.rules.large {
+            large_match::order(self.pool, a, &mut list);
+        } else {
+            order_by_sorts(self.pool, sorts, a, &mut list);
+        }
+        list.extend(self.deferred.iter().copied().filter(alive));
+        list
+    }
+
+    /// The pass's order for a match around `a`.
+    fn seq(&self, a: usize) -> Seq<'_> {
+        let entries = &self.pool.entries;
+        Seq::Base {
+            base: &self.base,
+            left: &self.left,
+            last: &self.deferred,
+            anchor: a,
+            anchor_place: self.place_of[a].filter(|_| !self.deferred.contains(&a)),
+            anchor_size: u64::from(entries[a].size),
+            last_players: self
+                .deferred
+                .iter()
+                .filter(|&&k| k != a)
+                .map(|&k| u64::from(entries[k].size))
+                .sum(),
+        }
+    }
+
+    /// Takes a match's tickets out of the pool.
+    fn matched(&mut self, members: &[usize]) {
+        for &k in members {
+            self.state[k] = State::Matched;
+            if let Some(p) = self.place_of[k]
+                && !self.deferred.contains(&k)
+            {
+                self.left.remove(p);
+            }
+        }
+        let state = &self.state;
+        self.deferred.retain(|k| state[*k] == State::Alive);
+    }
+
+    /// `a`'s search was given up: the others try it last.
+    fn defer(&mut self, a: usize) {
+        if let Some(p) = self.place_of[a] {
+            self.left.remove(p);
+            self.deferred.push(a);
+        }
+    }
+
+    /// Proven: no match holds `a` among the tickets left.
+    fn out(&mut self, a: usize) {
+        self.state[a] = State::Out;
+        if let Some(p) = self.place_of[a]
+            && !self.deferred.contains(&a)
+        {
+            self.left.remove(p);
+        }
+    }
+}
+
+/// A match among `candidates` built around the first of them (the others
+/// in the order given), or `None`: one anchor's search of
+/// [`match_pool`].
 ///
 /// ```
 /// use gamelift_session::flexmatch::{AttributeValue, Candidate, Player, RuleSet, find_match};
@@ -112,189 +323,35 @@ pub fn find_match(
     candidates: &[Candidate<'_>],
     now: OffsetDateTime,
 ) -> Option<ProposedMatch> {
-    let mut budget = MAX_STEPS;
-    find_match_within(rule_set, candidates, now, &mut budget)
-}
-
-/// [`find_match`] spending at most `budget` steps, and leaving what it
-/// did not spend.
-pub(crate) fn find_match_within(
-    rule_set: &RuleSet,
-    candidates: &[Candidate<'_>],
-    now: OffsetDateTime,
-    budget: &mut usize,
-) -> Option<ProposedMatch> {
-    let candidates = candidates.get(..candidates.len().min(MAX_BATCH))?;
-    if candidates.is_empty() {
+    let pool = Pool::new(rule_set, candidates, now);
+    if pool.entries.is_empty() || !pool.entries[0].usable {
         return None;
     }
-    let mut search = Search {
-        rule_set,
-        candidates,
-        now,
-        widest: rule_set.widest_max(),
-        counts: vec![0; rule_set.teams.len()],
-        places: vec![Place::Out; candidates.len()],
-        steps: 0,
-        budget: *budget,
+    let list: Vec<usize> = (1..pool.entries.len())
+        .filter(|&k| !pool.entries[k].backfill && pool.entries[k].usable)
+        .collect();
+    let seq = Seq::list(&pool, &list);
+    let outcome = if rule_set.large {
+        large_match::build(&pool, 0, &seq, ANCHOR_WORK)
+    } else {
+        small_match(&pool, 0, &seq)
     };
-    let found = search.step(0);
-    *budget = budget.saturating_sub(search.steps);
-    found.then(|| search.proposal())
-}
-
-struct Search<'a, 't> {
-    rule_set: &'a RuleSet,
-    candidates: &'a [Candidate<'t>],
-    now: OffsetDateTime,
-    widest: Vec<u32>,
-    counts: Vec<u32>,
-    places: Vec<Place>,
-    steps: usize,
-    budget: usize,
-}
-
-impl Search<'_, '_> {
-    fn team_of(&self, player: &Player) -> Option<usize> {
-        let name = player.team.as_deref()?;
-        self.rule_set.teams.iter().position(|t| t.name == name)
-    }
-
-    /// Places candidate `k` and the ones after it; answers whether a match
-    /// was found (then `places` holds it).
-    fn step(&mut self, k: usize) -> bool {
-        self.steps += 1;
-        if self.steps > self.budget {
-            return false;
-        }
-        let Some(candidate) = self.candidates.get(k) else {
-            self.steps += LEAF_STEPS;
-            return self.is_match();
-        };
-        let size = u32::try_from(candidate.players.len()).unwrap_or(u32::MAX);
-        if candidate.backfill {
-            let teams: Option<Vec<usize>> =
-                candidate.players.iter().map(|p| self.team_of(p)).collect();
-            if let Some(teams) = teams {
-                for &t in &teams {
-                    self.counts[t] += 1;
-                }
-                let fits = teams.iter().all(|&t| self.counts[t] <= self.widest[t]);
-                self.places[k] = Place::Named;
-                if fits && self.step(k + 1) {
-                    return true;
-                }
-                for &t in &teams {
-                    self.counts[t] -= 1;
-                }
-                self.places[k] = Place::Out;
-            }
-        } else {
-            for t in 0..self.counts.len() {
-                if self.counts[t] + size > self.widest[t] {
-                    continue;
-                }
-                self.counts[t] += size;
-                self.places[k] = Place::Team(t);
-                let found = self.step(k + 1);
-                if found {
-                    return true;
-                }
-                self.counts[t] -= size;
-                self.places[k] = Place::Out;
-            }
-        }
-        // The first candidate is always in the match.
-        k > 0 && self.step(k + 1)
-    }
-
-    fn is_match(&self) -> bool {
-        // A backfill needs new players.
-        let placed = |c: &Candidate<'_>, p: &Place| *p != Place::Out && !c.backfill;
-        if !self
-            .candidates
-            .iter()
-            .zip(&self.places)
-            .any(|(c, p)| placed(c, p))
-        {
-            return false;
-        }
-        let starts = self
-            .candidates
-            .iter()
-            .zip(&self.places)
-            .filter(|(_, p)| **p != Place::Out)
-            .map(|(c, _)| c.start);
-        let start = if self.rule_set.age_of_oldest {
-            starts.min()
-        } else {
-            starts.max()
-        };
-        let Some(start) = start else {
-            return false;
-        };
-        let age = (self.now - start).as_seconds_f64().max(0.0);
-        let x = self.rule_set.expanded(age);
-        let sizes_fit = self
-            .counts
-            .iter()
-            .enumerate()
-            .all(|(t, &n)| n >= x.min[t] && n <= x.max[t]);
-        if !sizes_fit {
-            return false;
-        }
-        let teams = self.seats();
-        self.rule_set.broken_rule(&teams, &x).is_none()
-    }
-
-    /// The seats of each team, as placed now.
-    fn seats(&self) -> Vec<Vec<Seat<'_>>> {
-        let mut teams: Vec<Vec<Seat<'_>>> = vec![Vec::new(); self.counts.len()];
-        for (ticket, (candidate, place)) in self.candidates.iter().zip(&self.places).enumerate() {
-            for player in candidate.players {
-                let team = match place {
-                    Place::Out => None,
-                    Place::Team(t) => Some(*t),
-                    Place::Named => self.team_of(player),
-                };
-                if let Some(seats) = team.and_then(|t| teams.get_mut(t)) {
-                    seats.push(Seat { ticket, player });
-                }
-            }
-        }
-        teams
-    }
-
-    fn proposal(&self) -> ProposedMatch {
-        let tickets = (0..self.places.len())
-            .filter(|&k| self.places[k] != Place::Out)
-            .collect();
-        let mut teams: Vec<(String, Vec<(usize, usize)>)> = self
-            .rule_set
-            .teams
-            .iter()
-            .map(|t| (t.name.clone(), Vec::new()))
-            .collect();
-        for (ticket, (candidate, place)) in self.candidates.iter().zip(&self.places).enumerate() {
-            for (i, player) in candidate.players.iter().enumerate() {
-                let team = match place {
-                    Place::Out => None,
-                    Place::Team(t) => Some(*t),
-                    Place::Named => self.team_of(player),
-                };
-                if let Some((_, seats)) = team.and_then(|t| teams.get_mut(t)) {
-                    seats.push((ticket, i));
-                }
-            }
-        }
-        ProposedMatch { tickets, teams }
-    }
+    let found = outcome.found?;
+    let found = if rule_set.algorithm.strategy == Strategy::Balanced {
+        let mut work = 0;
+        large_match::balance(&pool, found, &mut work)
+    } else {
+        found
+    };
+    Some(proposal(&pool, &found))
 }
 
 /// Whether `found` is a match of `candidates` under `rule_set` at `now`:
-/// each team's size within its bounds, every rule kept. The check
-/// [`find_match`] makes of what it proposes, for callers and tests that
-/// hold a match from elsewhere.
+/// each ticket's players on one team (a backfill ticket's on the teams
+/// they name), at most one backfill ticket and one other at least, each
+/// team's size within its bounds and every rule kept, with the
+/// expansions of the match's age. The check [`match_pool`] makes of what
+/// it proposes, for callers and tests that hold a match from elsewhere.
 #[must_use]
 pub fn is_valid_match(
     rule_set: &RuleSet,
@@ -302,43 +359,134 @@ pub fn is_valid_match(
     found: &ProposedMatch,
     now: OffsetDateTime,
 ) -> bool {
-    let starts = found
-        .tickets
-        .iter()
-        .filter_map(|&k| candidates.get(k).map(|c| c.start));
-    let start = if rule_set.age_of_oldest {
-        starts.min()
-    } else {
-        starts.max()
-    };
-    let Some(start) = start else {
-        return false;
-    };
-    if found
-        .tickets
-        .iter()
-        .all(|&k| candidates.get(k).is_none_or(|c| c.backfill))
+    let pool = Pool::new(rule_set, candidates, now);
+    if found.teams.len() != rule_set.teams.len()
+        || found.tickets.iter().any(|&k| k >= pool.entries.len())
     {
         return false;
     }
-    let x = rule_set.expanded((now - start).as_seconds_f64().max(0.0));
-    if found.teams.len() != rule_set.teams.len() {
-        return false;
-    }
-    let mut teams = Vec::new();
-    for (t, (_, seats)) in found.teams.iter().enumerate() {
-        let n = u32::try_from(seats.len()).unwrap_or(u32::MAX);
-        if n < x.min[t] || n > x.max[t] {
+    let mut teams: Vec<Vec<Seat>> = vec![Vec::new(); rule_set.teams.len()];
+    let mut team_of: Vec<Vec<Option<usize>>> = pool
+        .entries
+        .iter()
+        .map(|e| vec![None; e.players.len()])
+        .collect();
+    for (t, (name, seats)) in found.teams.iter().enumerate() {
+        if *name != rule_set.teams[t].name {
             return false;
         }
-        let mut team = Vec::new();
-        for &(ticket, i) in seats {
-            let Some(player) = candidates.get(ticket).and_then(|c| c.players.get(i)) else {
+        for &(ticket, player) in seats {
+            if !found.tickets.contains(&ticket)
+                || player >= pool.entries[ticket].players.len()
+                || team_of[ticket][player].is_some()
+            {
                 return false;
-            };
-            team.push(Seat { ticket, player });
+            }
+            team_of[ticket][player] = Some(t);
+            teams[t].push(Seat { ticket, player });
         }
-        teams.push(team);
     }
-    rule_set.broken_rule(&teams, &x).is_none()
+    let backfills = found
+        .tickets
+        .iter()
+        .filter(|&&k| pool.entries[k].backfill)
+        .count();
+    if backfills > 1 || backfills == found.tickets.len() {
+        return false;
+    }
+    for &k in &found.tickets {
+        let e = &pool.entries[k];
+        let placed = &team_of[k];
+        let whole = if e.backfill {
+            placed.iter().zip(&e.named).all(|(p, n)| p == n)
+        } else {
+            placed.iter().all(|p| p.is_some() && *p == placed[0])
+        };
+        if !whole || !e.usable {
+            return false;
+        }
+    }
+    let level = match_level(&pool, found.tickets.iter().copied());
+    let mut work = 0;
+    valid_at(&pool, &teams, level, &mut work)
+}
+
+/// A ticket's state in a pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Alive,
+    Matched,
+    /// Proven to be in no match this pass.
+    Out,
+}
+
+fn first_value(pool: &Pool<'_>, k: usize, attribute: usize) -> SortValue {
+    let view = Proposal { pool, teams: &[] };
+    match view.value(
+        Seat {
+            ticket: k,
+            player: 0,
+        },
+        attribute,
+        Party::Avg,
+    ) {
+        Some(Val::Number(n)) => SortValue::Number(n),
+        Some(Val::Text(t)) => SortValue::Text(t.to_string()),
+        _ => SortValue::Missing,
+    }
+}
+
+/// A value `sorted` batching orders by: numbers, then strings, then none.
+#[derive(Debug, Clone, PartialEq, PartialOrd)]
+enum SortValue {
+    Number(f64),
+    Text(String),
+    Missing,
+}
+
+/// Orders `alive` by the sort rules, from the anchor's values, then age.
+fn order_by_sorts(pool: &Pool<'_>, sorts: &[&Rule], anchor: usize, alive: &mut [usize]) {
+    let view = Proposal { pool, teams: &[] };
+    let anchor_seats: Vec<Seat> = pool.seats(anchor).collect();
+    let mut keyed: Vec<(Vec<f64>, usize)> = alive
+        .iter()
+        .map(|&k| {
+            let seats: Vec<Seat> = pool.seats(k).collect();
+            let keys = sorts
+                .iter()
+                .map(|r| sort_key(r, &view, &seats, &anchor_seats))
+                .collect();
+            (keys, k)
+        })
+        .collect();
+    keyed.sort_by(|(x, kx), (y, ky)| {
+        x.iter()
+            .zip(y)
+            .map(|(a, b)| a.total_cmp(b))
+            .find(|o| o.is_ne())
+            .unwrap_or_else(|| (pool.entries[*kx].start, *kx).cmp(&(pool.entries[*ky].start, *ky)))
+    });
+    for (slot, (_, k)) in alive.iter_mut().zip(keyed) {
+        *slot = k;
+    }
+}
+
+/// The public form of a match found.
+fn proposal(pool: &Pool<'_>, found: &Found) -> ProposedMatch {
+    let rules = pool.rules;
+    ProposedMatch {
+        tickets: found.members.clone(),
+        teams: rules
+            .teams
+            .iter()
+            .zip(&found.teams)
+            .map(|(spec, seats)| {
+                (
+                    spec.name.clone(),
+                    seats.iter().map(|s| (s.ticket, s.player)).collect(),
+                )
+            })
+            .collect(),
+        max_players: rules.levels.get(found.level).map_or(0, Level::max_players),
+    }
 }

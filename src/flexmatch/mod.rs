@@ -1,98 +1,74 @@
 //! FlexMatch: rule sets, matchmaking configurations, tickets and the
 //! matcher that turns waiting tickets into matches.
 //!
-//! `../shared/SPEC.md` does not cover FlexMatch; the rules here follow the
-//! GameLift API reference and the FlexMatch guide (rule set schema,
-//! property expressions, rule types, the match algorithm). Decisions of
-//! this crate, where the docs are silent or this crate chooses to support
-//! less, are marked **decision**.
+//! `../shared/SPEC.md` §13 and the FlexMatch guide ("How FlexMatch
+//! works", "Rule set examples", "Design a large match", the rule set
+//! schema and the rules language) are the contract. Decisions of this
+//! crate, where they are silent, are marked **decision** in the files
+//! that hold them:
 //!
-//! # Rule sets
-//!
-//! A `RuleSetBody` is JSON, read into a [`RuleSet`] (serde; any format).
-//!
-//! - `ruleLanguageVersion` must be `"1.0"`.
-//! - `playerAttributes`: each a unique `name`, a `type` of `string`,
-//!   `number`, `string_list` or `string_number_map`, and an optional
-//!   `default` of that type.
-//! - `teams`: at least one, unique names, `maxPlayers` at least 1,
-//!   `minPlayers` (default 0) at most `maxPlayers`. **Decision**: a
-//!   `quantity` above 1, and teams holding more than 40 players in all
-//!   (large matches), are refused by name as not supported.
-//! - `rules`: unique names. Supported types:
-//!   - `comparison`: every value its `measurements` give is compared with
-//!     the `referenceValue` by `operation` (`<`, `<=`, `=`, `!=`, `>`,
-//!     `>=`); without a reference, `=` needs all values equal and `!=` all
-//!     distinct (no other operation is allowed then).
-//!   - `distance`: numbers only; with a reference, each value's distance
-//!     from it, without one the spread of the values (largest less
-//!     smallest), must be within `minDistance` and `maxDistance` (at least
-//!     one required).
-//!   - `latency`: `maxLatency`; **decision**: there must be a Region that
-//!     every player of the match reports with a latency at most
-//!     `maxLatency`; a match where no player reports latencies keeps it.
-//!     Its `maxDistance` and `distanceReference` are refused by name.
-//!   - Every other type (`batchDistance`, `collection`, `absoluteSort`,
-//!     `distanceSort`, `compound`) is refused by name, so that a rule set
-//!     never matches differently than written.
-//!   - `partyAggregation` (`avg`, the default, `min`, `max`): in a rule,
-//!     a player's number attribute reads as the aggregate over the players
-//!     of their ticket.
-//! - Numbers may be written as strings (`"maxDistance": "500"`), as the
-//!   docs' own examples do; `measurements` may be one expression or a list.
-//! - `expansions`: a `target` of `rules[NAME].minDistance|maxDistance|
-//!   referenceValue|maxLatency` or `teams[NAME].minPlayers|maxPlayers`,
-//!   and `steps` of `waitTimeSeconds` and `value`. A match uses each
-//!   expansion's last step whose wait has passed, by the age of the
-//!   newest ticket in it (the docs' default), or of the oldest with
-//!   `algorithm.expansionAgeSelection` `oldest`.
-//! - `algorithm.strategy` must be `exhaustiveSearch`; its batching and
-//!   sorting preferences are accepted and, **decision**, do not change
-//!   which match is made (they tune speed, not the rules a match keeps).
-//!
-//! Property expressions: a number, or `teams[SELECTION].players` and
-//! `teams[SELECTION].players.attributes[NAME]` (`team[...]` too) where the
-//! selection is one team, several (`teams[red,blue]`) or all
-//! (`teams[*]`), or a function of an expression: `min`, `max`, `avg`,
-//! `median`, `sum`, `count`, `stddev`, `flatten` (`set_intersection` is
-//! refused by name). One team gives a list of players; several give a list
-//! per team, and a function of a list of lists applies to each inner list,
-//! but `flatten`, which joins them. A rule tests every value at the leaves
-//! of its measurements. An attribute a rule reads must be declared, and a
-//! team it names must exist; a player's missing attribute reads as its
-//! declared default, or is left out.
+//! | file | what it holds |
+//! |---|---|
+//! | `document.rs` | a rule set's JSON as written: duplicate members, nesting bound, comments, unknown members named by path |
+//! | `declarations.rs` | `playerAttributes` and `teams` (`quantity`, the 40- and 200-player sizes) |
+//! | `expression.rs` | property expressions (`teams[*].players.attributes[skill]`, `set_intersection`, `players[playerId]`) |
+//! | `rules.rs` | every rule type, read and tested; which are hereditary |
+//! | `expansion.rs` | expansions and the levels they make |
+//! | `algorithm.rs` | `strategy`, `batchingPreference`, `expansionAgeSelection`, `backfillPriority` |
+//! | `rule_set.rs` | the rule set put together ([`RuleSet`]) |
+//! | `pool.rs` | the tickets of a pass, read once ([`Candidate`]) |
+//! | `search.rs` | one anchor's search: the order, the tests, the exhaustive search |
+//! | `large_match.rs` | large matches and the `balanced` strategy |
+//! | `matcher.rs` | a pass over the pool ([`match_pool`]) |
+//! | `player.rs` | `Player` and `AttributeValue` |
+//! | `ticket.rs` | the ticket operations and lifecycle |
+//! | `matchmaker_data.rs` | a game session's `MatchmakerData` |
+//! | `configuration.rs` | rule set and configuration resources |
 //!
 //! # Tickets
 //!
-//! - `StartMatchmaking` takes 1 to 10 players, each with an id; answers
-//!   a `QUEUED` ticket (id given or made up). Each declared attribute a
-//!   player sets must have its declared type; **decision**: a player
-//!   already in a ticket that has not ended, or twice in one, is refused.
-//! - A matchmaker round ([`advance_matchmaking`]): `QUEUED` tickets start
-//!   `SEARCHING`; a ticket still searching `RequestTimeoutSeconds` after
-//!   its start is `TIMED_OUT`; matches are made among searching tickets,
-//!   oldest first ([`find_match`]). A match's tickets are
-//!   `REQUIRES_ACCEPTANCE` when the configuration asks for acceptance,
-//!   else ready: `PLACING` when the configuration is `WITH_QUEUE` (the
-//!   embedder places a game session through its queue and then
-//!   [`complete_match`] or [`fail_match`]), `COMPLETED` when `STANDALONE`.
+//! - `StartMatchmaking` takes 1 to 10 players, each with an id, at most
+//!   [`MAX_PLAYER_ATTRIBUTES`] attributes of [`MAX_PLAYER_ATTRIBUTE_SIZE`]
+//!   characters in all and [`MAX_PLAYER_LATENCIES`] latencies
+//!   (**decisions**: the model sets no bound), and answers a `QUEUED`
+//!   ticket. A player's older live ticket is `CANCELLED` with
+//!   [`DUPLICATE_PLAYER`] (SPEC §13).
+//! - `StartMatchBackfill` answers a `QUEUED` ticket of the game session's
+//!   players on their teams, for an `ACTIVE` game session FlexMatch made
+//!   through that configuration ([`check_backfill_session`]).
+//! - A pass ([`expire_tickets`], [`match_pool`], [`apply_match`], or
+//!   [`advance_matchmaking`] for all three): `QUEUED` tickets start
+//!   `SEARCHING`, told the configuration's recent average wait
+//!   ([`RecentWaits`]); searches past `RequestTimeoutSeconds` are
+//!   `TIMED_OUT`; proposals past `AcceptanceTimeoutSeconds` are dropped;
+//!   every match the pool allows is made. A match needs acceptance, or is
+//!   ready: `PLACING` when `WITH_QUEUE` (the embedder places a game session
+//!   for [`ProposedMatch::max_players`], then [`complete_match`] or
+//!   [`fail_match`]), `COMPLETED` when `STANDALONE`.
+//! - Ended tickets carry the events' `StatusReason` ([`REASON_TIMED_OUT`],
+//!   [`REASON_CANCELLED`], [`REASON_FAILED`]) and message.
 //! - [`accept_match`]: once every player of every ticket accepted, the
-//!   match is ready; a rejection cancels the rejecting ticket and sends
-//!   the others back to searching; when `AcceptanceTimeoutSeconds` pass,
+//!   match is ready; a rejection cancels the rejecting ticket and sends the
+//!   others back to searching; when `AcceptanceTimeoutSeconds` pass,
 //!   tickets not wholly accepted are `CANCELLED` and the others search
 //!   again (the API reference's rule).
 //! - [`stop_matchmaking`] cancels a ticket that has not ended and is not
 //!   `PLACING`.
-//! - `StartMatchBackfill` makes a searching backfill ticket of the game
-//!   session's current players, each on the team they name. **Decision**:
-//!   a backfill match needs no acceptance, and its new players join the
-//!   backfilled game session.
 
+mod algorithm;
 mod configuration;
+mod declarations;
+mod document;
+mod expansion;
 mod expression;
+mod large_match;
 mod matcher;
+mod matchmaker_data;
 mod player;
+mod pool;
 mod rule_set;
+mod rules;
+mod search;
 mod ticket;
 
 pub use configuration::{
@@ -103,14 +79,22 @@ pub use configuration::{
     MatchmakingConfigurationInput, MatchmakingNameInput, MatchmakingRuleSet,
     configuration_not_found, invalid_rule_set, rule_set_not_found,
 };
-pub use matcher::{
-    Candidate, LEAF_STEPS, MAX_BATCH, MAX_STEPS, ProposedMatch, find_match, is_valid_match,
+pub use declarations::{MAX_LARGE_MATCH, MAX_SMALL_MATCH};
+pub use document::{MAX_NESTING, strip_comments};
+pub use matcher::{Pass, ProposedMatch, find_match, is_valid_match, match_pool};
+pub use matchmaker_data::{
+    MatchmakerAttribute, MatchmakerData, MatchmakerPlayer, MatchmakerTeam, MatchmakerValue,
 };
 pub use player::{AttributeValue, Player};
-pub use rule_set::{MAX_MATCH_PLAYERS, RuleSet, RuleSetError};
+pub use pool::Candidate;
+pub use rule_set::{RuleSet, RuleSetError};
+pub use search::ANCHOR_WORK;
 pub use ticket::{
-    AcceptMatchInput, DescribeMatchmakingInput, DescribeMatchmakingOutput,
-    GameSessionConnectionInfo, MAX_TICKET_PLAYERS, MatchedPlayerSession, MatchmakingTicket,
-    StartMatchBackfillInput, StartMatchmakingInput, Ticket, TicketIdInput, accept_match,
-    advance_matchmaking, complete_match, fail_match, stop_matchmaking, ticket_not_found,
+    AcceptMatchInput, DUPLICATE_PLAYER, DescribeMatchmakingInput, DescribeMatchmakingOutput,
+    GameSessionConnectionInfo, MAX_PLAYER_ATTRIBUTE_SIZE, MAX_PLAYER_ATTRIBUTES,
+    MAX_PLAYER_LATENCIES, MAX_TICKET_PLAYERS, MatchedPlayerSession, MatchmakingTicket,
+    REASON_CANCELLED, REASON_FAILED, REASON_TIMED_OUT, RecentWaits, StartMatchBackfillInput,
+    StartMatchmakingInput, Ticket, TicketIdInput, accept_match, advance_matchmaking, apply_match,
+    check_backfill_session, complete_match, expire_tickets, fail_match, stop_matchmaking,
+    ticket_not_found,
 };

@@ -63,6 +63,25 @@ impl AttributeValue {
         }
     }
 
+    /// A map of strings to numbers.
+    ///
+    /// ```
+    /// use gamelift_session::flexmatch::AttributeValue;
+    ///
+    /// let maps = AttributeValue::string_number_map([("harbor", 90.0), ("dunes", 10.0)]);
+    /// assert_eq!(serde_json::to_string(&maps)?, r#"{"SDM":{"dunes":10.0,"harbor":90.0}}"#);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    #[must_use]
+    pub fn string_number_map<I: IntoIterator<Item = (S, f64)>, S: Into<String>>(
+        entries: I,
+    ) -> Self {
+        AttributeValue {
+            sdm: Some(entries.into_iter().map(|(k, v)| (k.into(), v)).collect()),
+            ..AttributeValue::default()
+        }
+    }
+
     /// How many of its four forms are set: exactly one for a valid value.
     #[must_use]
     pub fn forms(&self) -> usize {

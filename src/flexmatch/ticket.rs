@@ -8,10 +8,13 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::configuration::{MATCHMAKING_ID_PATTERN, MatchmakingConfiguration, is_matchmaking_id};
-use super::matcher::{Candidate, MAX_STEPS, find_match_within};
-use super::player::Player;
+use super::declarations::MAX_LARGE_MATCH;
+use super::matcher::{ProposedMatch, match_pool};
+use super::player::{AttributeValue, Player};
+use super::pool::Candidate;
 use super::rule_set::RuleSet;
 use crate::model::echo::Cut;
+use crate::model::enums::GameSessionStatus;
 use crate::model::enums::{AcceptanceType, EnumValue, MatchmakingTicketStatus};
 use crate::model::error::GameLiftError;
 use crate::model::limits::Limits;
@@ -23,6 +26,25 @@ use crate::player_session::PlayerSession;
 
 /// The most players one `StartMatchmaking` may bring.
 pub const MAX_TICKET_PLAYERS: usize = 10;
+/// The most attributes a player may bring (**decision**: the model sets
+/// none; a bound keeps a ticket to kilobytes).
+pub const MAX_PLAYER_ATTRIBUTES: usize = 32;
+/// The most characters a player's attributes may hold in all: names,
+/// strings, list items and map keys, and 8 for each number (**decision**).
+pub const MAX_PLAYER_ATTRIBUTE_SIZE: usize = 4_096;
+/// The most Regions a player may report latencies for (**decision**).
+pub const MAX_PLAYER_LATENCIES: usize = 64;
+
+/// A ticket's `StatusReason` when it timed out (the events' reason).
+pub const REASON_TIMED_OUT: &str = "TimedOut";
+/// A ticket's `StatusReason` when it was cancelled (the events' reason).
+pub const REASON_CANCELLED: &str = "Cancelled";
+/// A ticket's `StatusReason` when its match could not be made real (the
+/// events' reason).
+pub const REASON_FAILED: &str = "UNEXPECTED_ERROR";
+/// The `StatusMessage` of a ticket cancelled by a newer ticket of one of
+/// its players (the guide's words).
+pub const DUPLICATE_PLAYER: &str = "Cancelled due to duplicate player";
 /// The most tickets one `DescribeMatchmaking` may name.
 pub(crate) const MAX_DESCRIBED_TICKETS: usize = 10;
 /// The longest ticket id.
@@ -200,6 +222,10 @@ pub struct Ticket {
     /// The game session a backfill ticket fills.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backfill_game_session: Option<String>,
+    /// The players its match holds at most, with the expansions in force
+    /// when it was made: what its placement seats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub match_max_players: Option<u32>,
 }
 
 impl Ticket {
@@ -214,6 +240,12 @@ impl Ticket {
     fn set(&mut self, status: MatchmakingTicketStatus, message: Option<&str>, now: OffsetDateTime) {
         self.ticket.status = Some(status);
         self.ticket.status_message = message.map(str::to_owned);
+        self.ticket.status_reason = match status {
+            MatchmakingTicketStatus::TimedOut => Some(REASON_TIMED_OUT.to_owned()),
+            MatchmakingTicketStatus::Cancelled => Some(REASON_CANCELLED.to_owned()),
+            MatchmakingTicketStatus::Failed => Some(REASON_FAILED.to_owned()),
+            _ => None,
+        };
         if self.ticket.has_ended() {
             self.ticket.end_time = Some(now);
         }
@@ -225,6 +257,7 @@ impl Ticket {
         self.ticket.status_message = None;
         self.match_id = None;
         self.proposed_at = None;
+        self.match_max_players = None;
         self.accepted.clear();
         if self.backfill_game_session.is_none() {
             for p in self.ticket.players.iter_mut().flatten() {
@@ -250,7 +283,9 @@ fn check_ticket_id(v: &mut Validator, path: FieldPath, id: &str) {
 }
 
 /// Each player attribute's value holds one form within the model's
-/// sizes: said after the model's violations, naming the attribute.
+/// sizes, and a player's attributes stay within
+/// [`MAX_PLAYER_ATTRIBUTE_SIZE`]: said after the model's violations,
+/// naming the attribute or the player.
 fn check_attribute_values(players: &[Player]) -> Result<(), GameLiftError> {
     for (i, p) in players.iter().enumerate() {
         if let Some((name, _)) = p
@@ -267,13 +302,40 @@ fn check_attribute_values(players: &[Player]) -> Result<(), GameLiftError> {
                 Cut(name)
             )));
         }
+        let size: usize = p
+            .player_attributes
+            .iter()
+            .flatten()
+            .map(|(name, value)| name.chars().count() + value_size(value))
+            .sum();
+        if size > MAX_PLAYER_ATTRIBUTE_SIZE {
+            return Err(GameLiftError::invalid_request(format!(
+                "Players[{}].PlayerAttributes hold {size} characters in all: \
+                 at most {MAX_PLAYER_ATTRIBUTE_SIZE}",
+                i + 1
+            )));
+        }
     }
     Ok(())
 }
 
+/// What a value counts towards [`MAX_PLAYER_ATTRIBUTE_SIZE`].
+fn value_size(value: &AttributeValue) -> usize {
+    let chars = |s: &String| s.chars().count();
+    value.s.as_ref().map_or(0, chars)
+        + value.n.map_or(0, |_| 8)
+        + value.sl.iter().flatten().map(chars).sum::<usize>()
+        + value
+            .sdm
+            .iter()
+            .flatten()
+            .map(|(k, _)| chars(k) + 8)
+            .sum::<usize>()
+}
+
 fn check_players(v: &mut Validator, players: &[Player], limits: &Limits, backfill: bool) {
     let max = if backfill {
-        usize::MAX
+        MAX_LARGE_MATCH as usize
     } else {
         MAX_TICKET_PLAYERS
     };
@@ -290,12 +352,23 @@ fn check_players(v: &mut Validator, players: &[Player], limits: &Limits, backfil
         if let Some(team) = &p.team {
             v.length(at("team"), team, 1, 1024, false);
         }
-        for name in p.player_attributes.iter().flatten().map(|(name, _)| name) {
-            v.length(at("playerAttributes"), name, 1, 1024, false);
+        if let Some(attributes) = &p.player_attributes {
+            v.list_length(
+                at("playerAttributes"),
+                attributes.len(),
+                0,
+                MAX_PLAYER_ATTRIBUTES,
+            );
+            for name in attributes.keys().take(MAX_PLAYER_ATTRIBUTES + 1) {
+                v.length(at("playerAttributes"), name, 1, 1024, false);
+            }
         }
-        for (region, &ms) in p.latency_in_ms.iter().flatten() {
-            v.length(at("latencyInMs"), region, 1, usize::MAX, false);
-            v.min_value(at("latencyInMs"), i64::from(ms), 1);
+        if let Some(latencies) = &p.latency_in_ms {
+            v.list_length(at("latencyInMs"), latencies.len(), 0, MAX_PLAYER_LATENCIES);
+            for (region, &ms) in latencies.iter().take(MAX_PLAYER_LATENCIES + 1) {
+                v.length(at("latencyInMs"), region, 1, 64, false);
+                v.min_value(at("latencyInMs"), i64::from(ms), 1);
+            }
         }
     }
 }
@@ -341,11 +414,11 @@ fn check_start(v: &mut Validator, ticket_id: Option<&str>, configuration: Option
     }
 }
 
-/// Checks a ticket's players against the rule set and the live tickets.
+/// Checks a ticket's players against the rule set: attribute types, no
+/// player twice, a backfill's players on the rule set's teams.
 fn check_against(
     players: &[Player],
     rule_set: &RuleSet,
-    tickets: &[Ticket],
     backfill: bool,
 ) -> Result<(), GameLiftError> {
     for (i, p) in players.iter().enumerate() {
@@ -360,29 +433,45 @@ fn check_against(
                     i + 1
                 )));
             }
-        } else if players[..i].iter().any(|q| q.player_id == p.player_id) {
+        }
+        if players[..i].iter().any(|q| q.player_id == p.player_id) {
             return Err(GameLiftError::invalid_request(format!(
                 "Players[{}] repeats a player of the ticket",
                 i + 1
             )));
         }
-        if !backfill
-            && tickets.iter().any(|t| {
-                t.is_live()
-                    && t.backfill_game_session.is_none()
-                    && t.ticket
-                        .players()
-                        .iter()
-                        .any(|q| q.player_id == p.player_id)
-            })
-        {
-            return Err(GameLiftError::invalid_request(format!(
-                "Players[{}] is already in a matchmaking ticket that has not ended",
-                i + 1
-            )));
-        }
     }
     Ok(())
+}
+
+/// The live (not backfill) tickets among `tickets` that hold one of
+/// `players`: a new ticket cancels them (the guide: a player may be in
+/// one active request). **Decision**: one whose match is being placed
+/// cannot be cancelled, so the new ticket is refused.
+fn duplicates(players: &[Player], tickets: &[Ticket]) -> Result<Vec<String>, GameLiftError> {
+    let mut out = Vec::new();
+    for t in tickets {
+        if !t.is_live() || t.backfill_game_session.is_some() {
+            continue;
+        }
+        let Some(i) = players.iter().position(|p| {
+            t.ticket
+                .players()
+                .iter()
+                .any(|q| q.player_id == p.player_id)
+        }) else {
+            continue;
+        };
+        if t.status() == Some(MatchmakingTicketStatus::Placing) {
+            return Err(GameLiftError::invalid_request(format!(
+                "Players[{}] is in matchmaking ticket {}, whose match is being placed",
+                i + 1,
+                Cut(t.id())
+            )));
+        }
+        out.push(t.id().to_owned());
+    }
+    Ok(out)
 }
 
 /// What both starts give: the ticket's id, its players, and for a
@@ -394,13 +483,14 @@ struct Request<'r> {
 }
 
 impl Request<'_> {
-    /// The new ticket: `QUEUED`, its players' teams cleared; or, for a
-    /// backfill, `SEARCHING` with the teams its players name.
+    /// The new `QUEUED` ticket (a backfill's players keep the teams they
+    /// name, the others' are cleared); a regular ticket cancels its
+    /// players' older live tickets among `tickets`.
     fn start(
         &self,
         configuration: &MatchmakingConfiguration,
         rule_set: &RuleSet,
-        tickets: &[Ticket],
+        tickets: &mut [Ticket],
         fresh_id: impl FnOnce() -> String,
         now: OffsetDateTime,
     ) -> Result<Ticket, GameLiftError> {
@@ -410,18 +500,18 @@ impl Request<'_> {
             .map_or_else(fresh_id, str::to_owned);
         check_id_free(tickets, &id)?;
         let backfill = self.backfill.is_some();
-        check_against(self.players, rule_set, tickets, backfill)?;
-        let status = if backfill {
-            MatchmakingTicketStatus::Searching
-        } else {
-            MatchmakingTicketStatus::Queued
-        };
+        check_against(self.players, rule_set, backfill)?;
+        if !backfill {
+            for older in duplicates(self.players, tickets)? {
+                cancel(tickets, &older, DUPLICATE_PLAYER, now);
+            }
+        }
         let mut ticket = Ticket {
             ticket: MatchmakingTicket {
                 ticket_id: Some(id),
                 configuration_name: configuration.name.clone(),
                 configuration_arn: configuration.configuration_arn.clone(),
-                status: Some(status),
+                status: Some(MatchmakingTicketStatus::Queued),
                 start_time: Some(now),
                 players: Some(self.players.to_vec()),
                 ..MatchmakingTicket::default()
@@ -439,11 +529,78 @@ impl Request<'_> {
     }
 }
 
+/// Cancels the live ticket `id` with `message`: a proposed match it is in
+/// is dropped, its other tickets searching again.
+fn cancel(tickets: &mut [Ticket], id: &str, message: &str, now: OffsetDateTime) {
+    let Some(i) = tickets.iter().position(|t| t.id() == id) else {
+        return;
+    };
+    match (tickets[i].status(), tickets[i].match_id.clone()) {
+        (Some(MatchmakingTicketStatus::RequiresAcceptance), Some(m)) => {
+            drop_match(tickets, &m, Some((id, message)), now);
+        }
+        _ => tickets[i].set(MatchmakingTicketStatus::Cancelled, Some(message), now),
+    }
+}
+
 fn check_id_free(tickets: &[Ticket], id: &str) -> Result<(), GameLiftError> {
     if tickets.iter().any(|t| t.id() == id) {
         return Err(GameLiftError::invalid_request(format!(
             "A matchmaking ticket with id {} already exists",
             Cut(id)
+        )));
+    }
+    Ok(())
+}
+
+/// Checks the game session a `StartMatchBackfill` names: it exists
+/// (`session`, as the store found it by `arn`), it is `ACTIVE`, and
+/// FlexMatch made it through `configuration` (`made_by`: the
+/// `matchmakingConfigurationArn` of its `MatchmakerData`).
+///
+/// # Errors
+///
+/// `InvalidRequestException` naming the game session and what is wrong.
+///
+/// ```
+/// use gamelift_session::flexmatch::{MatchmakingConfiguration, check_backfill_session};
+///
+/// let mut c = MatchmakingConfiguration::default();
+/// c.configuration_arn = Some("arn:aws:gamelift:us-west-2:1:matchmakingconfiguration/duel".to_owned());
+/// let err = check_backfill_session("arn:aws:gamelift:us-west-2::gamesession/f/gs-1", None, None, &c)
+///     .unwrap_err();
+/// assert_eq!(err.code(), "InvalidRequestException");
+/// assert_eq!(
+///     err.to_string(),
+///     "Game session arn:aws:gamelift:us-west-2::gamesession/f/gs-1 does not exist"
+/// );
+/// ```
+pub fn check_backfill_session(
+    arn: &str,
+    session: Option<&GameSession>,
+    made_by: Option<&str>,
+    configuration: &MatchmakingConfiguration,
+) -> Result<(), GameLiftError> {
+    let Some(session) = session else {
+        return Err(GameLiftError::invalid_request(format!(
+            "Game session {} does not exist",
+            Cut(arn)
+        )));
+    };
+    if session.status != Some(GameSessionStatus::Active) {
+        return Err(GameLiftError::invalid_request(format!(
+            "Game session {} is {}: only an ACTIVE game session can be backfilled",
+            Cut(arn),
+            session
+                .status
+                .map_or("without a status", GameSessionStatus::as_str)
+        )));
+    }
+    if made_by.is_none() || made_by != configuration.configuration_arn.as_deref() {
+        return Err(GameLiftError::invalid_request(format!(
+            "Game session {} was not made by FlexMatch through the matchmaking configuration {}",
+            Cut(arn),
+            Cut(configuration.name.as_deref().unwrap_or_default())
         )));
     }
     Ok(())
@@ -483,19 +640,24 @@ impl StartMatchmakingInput {
     }
 
     /// The `QUEUED` ticket of a validated request in `configuration`,
-    /// whose rule set is `rule_set`, beside the stored `tickets`;
-    /// `fresh_id` is the id when the request gives none.
+    /// whose rule set is `rule_set`, beside the stored `tickets` (those
+    /// sharing a player or the id, and the tickets of their proposed
+    /// matches); `fresh_id` is the id when the request gives none. A
+    /// player's older live ticket is `CANCELLED` with
+    /// [`DUPLICATE_PLAYER`] (a proposed match it is in dropped): store the
+    /// changed `tickets` back.
     ///
     /// # Errors
     ///
     /// `InvalidRequestException` for an attribute of the wrong type, a
-    /// player twice in the ticket or already in a live ticket
-    /// (**decision**), or a ticket id already used (**decision**).
+    /// player twice in the ticket, a player whose older ticket's match is
+    /// being placed (**decision**), or a ticket id already used
+    /// (**decision**); `tickets` are then unchanged.
     pub fn start(
         &self,
         configuration: &MatchmakingConfiguration,
         rule_set: &RuleSet,
-        tickets: &[Ticket],
+        tickets: &mut [Ticket],
         fresh_id: impl FnOnce() -> String,
         now: OffsetDateTime,
     ) -> Result<Ticket, GameLiftError> {
@@ -534,7 +696,8 @@ impl StartMatchBackfillInput {
         Ok(self.configuration_name.as_deref().unwrap_or_default())
     }
 
-    /// The `SEARCHING` backfill ticket of a validated request.
+    /// The `QUEUED` backfill ticket of a validated request, whose game
+    /// session [`check_backfill_session`] accepted.
     ///
     /// # Errors
     ///
@@ -544,7 +707,7 @@ impl StartMatchBackfillInput {
         &self,
         configuration: &MatchmakingConfiguration,
         rule_set: &RuleSet,
-        tickets: &[Ticket],
+        tickets: &mut [Ticket],
         fresh_id: impl FnOnce() -> String,
         now: OffsetDateTime,
     ) -> Result<Ticket, GameLiftError> {
@@ -741,10 +904,23 @@ fn ready(tickets: &mut [Ticket], match_id: &str, with_queue: bool, now: OffsetDa
     }
 }
 
-/// Drops the proposed match `match_id`: tickets whose players all
-/// accepted (or, `timed_out` false, had not answered yet) search again;
-/// the others are `CANCELLED`.
-fn drop_match(tickets: &mut [Ticket], match_id: &str, rejected: Option<&str>, now: OffsetDateTime) {
+/// The `StatusMessage` of a ticket stopped by `StopMatchmaking` (the
+/// events' message).
+const STOPPED: &str = "Cancelled by request.";
+
+/// The `StatusMessage` of a ticket whose player rejected a match.
+const REJECTED: &str = "A player rejected the match";
+
+/// Drops the proposed match `match_id`: with `cancelled` (a ticket's id
+/// and why), that ticket is `CANCELLED` and the others search again;
+/// without, tickets whose players all accepted search again and the others
+/// are `CANCELLED` (the acceptance timed out).
+fn drop_match(
+    tickets: &mut [Ticket],
+    match_id: &str,
+    cancelled: Option<(&str, &str)>,
+    now: OffsetDateTime,
+) {
     for t in tickets
         .iter_mut()
         .filter(|t| t.match_id.as_deref() == Some(match_id))
@@ -754,27 +930,31 @@ fn drop_match(tickets: &mut [Ticket], match_id: &str, rejected: Option<&str>, no
             .players()
             .iter()
             .all(|p| t.accepted.iter().any(|a| a == p.id()));
-        let cancel = match rejected {
-            Some(id) => t.id() == id,
-            None => !all_accepted,
+        let why = match cancelled {
+            Some((id, why)) if t.id() == id => Some(why),
+            Some(_) => None,
+            None if all_accepted => None,
+            None => Some("A player did not accept the match in time"),
         };
-        if cancel {
-            let why = if rejected.is_some() {
-                "A player rejected the match"
-            } else {
-                "A player did not accept the match in time"
-            };
-            t.set(MatchmakingTicketStatus::Cancelled, Some(why), now);
-        } else {
-            t.back_to_search();
+        match why {
+            Some(why) => t.set(MatchmakingTicketStatus::Cancelled, Some(why), now),
+            None => t.back_to_search(),
         }
     }
 }
 
-/// The time-outs of a round: `QUEUED` tickets start searching,
-/// proposals past `AcceptanceTimeoutSeconds` are dropped, searches past
-/// `RequestTimeoutSeconds` are `TIMED_OUT`.
-fn expire(tickets: &mut [Ticket], configuration: &MatchmakingConfiguration, now: OffsetDateTime) {
+/// The time-outs of a pass, over the tickets of `configuration` among
+/// `tickets`: `QUEUED` tickets start searching (told the configuration's
+/// recent average wait, `estimate`), proposals past
+/// `AcceptanceTimeoutSeconds` are dropped, searches past
+/// `RequestTimeoutSeconds` are `TIMED_OUT`. Answers whether a ticket
+/// changed.
+pub fn expire_tickets(
+    tickets: &mut [Ticket],
+    configuration: &MatchmakingConfiguration,
+    now: OffsetDateTime,
+    estimate: Option<i32>,
+) -> bool {
     let ours = |t: &Ticket| t.ticket.configuration_name == configuration.name;
     let timeout = time::Duration::seconds(i64::from(
         configuration.request_timeout_seconds.unwrap_or(0),
@@ -782,11 +962,14 @@ fn expire(tickets: &mut [Ticket], configuration: &MatchmakingConfiguration, now:
     let acceptance = time::Duration::seconds(i64::from(
         configuration.acceptance_timeout_seconds.unwrap_or(0),
     ));
+    let mut changed = false;
     let mut expired = Vec::new();
     for t in tickets.iter_mut().filter(|t| ours(t)) {
         match t.status() {
             Some(MatchmakingTicketStatus::Queued) => {
                 t.set(MatchmakingTicketStatus::Searching, None, now);
+                t.ticket.estimated_wait_time = estimate;
+                changed = true;
             }
             Some(MatchmakingTicketStatus::RequiresAcceptance)
                 if t.proposed_at.is_some_and(|p| now >= p + acceptance) =>
@@ -802,6 +985,7 @@ fn expire(tickets: &mut [Ticket], configuration: &MatchmakingConfiguration, now:
     }
     for m in expired {
         drop_match(tickets, &m, None, now);
+        changed = true;
     }
     for t in tickets.iter_mut().filter(|t| ours(t)) {
         if t.status() == Some(MatchmakingTicketStatus::Searching)
@@ -809,21 +993,73 @@ fn expire(tickets: &mut [Ticket], configuration: &MatchmakingConfiguration, now:
         {
             t.set(
                 MatchmakingTicketStatus::TimedOut,
-                Some("No match was found within the configuration's RequestTimeoutSeconds"),
+                Some("Removed from matchmaking due to timing out."),
                 now,
             );
+            changed = true;
         }
     }
+    changed
 }
 
-/// One round of the matchmaker for `configuration` (whose rule set is
-/// `rule_set`) at `now`, over every stored ticket: `QUEUED` tickets
-/// start searching; searches past `RequestTimeoutSeconds` are
-/// `TIMED_OUT`; proposals past `AcceptanceTimeoutSeconds` are dropped;
-/// then matches are made among the searching tickets, oldest first, each
-/// named by `new_match_id`, within one budget of
-/// [`MAX_STEPS`](crate::flexmatch::MAX_STEPS) for the round (what is left waits for
-/// the next). Made matches need acceptance, or are ready.
+/// Makes the match `found`, whose tickets (`found.tickets`, indexes into
+/// the candidates the matcher read) are `members`, in that order: each
+/// player on their team, the match named `match_id` and sized
+/// `found.max_players`; it needs acceptance, or is ready (`PLACING`, or
+/// `COMPLETED` standalone). Answers `false`, changing nothing, when a
+/// member is no longer `SEARCHING` (it changed while the matcher ran).
+pub fn apply_match(
+    members: &mut [Ticket],
+    found: &ProposedMatch,
+    configuration: &MatchmakingConfiguration,
+    match_id: &str,
+    now: OffsetDateTime,
+) -> bool {
+    if members.len() != found.tickets.len()
+        || members
+            .iter()
+            .any(|t| t.status() != Some(MatchmakingTicketStatus::Searching))
+    {
+        return false;
+    }
+    for (team, seats) in &found.teams {
+        for &(k, p) in seats {
+            let Some(i) = found.tickets.iter().position(|&x| x == k) else {
+                continue;
+            };
+            if let Some(player) = members[i]
+                .ticket
+                .players
+                .as_mut()
+                .and_then(|ps| ps.get_mut(p))
+            {
+                player.team = Some(team.clone());
+            }
+        }
+    }
+    let backfill = members.iter().any(|t| t.backfill_game_session.is_some());
+    for t in members.iter_mut() {
+        t.match_id = Some(match_id.to_owned());
+        t.proposed_at = Some(now);
+        t.match_max_players = Some(found.max_players);
+        t.accepted.clear();
+    }
+    if configuration.acceptance_required == Some(true) && !backfill {
+        for t in members.iter_mut() {
+            t.set(MatchmakingTicketStatus::RequiresAcceptance, None, now);
+        }
+    } else {
+        ready(members, match_id, configuration.with_queue(), now);
+    }
+    true
+}
+
+/// One pass of the matchmaker for `configuration` (whose rule set is
+/// `rule_set`) at `now`, over every stored ticket: the time-outs of
+/// [`expire_tickets`], then every match [`match_pool`] finds among the
+/// searching tickets, each named by `new_match_id` and made by
+/// [`apply_match`]. What an embedder whose store is at hand runs; an
+/// embedder that matches off its store's lock runs the parts.
 ///
 /// ```
 /// use gamelift_session::{
@@ -846,7 +1082,7 @@ fn expire(tickets: &mut [Ticket], configuration: &MatchmakingConfiguration, now:
 /// let mut tickets: Vec<Ticket> = Vec::new();
 /// for (id, player) in [("t1", "ana"), ("t2", "bo")] {
 ///     let start = StartMatchmakingInput::new("duel", vec![Player::new(player)]);
-///     let ticket = start.start(&config, &rules, &tickets, || id.to_owned(), now)?;
+///     let ticket = start.start(&config, &rules, &mut tickets, || id.to_owned(), now)?;
 ///     tickets.push(ticket);
 /// }
 /// let mut n = 0;
@@ -863,73 +1099,82 @@ pub fn advance_matchmaking(
     now: OffsetDateTime,
     new_match_id: &mut dyn FnMut() -> String,
 ) {
-    let ours = |t: &Ticket| t.ticket.configuration_name == configuration.name;
-    expire(tickets, configuration, now);
-    // Backfill tickets first, then by age.
-    let mut waiting: Vec<usize> = (0..tickets.len())
+    expire_tickets(tickets, configuration, now, None);
+    let searching: Vec<usize> = (0..tickets.len())
         .filter(|&i| {
-            ours(&tickets[i]) && tickets[i].status() == Some(MatchmakingTicketStatus::Searching)
+            tickets[i].ticket.configuration_name == configuration.name
+                && tickets[i].status() == Some(MatchmakingTicketStatus::Searching)
         })
         .collect();
-    waiting.sort_by_key(|&i| {
-        (
-            tickets[i].backfill_game_session.is_none(),
-            tickets[i].ticket.start_time,
-        )
-    });
-    let mut anchor = 0;
-    let mut budget = MAX_STEPS;
-    while anchor < waiting.len() && budget > 0 {
-        let found = {
-            let candidates: Vec<Candidate<'_>> = waiting[anchor..]
-                .iter()
-                .map(|&i| {
-                    let t = &tickets[i];
-                    let c = Candidate::new(t.ticket.players(), t.ticket.start_time.unwrap_or(now));
-                    if t.backfill_game_session.is_some() {
-                        c.backfill()
-                    } else {
-                        c
-                    }
-                })
-                .collect();
-            find_match_within(rule_set, &candidates, now, &mut budget)
-        };
-        let Some(found) = found else {
-            anchor += 1;
-            continue;
-        };
-        let match_id = new_match_id();
-        let members: Vec<usize> = found.tickets.iter().map(|&k| waiting[anchor + k]).collect();
-        for (team, seats) in &found.teams {
-            for &(k, p) in seats {
-                let i = waiting[anchor + k];
-                if let Some(player) = tickets[i]
-                    .ticket
-                    .players
-                    .as_mut()
-                    .and_then(|ps| ps.get_mut(p))
-                {
-                    player.team = Some(team.clone());
-                }
-            }
-        }
-        let backfill = members
+    let pass = {
+        let candidates: Vec<Candidate<'_>> = searching
             .iter()
-            .any(|&i| tickets[i].backfill_game_session.is_some());
-        for &i in &members {
-            tickets[i].match_id = Some(match_id.clone());
-            tickets[i].proposed_at = Some(now);
-            tickets[i].accepted.clear();
-        }
-        if configuration.acceptance_required == Some(true) && !backfill {
-            for &i in &members {
-                tickets[i].set(MatchmakingTicketStatus::RequiresAcceptance, None, now);
+            .map(|&i| tickets[i].candidate(now))
+            .collect();
+        match_pool(rule_set, &candidates, now)
+    };
+    for found in &pass.matches {
+        let ids: Vec<usize> = found.tickets.iter().map(|&k| searching[k]).collect();
+        let mut members: Vec<Ticket> = ids.iter().map(|&i| tickets[i].clone()).collect();
+        if apply_match(&mut members, found, configuration, &new_match_id(), now) {
+            for (i, t) in ids.into_iter().zip(members) {
+                tickets[i] = t;
             }
-        } else {
-            ready(tickets, &match_id, configuration.with_queue(), now);
         }
-        waiting.retain(|i| !members.contains(i));
+    }
+}
+
+impl Ticket {
+    /// The ticket as the matcher reads it.
+    #[must_use]
+    pub fn candidate(&self, now: OffsetDateTime) -> Candidate<'_> {
+        let c = Candidate::new(self.ticket.players(), self.ticket.start_time.unwrap_or(now));
+        if self.backfill_game_session.is_some() {
+            c.backfill()
+        } else {
+            c
+        }
+    }
+}
+
+/// How long a configuration's recent tickets waited for a match: the
+/// last [`RecentWaits::KEPT`], averaged into a ticket's
+/// `EstimatedWaitTime` (SPEC §13).
+///
+/// ```
+/// use gamelift_session::flexmatch::RecentWaits;
+///
+/// let mut waits = RecentWaits::default();
+/// assert_eq!(waits.estimate(), None);
+/// waits.record(4.0);
+/// waits.record(7.0);
+/// assert_eq!(waits.estimate(), Some(6));
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RecentWaits {
+    waits: std::collections::VecDeque<f64>,
+}
+
+impl RecentWaits {
+    /// How many waits are kept.
+    pub const KEPT: usize = 20;
+
+    /// Records a ticket's wait, in seconds.
+    pub fn record(&mut self, seconds: f64) {
+        if self.waits.len() == Self::KEPT {
+            self.waits.pop_front();
+        }
+        self.waits.push_back(seconds.max(0.0));
+    }
+
+    /// The average, in whole seconds (rounded), or `None` without data.
+    #[must_use]
+    pub fn estimate(&self) -> Option<i32> {
+        if self.waits.is_empty() {
+            return None;
+        }
+        let avg = self.waits.iter().sum::<f64>() / self.waits.len() as f64;
+        Some(avg.round().min(f64::from(i32::MAX)) as i32)
     }
 }
 
@@ -973,7 +1218,7 @@ pub fn accept_match(
     }
     let match_id = tickets[i].match_id.clone().unwrap_or_default();
     if input.acceptance_type.as_ref().and_then(EnumValue::known) == Some(AcceptanceType::Reject) {
-        drop_match(tickets, &match_id, Some(id), now);
+        drop_match(tickets, &match_id, Some((id, REJECTED)), now);
         return Ok(());
     }
     for p in players {
@@ -1017,15 +1262,9 @@ pub fn stop_matchmaking(
             "Matchmaking ticket {} is PLACING and can no longer be stopped",
             Cut(ticket_id)
         ))),
-        Some(MatchmakingTicketStatus::RequiresAcceptance) => {
-            let m = tickets[i].match_id.clone().unwrap_or_default();
-            drop_match(tickets, &m, Some(ticket_id), now);
-            tickets[i].ticket.status_message = Some("Stopped".to_owned());
-            Ok(())
-        }
         _ if tickets[i].ticket.has_ended() => Ok(()),
         _ => {
-            tickets[i].set(MatchmakingTicketStatus::Cancelled, Some("Stopped"), now);
+            cancel(tickets, ticket_id, STOPPED, now);
             Ok(())
         }
     }

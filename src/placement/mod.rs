@@ -17,6 +17,6 @@ pub use queue::{
     CreateGameSessionQueueInput, DEFAULT_QUEUE_TIMEOUT_SECONDS, DESTINATION_ARN_PATTERN,
     DeleteGameSessionQueueInput, DescribeGameSessionQueuesInput, DescribeGameSessionQueuesOutput,
     Destination, GameSessionQueue, GameSessionQueueDestination, MAX_QUEUE_ARN, MAX_QUEUE_NAME,
-    PlayerLatencyPolicy, QUEUE_NAME_OR_ARN_PATTERN, QUEUE_NAME_PATTERN,
+    MIN_QUEUE_TIMEOUT_SECONDS, PlayerLatencyPolicy, QUEUE_NAME_OR_ARN_PATTERN, QUEUE_NAME_PATTERN,
     UpdateGameSessionQueueInput, queue_name_of, queue_not_found,
 };

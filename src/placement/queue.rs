@@ -7,8 +7,9 @@
 //! - A queue has a name unique among the queues (**decision**: a second
 //!   queue of the same name is `InvalidRequestException`), an ARN
 //!   (`arn:aws:gamelift:<region>:<account>:gamesessionqueue/<name>`), a
-//!   `TimeoutInSeconds` (default 600) after which a pending placement times
-//!   out, and its `Destinations`, fleet or alias ARNs, tried in order.
+//!   `TimeoutInSeconds` (default 600, at least 10 as the docs ask; the
+//!   model has no minimum) after which a pending placement times out, and
+//!   its `Destinations`, fleet or alias ARNs, tried in order.
 //! - `PlayerLatencyPolicies` are kept and answered; **decision**: they do
 //!   not change where a placement goes.
 //! - A queue is named by its name or its ARN.
@@ -21,6 +22,9 @@ use crate::model::limits::Limits;
 use crate::model::object::object_only;
 use crate::model::paging;
 use crate::model::validate::{FieldPath, Validator};
+
+/// The shortest `TimeoutInSeconds` a queue takes (the docs').
+pub const MIN_QUEUE_TIMEOUT_SECONDS: i32 = 10;
 
 /// A queue's default `TimeoutInSeconds`.
 pub const DEFAULT_QUEUE_TIMEOUT_SECONDS: i32 = 600;
@@ -177,7 +181,13 @@ fn check_queue_members(
     destinations: Option<&[GameSessionQueueDestination]>,
 ) {
     if let Some(timeout) = timeout {
-        v.min_value(FieldPath::Member("timeoutInSeconds"), i64::from(timeout), 0);
+        // The model has no minimum; the docs ask for 10 seconds at least
+        // (SPEC §13: refused below, as a violation naming the member).
+        v.min_value(
+            FieldPath::Member("timeoutInSeconds"),
+            i64::from(timeout),
+            MIN_QUEUE_TIMEOUT_SECONDS.into(),
+        );
     }
     for (i, p) in policies.unwrap_or_default().iter().enumerate() {
         let at = |member| FieldPath::Item {

@@ -1,41 +1,52 @@
-//! The matchmaker: a round for a configuration after every change to its
-//! tickets and before every `DescribeMatchmaking` of them, so a test never
-//! waits on a timer: matches are made at once, and time-outs happen when
-//! the clock (real, or moved by the control API) says.
+//! The matchmaker: passes over each configuration's tickets, run by a
+//! thread of their own on the emulator's clock (every
+//! `--matchmaking-interval`), by the control API's `matchmaking/step`,
+//! and when the control API moves the clock.
+//!
+//! A pass takes the store's lock three times, each briefly:
+//!
+//! 1. the time-outs (`QUEUED` tickets start searching, proposals and
+//!    searches past their time end) and a snapshot of the searching
+//!    tickets: pointers to what the store already shares, not copies;
+//! 2. none: the matcher ([`match_pool`]) runs on the snapshot, with the
+//!    lock let go, so no request waits for it;
+//! 3. each match made is applied if its tickets are all still searching
+//!    (one stopped meanwhile drops the match, the others search on), then
+//!    the ready matches are placed.
 //!
 //! A ready `WITH_QUEUE` match is placed through the configuration's first
 //! queue: a placement whose id is the match's, for a game session of the
-//! rule set's players (its teams' `maxPlayers` in all, plus
-//! `AdditionalPlayerCount`), with the configuration's game properties and
-//! data, seating every matched player. When it is `FULFILLED`, the
+//! match's players after the expansions in force when it was made
+//! ([`ProposedMatch::max_players`](gamelift_session::flexmatch::ProposedMatch))
+//! plus `AdditionalPlayerCount`, with the configuration's game properties
+//! and data, seating every matched player. When it is `FULFILLED`, the
 //! tickets are `COMPLETED` with the game session's connection and each
 //! player's player session, and the game session's `MatchmakerData`
 //! describes the match; a placement that fails or times out fails the
 //! tickets. A backfill match seats its new players in the backfilled game
-//! session directly.
+//! session directly, and its `MatchmakerData` then names every player.
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use gamelift_session::flexmatch::{
-    GameSessionConnectionInfo, MatchmakingConfiguration, RuleSet, Ticket, advance_matchmaking,
-    complete_match, fail_match,
+    GameSessionConnectionInfo, MatchmakerData, MatchmakingConfiguration, RecentWaits, RuleSet,
+    Ticket, apply_match, complete_match, expire_tickets, fail_match, match_pool,
 };
 use gamelift_session::model::{GameSessionPlacementState, MatchmakingTicketStatus};
 use gamelift_session::placement::{
     DesiredPlayerSession, PlayerLatency, StartGameSessionPlacementInput,
 };
 use gamelift_session::player_session::CreatePlayerSessionsInput;
-use serde_json::json;
 use time::OffsetDateTime;
 
-use super::Matchmaking;
-use crate::context::Env;
+use super::{FlexMatchWorld, Matchmaking, Searching};
+use crate::context::{Context, Env};
 use crate::fleets::Fleets;
 use crate::game_sessions::Sessions;
 use crate::placements::{Placements, begin_placement, try_placement};
 use crate::player_sessions::join;
 
-/// The tables a round reaches.
+/// The tables a pass reaches.
 pub(crate) struct Tables<'a> {
     pub(crate) matchmaking: &'a mut Matchmaking,
     pub(crate) placements: &'a mut Placements,
@@ -43,67 +54,169 @@ pub(crate) struct Tables<'a> {
     pub(crate) fleets: &'a Fleets,
 }
 
-/// One round of the matchmaker for the configuration `name`, then the
-/// placing of its ready matches; every ticket it changes is journaled.
-pub(crate) fn round(env: &Env, t: &mut Tables<'_>, name: &str, now: OffsetDateTime) {
-    let Ok((configuration, rules)) = t.matchmaking.configuration_and_rules(name) else {
-        return;
+/// The tables of a locked store.
+pub(crate) fn tables<S: FlexMatchWorld>(store: &mut S) -> Tables<'_> {
+    let (matchmaking, placements, sessions, fleets) = store.flexmatch();
+    Tables {
+        matchmaking,
+        placements,
+        sessions,
+        fleets,
+    }
+}
+
+/// What a pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PassReport {
+    /// The tickets that were searching.
+    pub(crate) searching: usize,
+    /// The matches made.
+    pub(crate) matches: usize,
+    /// The searches given up for their work.
+    pub(crate) given_up: usize,
+}
+
+/// One configuration's part of a pass, read under the lock.
+struct Work {
+    configuration: MatchmakingConfiguration,
+    rules: Arc<RuleSet>,
+    tickets: Vec<Arc<Searching>>,
+}
+
+/// One pass over every configuration.
+pub(crate) fn pass<S: FlexMatchWorld>(cx: &Context<S>) -> PassReport {
+    let env = cx.env();
+    let now = env.now();
+    let work: Vec<Work> = {
+        let mut store = cx.lock();
+        let mut t = tables(&mut *store);
+        let names = t.matchmaking.busy_configurations();
+        names
+            .into_iter()
+            .filter_map(|name| {
+                let (configuration, rules) = t.matchmaking.configuration_and_rules(&name).ok()?;
+                expire(&mut t, &configuration, now);
+                settle(env, &mut t, &configuration, now);
+                let tickets = t.matchmaking.searching(&name);
+                (!tickets.is_empty()).then_some(Work {
+                    configuration,
+                    rules,
+                    tickets,
+                })
+            })
+            .collect()
     };
-    let key = configuration.name.clone().unwrap_or_default();
-    let mut tickets = t.matchmaking.live_tickets(&key);
-    let mut new_match_id = || env.ids().match_id();
-    advance_matchmaking(&mut tickets, &configuration, &rules, now, &mut new_match_id);
-    for ticket in tickets {
-        t.matchmaking.put(ticket);
+    let mut report = PassReport::default();
+    for w in work {
+        let made = {
+            let candidates: Vec<_> = w.tickets.iter().map(|s| s.candidate()).collect();
+            match_pool(&w.rules, &candidates, now)
+        };
+        report.searching += w.tickets.len();
+        report.matches += made.matches.len();
+        report.given_up += made.given_up.len();
+        if made.matches.is_empty() {
+            continue;
+        }
+        let mut store = cx.lock();
+        let mut t = tables(&mut *store);
+        let applied = env.now();
+        for found in &made.matches {
+            let ids: Vec<&str> = found
+                .tickets
+                .iter()
+                .map(|&k| w.tickets[k].id.as_str())
+                .collect();
+            let mut members: Vec<Ticket> = ids
+                .iter()
+                .filter_map(|id| t.matchmaking.ticket(id).cloned())
+                .collect();
+            let match_id = env.ids().match_id();
+            if !apply_match(&mut members, found, &w.configuration, &match_id, applied) {
+                continue;
+            }
+            let waits = t
+                .matchmaking
+                .waits
+                .entry(w.configuration.name.clone().unwrap_or_default())
+                .or_default();
+            for m in members.iter().filter(|m| m.backfill_game_session.is_none()) {
+                if let Some(start) = m.ticket.start_time {
+                    waits.record((applied - start).as_seconds_f64());
+                }
+            }
+            for m in members {
+                t.matchmaking.put(m);
+            }
+        }
+        settle(env, &mut t, &w.configuration, applied);
     }
-    settle(env, t, &configuration, &rules, now);
+    if report.matches > 0 || report.given_up > 0 {
+        tracing::debug!(
+            searching = report.searching,
+            matches = report.matches,
+            given_up = report.given_up,
+            "matchmaking pass"
+        );
+    }
+    report
 }
 
-/// Changes the live tickets of the configuration `name` with `change`, and
-/// stores them back.
-pub(crate) fn with_live<R>(
-    matchmaking: &mut Matchmaking,
-    name: &str,
-    change: impl FnOnce(&mut Vec<Ticket>) -> R,
-) -> R {
-    let mut tickets = matchmaking.live_tickets(name);
-    let answer = change(&mut tickets);
-    for ticket in tickets {
-        matchmaking.put(ticket);
+/// The time-outs of `configuration`'s tickets at `now`.
+fn expire(t: &mut Tables<'_>, configuration: &MatchmakingConfiguration, now: OffsetDateTime) {
+    let name = configuration.name.clone().unwrap_or_default();
+    let timeout = time::Duration::seconds(i64::from(
+        configuration.request_timeout_seconds.unwrap_or(0),
+    ));
+    let mut due = t.matchmaking.due(&name, now - timeout);
+    if due.is_empty() {
+        return;
     }
-    answer
+    let estimate = t
+        .matchmaking
+        .waits
+        .get(&name)
+        .and_then(RecentWaits::estimate);
+    if expire_tickets(&mut due, configuration, now, estimate) {
+        for ticket in due {
+            t.matchmaking.put(ticket);
+        }
+    }
 }
 
-/// Places every ready (`PLACING`) match of `configuration`, or seats a
-/// backfill's new players, and ends its tickets when that is done.
-fn settle(
+/// Moves on the matches of `configuration` being placed: each ready
+/// (`PLACING`) match is placed, or its backfill's new players seated, and
+/// its tickets end when that is done.
+pub(crate) fn settle(
     env: &Env,
     t: &mut Tables<'_>,
     configuration: &MatchmakingConfiguration,
-    rules: &RuleSet,
     now: OffsetDateTime,
 ) {
     let name = configuration.name.clone().unwrap_or_default();
-    let live = t.matchmaking.live_tickets(&name);
-    let mut matches: Vec<String> = Vec::new();
-    for ticket in &live {
-        if ticket.ticket.status == Some(MatchmakingTicketStatus::Placing)
-            && let Some(m) = &ticket.match_id
-            && !matches.contains(m)
-        {
-            matches.push(m.clone());
-        }
+    for match_id in t.matchmaking.placing(&name) {
+        settle_match(env, t, configuration, &match_id, now);
     }
-    for match_id in matches {
-        let members: Vec<Ticket> = live
-            .iter()
-            .filter(|ticket| ticket.match_id.as_deref() == Some(match_id.as_str()))
-            .cloned()
-            .collect();
-        match members.iter().find_map(|m| m.backfill_game_session.clone()) {
-            Some(game_session) => seat_backfill(env, t, &match_id, &game_session, &members, now),
-            None => place_match(env, t, configuration, rules, &match_id, &members, now),
-        }
+}
+
+/// Moves on the match `match_id`, if it is being placed.
+pub(crate) fn settle_match(
+    env: &Env,
+    t: &mut Tables<'_>,
+    configuration: &MatchmakingConfiguration,
+    match_id: &str,
+    now: OffsetDateTime,
+) {
+    let members = t.matchmaking.match_members(match_id);
+    if !members
+        .iter()
+        .any(|m| m.ticket.status == Some(MatchmakingTicketStatus::Placing))
+    {
+        return;
+    }
+    match members.iter().find_map(|m| m.backfill_game_session.clone()) {
+        Some(game_session) => seat_backfill(env, t, match_id, &game_session, &members, now),
+        None => place_match(env, t, configuration, match_id, &members, now),
     }
 }
 
@@ -142,6 +255,29 @@ fn seat_backfill(
                 .unwrap_or_default();
             let connection = GameSessionConnectionInfo::new(&session, &joined);
             complete_match(&mut members, match_id, &connection, now);
+            // The game session's data names every player now in its match,
+            // under the match id it had.
+            let configuration_arn = members
+                .first()
+                .and_then(|m| m.ticket.configuration_arn.clone())
+                .unwrap_or_default();
+            let _ = t.sessions.change(game_session, |detail, _| {
+                if let Some(s) = detail.game_session.as_mut() {
+                    let old: Option<MatchmakerData> = s
+                        .matchmaker_data
+                        .as_deref()
+                        .and_then(|d| serde_json::from_str(d).ok());
+                    let mut configuration = MatchmakingConfiguration::default();
+                    configuration.configuration_arn = Some(configuration_arn.clone());
+                    let id = old.as_ref().map_or(match_id, |d| d.match_id.as_str());
+                    let mut data = MatchmakerData::of_match(id, &configuration, &members);
+                    if let Some(old) = old {
+                        data.auto_backfill_mode = old.auto_backfill_mode;
+                    }
+                    s.matchmaker_data = serde_json::to_string(&data).ok();
+                }
+                Ok(())
+            });
         }
         Err(e) => fail_match(
             &mut members,
@@ -159,14 +295,13 @@ fn place_match(
     env: &Env,
     t: &mut Tables<'_>,
     configuration: &MatchmakingConfiguration,
-    rules: &RuleSet,
     match_id: &str,
     members: &[Ticket],
     now: OffsetDateTime,
 ) {
     if t.placements.placement(match_id).is_some() {
         try_placement(env, t.placements, t.sessions, t.fleets, match_id, now);
-    } else if !start_placement(env, t, configuration, rules, match_id, members, now) {
+    } else if !start_placement(env, t, configuration, match_id, members, now) {
         return;
     }
     let Some(placement) = t.placements.placement(match_id).cloned() else {
@@ -178,10 +313,10 @@ fn place_match(
             let connection = GameSessionConnectionInfo::of_placement(&placement);
             complete_match(&mut members, match_id, &connection, now);
             if let Some(gid) = placement.game_session_id.as_deref() {
-                let data = matchmaker_data(match_id, configuration, &members);
+                let data = MatchmakerData::of_match(match_id, configuration, &members);
                 let _ = t.sessions.change(gid, |detail, _| {
                     if let Some(s) = detail.game_session.as_mut() {
-                        s.matchmaker_data = Some(data);
+                        s.matchmaker_data = serde_json::to_string(&data).ok();
                     }
                     Ok(())
                 });
@@ -206,7 +341,6 @@ fn start_placement(
     env: &Env,
     t: &mut Tables<'_>,
     configuration: &MatchmakingConfiguration,
-    rules: &RuleSet,
     match_id: &str,
     members: &[Ticket],
     now: OffsetDateTime,
@@ -222,8 +356,14 @@ fn start_placement(
         fail(t, "The configuration has no queue");
         return false;
     };
-    let seats = i32::try_from(rules.max_players()).unwrap_or(i32::MAX)
-        + configuration.additional_player_count.unwrap_or(0);
+    // The match's size after the expansions in force when it was made.
+    let players = members
+        .iter()
+        .find_map(|m| m.match_max_players)
+        .unwrap_or_default();
+    let seats = i32::try_from(players)
+        .unwrap_or(i32::MAX)
+        .saturating_add(configuration.additional_player_count.unwrap_or(0));
     let mut input = StartGameSessionPlacementInput::new(match_id, queue, seats);
     input.game_properties = configuration.game_properties.as_ref().map(|ps| {
         ps.iter()
@@ -281,51 +421,4 @@ fn start_placement(
             false
         }
     }
-}
-
-/// The game session's `MatchmakerData`: the match, its configuration, and
-/// each team's players with their attributes, in GameLift's form.
-fn matchmaker_data(
-    match_id: &str,
-    configuration: &MatchmakingConfiguration,
-    members: &[Ticket],
-) -> String {
-    let mut teams: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
-    for m in members {
-        for p in m.ticket.players() {
-            let attributes: serde_json::Map<String, serde_json::Value> = p
-                .player_attributes
-                .iter()
-                .flatten()
-                .map(|(name, v)| {
-                    let value = if let Some(n) = v.n {
-                        json!({"attributeType": "DOUBLE", "valueAttribute": n})
-                    } else if let Some(s) = &v.s {
-                        json!({"attributeType": "STRING", "valueAttribute": s})
-                    } else if let Some(l) = &v.sl {
-                        json!({"attributeType": "STRING_LIST", "valueAttribute": l})
-                    } else {
-                        json!({"attributeType": "STRING_DOUBLE_MAP", "valueAttribute": v.sdm})
-                    };
-                    (name.clone(), value)
-                })
-                .collect();
-            teams
-                .entry(p.team.clone().unwrap_or_default())
-                .or_default()
-                .push(json!({"playerId": p.player_id, "attributes": attributes}));
-        }
-    }
-    let teams: Vec<serde_json::Value> = teams
-        .into_iter()
-        .map(|(name, players)| json!({"name": name, "players": players}))
-        .collect();
-    json!({
-        "matchId": match_id,
-        "matchmakingConfigurationArn": configuration.configuration_arn,
-        "teams": teams,
-        "autoBackfillMode": null,
-        "autoBackfillTicketId": null,
-    })
-    .to_string()
 }

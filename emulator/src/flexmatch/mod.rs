@@ -6,7 +6,7 @@
 //! | `rule_sets.rs` | `CreateMatchmakingRuleSet`, `ValidateMatchmakingRuleSet`, `DescribeMatchmakingRuleSets`, `DeleteMatchmakingRuleSet` |
 //! | `configurations.rs` | `CreateMatchmakingConfiguration`, `DescribeMatchmakingConfigurations`, `UpdateMatchmakingConfiguration`, `DeleteMatchmakingConfiguration` |
 //! | `tickets.rs` | `StartMatchmaking`, `StartMatchBackfill`, `DescribeMatchmaking`, `StopMatchmaking`, `AcceptMatch` |
-//! | `matchmaker.rs` | a round of the matchmaker, and placing its matches |
+//! | `matchmaker.rs` | a pass of the matchmaker (off the request path), and placing its matches |
 //!
 //! Its tables: `RuleSets` and `Configurations` (by name) and `Tickets` (by
 //! id, with the live tickets of each configuration in the order they
@@ -23,6 +23,7 @@ pub(crate) use configurations::{
     create_matchmaking_configuration, delete_matchmaking_configuration,
     describe_matchmaking_configurations, update_matchmaking_configuration,
 };
+pub(crate) use matchmaker::{PassReport, pass as matchmaking_pass};
 pub(crate) use rule_sets::{
     create_matchmaking_rule_set, delete_matchmaking_rule_set, describe_matchmaking_rule_sets,
     validate_matchmaking_rule_set,
@@ -36,9 +37,10 @@ use std::sync::Arc;
 
 use gamelift_session::GameLiftError;
 use gamelift_session::flexmatch::{
-    MatchmakingConfiguration, MatchmakingRuleSet, RuleSet, Ticket, configuration_not_found,
-    rule_set_not_found,
+    Candidate, MatchmakingConfiguration, MatchmakingRuleSet, Player, RecentWaits, RuleSet, Ticket,
+    configuration_not_found, rule_set_not_found, strip_comments,
 };
+use gamelift_session::model::MatchmakingTicketStatus;
 use time::OffsetDateTime;
 
 use crate::fleets::Fleets;
@@ -69,6 +71,23 @@ pub(crate) struct StoredRuleSet {
     pub(crate) rules: Arc<RuleSet>,
 }
 
+/// A searching ticket as the matcher reads it: shared with a pass's
+/// snapshot without copying its players.
+#[derive(Debug)]
+pub(crate) struct Searching {
+    pub(crate) id: String,
+    pub(crate) players: Vec<Player>,
+    pub(crate) start: OffsetDateTime,
+    pub(crate) backfill: bool,
+}
+
+impl Searching {
+    pub(crate) fn candidate(&self) -> Candidate<'_> {
+        let c = Candidate::new(&self.players, self.start);
+        if self.backfill { c.backfill() } else { c }
+    }
+}
+
 /// The rule sets, configurations and tickets.
 #[derive(Debug, Default)]
 pub(crate) struct Matchmaking {
@@ -81,6 +100,17 @@ pub(crate) struct Matchmaking {
     places: HashMap<String, u64>,
     /// The live ticket of each player.
     by_player: HashMap<String, String>,
+    /// The searching tickets of each configuration, by their place: what
+    /// a pass's snapshot copies (pointers, not players).
+    searching: HashMap<String, BTreeMap<u64, Arc<Searching>>>,
+    /// The tickets a pass must look at beside the searching ones: `QUEUED`
+    /// and `REQUIRES_ACCEPTANCE`, by configuration, by place.
+    attention: HashMap<String, BTreeMap<u64, String>>,
+    /// The tickets of each match not ended, by match id.
+    matches: HashMap<String, BTreeSet<String>>,
+    /// How long each configuration's recent tickets waited (in memory
+    /// only: **decision**, an estimate need not survive a restart).
+    pub(crate) waits: HashMap<String, RecentWaits>,
     /// Ended tickets by when they ended, then in order.
     ended: BTreeSet<(OffsetDateTime, u64, String)>,
     order: u64,
@@ -126,8 +156,9 @@ impl Matchmaking {
         self.tickets.get(id)
     }
 
-    /// The live tickets that hold one of `players`, and the ticket `id`:
-    /// all a new ticket is checked against.
+    /// The live tickets that hold one of `players`, the ticket `id`, and
+    /// the other tickets of their matches: all a new ticket is checked
+    /// against and may change.
     pub(crate) fn neighbours<'p>(
         &self,
         players: impl IntoIterator<Item = &'p str>,
@@ -138,6 +169,23 @@ impl Matchmaking {
             .filter_map(|p| self.by_player.get(p).map(String::as_str))
             .collect();
         ids.extend(id);
+        self.with_partners(ids)
+    }
+
+    /// The ticket `id` and the other tickets of its match.
+    pub(crate) fn related(&self, id: &str) -> Vec<Ticket> {
+        self.with_partners(vec![id])
+    }
+
+    fn with_partners<'i>(&'i self, mut ids: Vec<&'i str>) -> Vec<Ticket> {
+        let partners: Vec<&str> = ids
+            .iter()
+            .filter_map(|id| self.tickets.get(id)?.match_id.as_deref())
+            .filter_map(|m| self.matches.get(m))
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        ids.extend(partners);
         ids.sort_unstable();
         ids.dedup();
         ids.into_iter()
@@ -156,6 +204,7 @@ impl Matchmaking {
             return;
         }
         let configuration = ticket.ticket.configuration_name.clone().unwrap_or_default();
+        let old_place = self.places.get(&id).copied();
         if ended {
             if let Some(place) = self.places.remove(&id) {
                 if let Some(live) = self.live.get_mut(&configuration) {
@@ -184,7 +233,7 @@ impl Matchmaking {
                 self.order += 1;
                 self.places.insert(id.clone(), self.order);
                 self.live
-                    .entry(configuration)
+                    .entry(configuration.clone())
                     .or_default()
                     .insert(self.order, id.clone());
             }
@@ -194,20 +243,151 @@ impl Matchmaking {
                 }
             }
         }
+        self.index(&id, &configuration, old_place, &ticket);
         self.tickets.insert(&id, ticket);
         self.changes.record(TICKETS, &id);
     }
 
-    /// The live tickets of the configuration `name`, in the order they
-    /// started, as a list the crate's functions change; [`Matchmaking::put`]
-    /// each back after.
-    pub(crate) fn live_tickets(&self, name: &str) -> Vec<Ticket> {
-        self.live
-            .get(name)
+    /// Follows `ticket` (stored as `id`) in the indexes of what a pass
+    /// reads: searching, needing attention, in a match.
+    fn index(&mut self, id: &str, configuration: &str, old_place: Option<u64>, ticket: &Ticket) {
+        let place = self.places.get(id).copied();
+        let status = ticket.ticket.status;
+        let searching = self.searching.entry(configuration.to_owned()).or_default();
+        match (status, place) {
+            (Some(MatchmakingTicketStatus::Searching), Some(place)) => {
+                searching.entry(place).or_insert_with(|| {
+                    Arc::new(Searching {
+                        id: id.to_owned(),
+                        players: ticket.ticket.players().to_vec(),
+                        start: ticket
+                            .ticket
+                            .start_time
+                            .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+                        backfill: ticket.backfill_game_session.is_some(),
+                    })
+                });
+            }
+            _ => {
+                for p in [old_place, place].into_iter().flatten() {
+                    searching.remove(&p);
+                }
+            }
+        }
+        if searching.is_empty() {
+            self.searching.remove(configuration);
+        }
+        let attention = self.attention.entry(configuration.to_owned()).or_default();
+        let wants = matches!(
+            status,
+            Some(MatchmakingTicketStatus::Queued | MatchmakingTicketStatus::RequiresAcceptance)
+        );
+        match place {
+            Some(place) if wants => {
+                attention.insert(place, id.to_owned());
+            }
+            _ => {
+                for p in [old_place, place].into_iter().flatten() {
+                    attention.remove(&p);
+                }
+            }
+        }
+        if attention.is_empty() {
+            self.attention.remove(configuration);
+        }
+        if let Some(old) = self.tickets.get(id).and_then(|t| t.match_id.clone())
+            && let Some(members) = self.matches.get_mut(&old)
+        {
+            members.remove(id);
+            if members.is_empty() {
+                self.matches.remove(&old);
+            }
+        }
+        if let Some(m) = &ticket.match_id
+            && !ticket.ticket.has_ended()
+        {
+            self.matches
+                .entry(m.clone())
+                .or_default()
+                .insert(id.to_owned());
+        }
+    }
+
+    /// The searching tickets of `configuration`, oldest first: shared, for
+    /// a pass to read without the lock.
+    pub(crate) fn searching(&self, configuration: &str) -> Vec<Arc<Searching>> {
+        self.searching
+            .get(configuration)
+            .map(|s| s.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The tickets of `configuration` a pass must change whatever it
+    /// matches: `QUEUED` ones, those waiting for acceptance (and the
+    /// others of their matches), and the searching ones past `deadline`
+    /// (started before it: timed out).
+    pub(crate) fn due(&self, configuration: &str, deadline: OffsetDateTime) -> Vec<Ticket> {
+        let mut ids: BTreeSet<&str> = BTreeSet::new();
+        for id in self
+            .attention
+            .get(configuration)
             .into_iter()
             .flat_map(BTreeMap::values)
+        {
+            ids.insert(id);
+            if let Some(m) = self.tickets.get(id).and_then(|t| t.match_id.as_deref()) {
+                ids.extend(
+                    self.matches
+                        .get(m)
+                        .into_iter()
+                        .flatten()
+                        .map(String::as_str),
+                );
+            }
+        }
+        for s in self
+            .searching
+            .get(configuration)
+            .into_iter()
+            .flat_map(BTreeMap::values)
+        {
+            if s.start > deadline {
+                break;
+            }
+            ids.insert(&s.id);
+        }
+        ids.into_iter()
             .filter_map(|id| self.tickets.get(id).cloned())
             .collect()
+    }
+
+    /// The tickets of the match `match_id` that have not ended.
+    pub(crate) fn match_members(&self, match_id: &str) -> Vec<Ticket> {
+        self.matches
+            .get(match_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.tickets.get(id).cloned())
+            .collect()
+    }
+
+    /// The matches of `configuration` being placed.
+    pub(crate) fn placing(&self, configuration: &str) -> Vec<String> {
+        self.matches
+            .iter()
+            .filter(|(_, ids)| {
+                ids.iter().filter_map(|id| self.tickets.get(id)).any(|t| {
+                    t.ticket.configuration_name.as_deref() == Some(configuration)
+                        && t.ticket.status == Some(MatchmakingTicketStatus::Placing)
+                })
+            })
+            .map(|(m, _)| m.clone())
+            .collect()
+    }
+
+    /// The configurations that have live tickets.
+    pub(crate) fn busy_configurations(&self) -> Vec<String> {
+        self.live.keys().cloned().collect()
     }
 
     /// Whether the configuration `name` has a live ticket.
@@ -236,6 +416,9 @@ impl Matchmaking {
             crate::table::shrink(&mut self.places);
             crate::table::shrink(&mut self.by_player);
             crate::table::shrink(&mut self.live);
+            crate::table::shrink(&mut self.searching);
+            crate::table::shrink(&mut self.attention);
+            crate::table::shrink(&mut self.matches);
         }
         n
     }
@@ -301,9 +484,9 @@ impl Matchmaking {
                 Bounded(key)
             ));
         }
-        let rules =
-            serde_json::from_str::<RuleSet>(resource.rule_set_body.as_deref().unwrap_or_default())
-                .map_err(|e| format!("has a RuleSetBody that cannot be read: {e}"))?;
+        let body = resource.rule_set_body.as_deref().unwrap_or_default();
+        let rules = serde_json::from_str::<RuleSet>(&strip_comments(body))
+            .map_err(|e| format!("has a RuleSetBody that cannot be read: {e}"))?;
         self.rule_sets.insert(
             key,
             StoredRuleSet {

@@ -5,7 +5,7 @@
 use gamelift_session::GameLiftError;
 use gamelift_session::flexmatch::{
     CreateMatchmakingRuleSetInput, DescribeMatchmakingRuleSetsInput, MatchmakingNameInput, RuleSet,
-    invalid_rule_set, rule_set_not_found,
+    invalid_rule_set, rule_set_not_found, strip_comments,
 };
 use serde_json::json;
 
@@ -14,9 +14,10 @@ use crate::context::Context;
 use crate::protocol::{Answer, Member, Protocol};
 use crate::settings::ACCOUNT_ID;
 
-/// Reads a rule set body, refusing it in AWS's error.
+/// Reads a rule set body (its comments blanked), refusing it in AWS's
+/// error.
 fn read_rule_set(body: &str) -> Result<RuleSet, GameLiftError> {
-    serde_json::from_str::<RuleSet>(body).map_err(invalid_rule_set)
+    serde_json::from_str::<RuleSet>(&strip_comments(body)).map_err(invalid_rule_set)
 }
 
 pub(crate) fn create_matchmaking_rule_set<S: FlexMatchWorld>(

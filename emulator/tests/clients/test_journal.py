@@ -204,6 +204,7 @@ def test_what_ended_is_forgotten_past_its_retention_for_good(tmp_path):
                                         AcceptanceRequired=False, FlexMatchMode="STANDALONE")
     for t, p in (("t-1", "ana"), ("t-2", "bo")):
         gl.start_matchmaking(TicketId=t, ConfigurationName="solo", Players=[{"PlayerId": p}])
+    http(e.url, "/_emulator/matchmaking/step", {})
     assert [t["Status"] for t in gl.describe_matchmaking(TicketIds=["t-1", "t-2"])["TicketList"]] == ["COMPLETED"] * 2
     gl.create_game_session_queue(Name="q", Destinations=[
         {"DestinationArn": f"arn:aws:gamelift:us-west-2:123456789012:fleet/{FLEET}"}])

@@ -116,7 +116,7 @@ def test_queues_are_described_updated_and_deleted(em, raw):
     assert (code, message) == ("InvalidRequestException",
                                "2 validation errors detected: Value 'bad name' at 'name' failed to satisfy constraint: "
                                "Member must satisfy regular expression pattern: [a-zA-Z0-9-]+; Value '-1' at "
-                               "'timeoutInSeconds' failed to satisfy constraint: Member must have value greater than or equal to 0")
+                               "'timeoutInSeconds' failed to satisfy constraint: Member must have value greater than or equal to 10")
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
