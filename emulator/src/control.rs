@@ -71,14 +71,18 @@ pub(crate) async fn advance_clock(State(emulator): State<Arc<Emulator>>, body: B
             )
             .into());
         }
-        let by = time::Duration::seconds_f64(request.seconds);
-        let (now, seq) = emulator.advance_clock(by);
-        Ok((now, seq))
+        Ok(time::Duration::seconds_f64(request.seconds))
     })();
     let answer = match answer {
-        Ok((now, seq)) => {
-            emulator.written(seq).await;
-            Ok(now)
+        Ok(by) => {
+            // The pass it runs may take long: off the async workers.
+            match emulator.in_background(move |e| e.advance_clock(by)).await {
+                Some((now, seq)) => {
+                    emulator.written(seq).await;
+                    Ok(now)
+                }
+                None => Err(GameLiftError::internal_service("the clock could not be moved").into()),
+            }
         }
         Err(e) => Err(e),
     };
@@ -92,7 +96,13 @@ pub(crate) async fn advance_clock(State(emulator): State<Arc<Emulator>>, body: B
 /// `POST /_emulator/matchmaking/step`: one matchmaking pass now, so that
 /// tests need not wait for the matchmaker's thread.
 pub(crate) async fn matchmaking_step(State(emulator): State<Arc<Emulator>>) -> Response {
-    let (report, seq) = emulator.matchmaking_pass();
+    // A pass may take long: off the async workers, which serve requests.
+    let Some((report, seq)) = emulator.in_background(Emulator::matchmaking_pass).await else {
+        return json_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &json!({"__type": "InternalServiceException", "Message": "the matchmaking pass failed"}),
+        );
+    };
     emulator.written(seq).await;
     tracing::info!(control = "matchmaking/step", matches = report.matches);
     json_response(

@@ -33,6 +33,9 @@ pub struct Emulator {
     forgotten: std::sync::atomic::AtomicUsize,
     /// Held by the matchmaking pass under way: one at a time.
     passing: std::sync::Mutex<()>,
+    /// Called on each thread that runs a matchmaking pass before it runs:
+    /// see [`Emulator::start_matchmaker_with`].
+    background: std::sync::OnceLock<fn()>,
 }
 
 /// How much forgetting makes the housekeeping thread give the memory back.
@@ -55,6 +58,7 @@ impl Emulator {
             cx: Context::new(Env::new(settings), store, None),
             forgotten: std::sync::atomic::AtomicUsize::new(0),
             passing: std::sync::Mutex::new(()),
+            background: std::sync::OnceLock::new(),
         }
     }
 
@@ -70,6 +74,7 @@ impl Emulator {
             cx: Context::new(Env::new(settings), store, None),
             forgotten: std::sync::atomic::AtomicUsize::new(0),
             passing: std::sync::Mutex::new(()),
+            background: std::sync::OnceLock::new(),
         })
     }
 
@@ -112,6 +117,7 @@ impl Emulator {
             cx: Context::new(Env::new(settings), store, Some(journal)),
             forgotten: std::sync::atomic::AtomicUsize::new(0),
             passing: std::sync::Mutex::new(()),
+            background: std::sync::OnceLock::new(),
         };
         Ok((emulator, read.warnings))
     }
@@ -173,12 +179,24 @@ impl Emulator {
     /// clock).
     #[must_use]
     pub fn start_matchmaker(self: &Arc<Self>) -> Option<Housekeeping> {
+        self.start_matchmaker_with(|| {})
+    }
+
+    /// [`Emulator::start_matchmaker`], calling `on_start` on every thread
+    /// that runs a matchmaking pass (the matchmaker's, and the one a
+    /// control API step or clock move starts) before it runs: the place to
+    /// lower the thread's priority, so that a long pass takes the processor
+    /// only when requests leave it idle (the binary does, with `nice` 10).
+    #[must_use]
+    pub fn start_matchmaker_with(self: &Arc<Self>, on_start: fn()) -> Option<Housekeeping> {
+        let _ = self.background.set(on_start);
         let interval = self.settings().matchmaking_interval?;
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let emulator = Arc::clone(self);
         let thread = std::thread::Builder::new()
             .name("matchmaker".to_owned())
             .spawn(move || {
+                on_start();
                 while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
                     stopped.recv_timeout(interval)
                 {
@@ -201,6 +219,29 @@ impl Emulator {
         let (report, seq) = self.matchmaking_pass();
         self.cx.wait(seq);
         report.matches
+    }
+
+    /// Runs `work` on a thread of its own, prepared as the matchmaker's
+    /// (see [`Emulator::start_matchmaker_with`]), and answers what it
+    /// answers: for the control API, whose async workers must not run a
+    /// long pass.
+    pub(crate) async fn in_background<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&Emulator) -> T + Send + 'static,
+    ) -> Option<T> {
+        let (done, answer) = tokio::sync::oneshot::channel();
+        let emulator = Arc::clone(self);
+        let prepare = self.background.get().copied();
+        std::thread::Builder::new()
+            .name("matchmaker-step".to_owned())
+            .spawn(move || {
+                if let Some(prepare) = prepare {
+                    prepare();
+                }
+                let _ = done.send(work(&emulator));
+            })
+            .ok()?;
+        answer.await.ok()
     }
 
     /// One matchmaking pass now (what the matchmaker's thread runs, and the

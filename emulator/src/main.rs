@@ -257,7 +257,7 @@ fn run(cli: Cli) -> Result<(), String> {
     };
     let emulator = Arc::new(emulator);
     let housekeeping = emulator.start_housekeeping_with(release_freed_memory);
-    let matchmaker = emulator.start_matchmaker();
+    let matchmaker = emulator.start_matchmaker_with(lower_this_threads_priority);
     let request_timeout = Duration::from_secs_f64(cli.request_timeout);
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
@@ -311,6 +311,20 @@ fn use_one_allocator_arena() {
     // thread exists.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
+/// Lowers the calling thread's scheduling priority (`nice` 10): the
+/// matchmaker's thread, so that a long pass takes the processor from no
+/// request (on Linux the nice value is the thread's own).
+fn lower_this_threads_priority() {
+    #[cfg(target_os = "linux")]
+    #[allow(unsafe_code)]
+    // SAFETY: gettid and setpriority take and return plain integers.
+    unsafe {
+        let tid = libc::gettid();
+        #[allow(clippy::cast_sign_loss)]
+        let _ = libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
     }
 }
 

@@ -83,31 +83,23 @@ struct Work {
     tickets: Vec<Arc<Searching>>,
 }
 
+/// The most tickets a pass changes, or copies pointers to, per hold of the
+/// store's lock, and the most matches it applies per hold: each hold stays
+/// short, so a request waits little for a pass however large the pool.
+const TICKETS_PER_HOLD: usize = 16;
+const POINTERS_PER_HOLD: usize = 1024;
+const MATCHES_PER_HOLD: usize = 2;
+
 /// One pass over every configuration.
 pub(crate) fn pass<S: FlexMatchWorld>(cx: &Context<S>) -> PassReport {
     let env = cx.env();
     let now = env.now();
-    let work: Vec<Work> = {
-        let mut store = cx.lock();
-        let mut t = tables(&mut *store);
-        let names = t.matchmaking.busy_configurations();
-        names
-            .into_iter()
-            .filter_map(|name| {
-                let (configuration, rules) = t.matchmaking.configuration_and_rules(&name).ok()?;
-                expire(&mut t, &configuration, now);
-                settle(env, &mut t, &configuration, now);
-                let tickets = t.matchmaking.searching(&name);
-                (!tickets.is_empty()).then_some(Work {
-                    configuration,
-                    rules,
-                    tickets,
-                })
-            })
-            .collect()
-    };
+    let names = tables(&mut *cx.lock()).matchmaking.busy_configurations();
     let mut report = PassReport::default();
-    for w in work {
+    for name in names {
+        let Some(w) = prepare(cx, &name, now) else {
+            continue;
+        };
         let made = {
             let candidates: Vec<_> = w.tickets.iter().map(|s| s.candidate()).collect();
             match_pool(&w.rules, &candidates, now)
@@ -115,41 +107,36 @@ pub(crate) fn pass<S: FlexMatchWorld>(cx: &Context<S>) -> PassReport {
         report.searching += w.tickets.len();
         report.matches += made.matches.len();
         report.given_up += made.given_up.len();
-        if made.matches.is_empty() {
-            continue;
-        }
-        let mut store = cx.lock();
-        let mut t = tables(&mut *store);
-        let applied = env.now();
-        for found in &made.matches {
-            let ids: Vec<&str> = found
-                .tickets
-                .iter()
-                .map(|&k| w.tickets[k].id.as_str())
-                .collect();
-            let mut members: Vec<Ticket> = ids
-                .iter()
-                .filter_map(|id| t.matchmaking.ticket(id).cloned())
-                .collect();
-            let match_id = env.ids().match_id();
-            if !apply_match(&mut members, found, &w.configuration, &match_id, applied) {
-                continue;
-            }
-            let waits = t
-                .matchmaking
-                .waits
-                .entry(w.configuration.name.clone().unwrap_or_default())
-                .or_default();
-            for m in members.iter().filter(|m| m.backfill_game_session.is_none()) {
-                if let Some(start) = m.ticket.start_time {
-                    waits.record((applied - start).as_seconds_f64());
+        for chunk in made.matches.chunks(MATCHES_PER_HOLD) {
+            let mut store = cx.lock();
+            let mut t = tables(&mut *store);
+            let applied = env.now();
+            for found in chunk {
+                let ids: Vec<&str> = found
+                    .tickets
+                    .iter()
+                    .map(|&k| w.tickets[k].id.as_str())
+                    .collect();
+                let mut members: Vec<Ticket> = ids
+                    .iter()
+                    .filter_map(|id| t.matchmaking.ticket(id).cloned())
+                    .collect();
+                let match_id = env.ids().match_id();
+                if !apply_match(&mut members, found, &w.configuration, &match_id, applied) {
+                    continue;
                 }
-            }
-            for m in members {
-                t.matchmaking.put(m);
+                let waits = t.matchmaking.waits.entry(name.clone()).or_default();
+                for m in members.iter().filter(|m| m.backfill_game_session.is_none()) {
+                    if let Some(start) = m.ticket.start_time {
+                        waits.record((applied - start).as_seconds_f64());
+                    }
+                }
+                for m in members {
+                    t.matchmaking.put(m);
+                }
+                settle_match(env, &mut t, &w.configuration, &match_id, applied);
             }
         }
-        settle(env, &mut t, &w.configuration, applied);
     }
     if report.matches > 0 || report.given_up > 0 {
         tracing::debug!(
@@ -162,26 +149,67 @@ pub(crate) fn pass<S: FlexMatchWorld>(cx: &Context<S>) -> PassReport {
     report
 }
 
-/// The time-outs of `configuration`'s tickets at `now`.
-fn expire(t: &mut Tables<'_>, configuration: &MatchmakingConfiguration, now: OffsetDateTime) {
-    let name = configuration.name.clone().unwrap_or_default();
+/// The time-outs of the configuration `name` at `now` (`QUEUED` tickets
+/// start searching, searches and proposals past their time end), its
+/// placements moved on, and a snapshot of its searching tickets: a few
+/// tickets per hold of the lock.
+fn prepare<S: FlexMatchWorld>(cx: &Context<S>, name: &str, now: OffsetDateTime) -> Option<Work> {
+    let env = cx.env();
+    let (configuration, rules) = tables(&mut *cx.lock())
+        .matchmaking
+        .configuration_and_rules(name)
+        .ok()?;
     let timeout = time::Duration::seconds(i64::from(
         configuration.request_timeout_seconds.unwrap_or(0),
     ));
-    let mut due = t.matchmaking.due(&name, now - timeout);
-    if due.is_empty() {
-        return;
-    }
-    let estimate = t
-        .matchmaking
-        .waits
-        .get(&name)
-        .and_then(RecentWaits::estimate);
-    if expire_tickets(&mut due, configuration, now, estimate) {
-        for ticket in due {
-            t.matchmaking.put(ticket);
+    let due = |t: &Tables<'_>, round: usize| match round {
+        0 => t.matchmaking.queued(name, TICKETS_PER_HOLD),
+        1 => t
+            .matchmaking
+            .timed_out(name, now - timeout, TICKETS_PER_HOLD),
+        _ => t.matchmaking.proposed(name),
+    };
+    for round in 0..3 {
+        loop {
+            let mut store = cx.lock();
+            let t = tables(&mut *store);
+            let mut tickets = due(&t, round);
+            if tickets.is_empty() {
+                break;
+            }
+            let estimate = t
+                .matchmaking
+                .waits
+                .get(name)
+                .and_then(RecentWaits::estimate);
+            let changed = expire_tickets(&mut tickets, &configuration, now, estimate);
+            for ticket in tickets {
+                t.matchmaking.put(ticket);
+            }
+            if round == 2 || !changed {
+                break;
+            }
         }
     }
+    settle(env, &mut tables(&mut *cx.lock()), &configuration, now);
+    let mut tickets = Vec::new();
+    let mut after = None;
+    loop {
+        let (part, last) =
+            tables(&mut *cx.lock())
+                .matchmaking
+                .searching_after(name, after, POINTERS_PER_HOLD);
+        tickets.extend(part);
+        if last.is_none() {
+            break;
+        }
+        after = last;
+    }
+    (!tickets.is_empty()).then_some(Work {
+        configuration,
+        rules,
+        tickets,
+    })
 }
 
 /// Moves on the matches of `configuration` being placed: each ready

@@ -313,52 +313,78 @@ impl Matchmaking {
         }
     }
 
-    /// The searching tickets of `configuration`, oldest first: shared, for
-    /// a pass to read without the lock.
-    pub(crate) fn searching(&self, configuration: &str) -> Vec<Arc<Searching>> {
-        self.searching
-            .get(configuration)
-            .map(|s| s.values().cloned().collect())
-            .unwrap_or_default()
+    /// Up to `limit` searching tickets of `configuration` after the place
+    /// `after`, oldest first: shared, for a pass to read without the lock.
+    /// Answers the place of the last.
+    pub(crate) fn searching_after(
+        &self,
+        configuration: &str,
+        after: Option<u64>,
+        limit: usize,
+    ) -> (Vec<Arc<Searching>>, Option<u64>) {
+        let Some(all) = self.searching.get(configuration) else {
+            return (Vec::new(), None);
+        };
+        let from = after.map_or(std::ops::Bound::Unbounded, std::ops::Bound::Excluded);
+        let part: Vec<(u64, Arc<Searching>)> = all
+            .range((from, std::ops::Bound::Unbounded))
+            .take(limit)
+            .map(|(k, v)| (*k, Arc::clone(v)))
+            .collect();
+        let last = part.last().map(|(k, _)| *k);
+        (part.into_iter().map(|(_, v)| v).collect(), last)
     }
 
-    /// The tickets of `configuration` a pass must change whatever it
-    /// matches: `QUEUED` ones, those waiting for acceptance (and the
-    /// others of their matches), and the searching ones past `deadline`
-    /// (started before it: timed out).
-    pub(crate) fn due(&self, configuration: &str, deadline: OffsetDateTime) -> Vec<Ticket> {
-        let mut ids: BTreeSet<&str> = BTreeSet::new();
-        for id in self
+    /// Up to `limit` `QUEUED` tickets of `configuration`, oldest first.
+    pub(crate) fn queued(&self, configuration: &str, limit: usize) -> Vec<Ticket> {
+        self.attention
+            .get(configuration)
+            .into_iter()
+            .flat_map(BTreeMap::values)
+            .filter_map(|id| self.tickets.get(id))
+            .filter(|t| t.ticket.status == Some(MatchmakingTicketStatus::Queued))
+            .take(limit)
+            .cloned()
+            .collect()
+    }
+
+    /// Up to `limit` searching tickets of `configuration` that started
+    /// before `deadline` (timed out), oldest first.
+    pub(crate) fn timed_out(
+        &self,
+        configuration: &str,
+        deadline: OffsetDateTime,
+        limit: usize,
+    ) -> Vec<Ticket> {
+        self.searching
+            .get(configuration)
+            .into_iter()
+            .flat_map(BTreeMap::values)
+            .take_while(|s| s.start <= deadline)
+            .take(limit)
+            .filter_map(|s| self.tickets.get(&s.id).cloned())
+            .collect()
+    }
+
+    /// The tickets of `configuration` waiting for acceptance, with the
+    /// other tickets of their matches.
+    pub(crate) fn proposed(&self, configuration: &str) -> Vec<Ticket> {
+        let ids: Vec<&str> = self
             .attention
             .get(configuration)
             .into_iter()
             .flat_map(BTreeMap::values)
-        {
-            ids.insert(id);
-            if let Some(m) = self.tickets.get(id).and_then(|t| t.match_id.as_deref()) {
-                ids.extend(
-                    self.matches
-                        .get(m)
-                        .into_iter()
-                        .flatten()
-                        .map(String::as_str),
-                );
-            }
+            .filter(|id| {
+                self.tickets.get(id).is_some_and(|t| {
+                    t.ticket.status == Some(MatchmakingTicketStatus::RequiresAcceptance)
+                })
+            })
+            .map(String::as_str)
+            .collect();
+        if ids.is_empty() {
+            return Vec::new();
         }
-        for s in self
-            .searching
-            .get(configuration)
-            .into_iter()
-            .flat_map(BTreeMap::values)
-        {
-            if s.start > deadline {
-                break;
-            }
-            ids.insert(&s.id);
-        }
-        ids.into_iter()
-            .filter_map(|id| self.tickets.get(id).cloned())
-            .collect()
+        self.with_partners(ids)
     }
 
     /// The tickets of the match `match_id` that have not ended.
