@@ -974,4 +974,18 @@ async fn the_guides_matchmaking_behaviours_over_cbor() {
             "{player} in {data}"
         );
     }
+    // With matches made, a new ticket is told the recent average wait.
+    start("later", "later").await.expect("started");
+    emulator.step_matchmaking();
+    let later = &describe(&["later"])
+        .await
+        .expect("described")
+        .ticket_list
+        .unwrap_or_default()[0];
+    assert_eq!(later.status(), Some(&Status::Searching));
+    assert_eq!(
+        later.estimated_wait_time(),
+        Some(0),
+        "matched within the second"
+    );
 }
