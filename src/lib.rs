@@ -87,7 +87,8 @@
 //! | [`game_session`] | create, update, describe, activate and terminate a game session; [`SessionTable`] |
 //! | [`player_session`] | players joining through the player limit and creation policy, reservations, describe |
 //! | [`search`] | `SearchGameSessions`: filter and sort expressions, the index of searchable keys |
-//! | [`fleet`] | fleet attributes and capacity, and aliases (`SIMPLE` or `TERMINAL`) |
+//! | [`fleet`] | fleets (declared, Anywhere, managed), locations, computes, capacity, aliases (`SIMPLE` or `TERMINAL`) |
+//! | [`game_server`] | the server SDK 5's side: frames, the handshake, a server process's life, what it does to its session |
 //! | [`placement`] | game session queues, and placements through them |
 //! | [`flexmatch`] | rule sets, configurations, tickets and the matcher |
 //! | [`model`] | the shared vocabulary: shapes, wire enums, the error, limits, id patterns, validation |
@@ -111,6 +112,7 @@
 
 pub mod fleet;
 pub mod flexmatch;
+pub mod game_server;
 pub mod game_session;
 pub mod model;
 pub mod placement;

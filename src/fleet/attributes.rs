@@ -27,7 +27,7 @@ use crate::model::shapes::GameSession;
 use crate::model::validate::{FieldPath, Validator};
 
 /// A fleet's attributes (`FleetAttributes`), as far as a stand-in has them:
-/// an `ON_DEMAND` EC2 fleet that is `ACTIVE`.
+/// an `ON_DEMAND` fleet that is `ACTIVE`, `EC2` or `ANYWHERE`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
@@ -38,10 +38,16 @@ pub struct FleetAttributes {
     pub fleet_arn: String,
     /// `ON_DEMAND`.
     pub fleet_type: &'static str,
-    /// `EC2`.
+    /// `EC2` or `ANYWHERE`.
     pub compute_type: &'static str,
     /// Its name: the id, for a fleet a stand-in did not create.
     pub name: String,
+    /// What it is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The role its processes may assume.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_role_arn: Option<String>,
     /// `ACTIVE`.
     pub status: &'static str,
     /// When it came to be.
@@ -68,6 +74,8 @@ impl FleetAttributes {
             fleet_type: "ON_DEMAND",
             compute_type: "EC2",
             name: fleet_id.to_owned(),
+            description: None,
+            instance_role_arn: None,
             status: "ACTIVE",
             creation_time: Some(creation_time),
         }
