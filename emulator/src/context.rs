@@ -28,6 +28,8 @@ pub(crate) struct Env {
     clock: Clock,
     ids: Ids,
     started: OffsetDateTime,
+    /// The URL game servers dial, once the emulator listens.
+    sdk_endpoint: std::sync::OnceLock<String>,
 }
 
 impl Env {
@@ -37,7 +39,23 @@ impl Env {
             clock: Clock::default(),
             ids: Ids::default(),
             started: wire_now(),
+            sdk_endpoint: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The URL game servers dial (a compute's `GameLiftServiceSdkEndpoint`):
+    /// what the emulator was told it listens at, `ws://127.0.0.1:9080`
+    /// until then.
+    pub(crate) fn sdk_endpoint(&self) -> String {
+        self.sdk_endpoint
+            .get()
+            .cloned()
+            .unwrap_or_else(|| "ws://127.0.0.1:9080".to_owned())
+    }
+
+    /// Sets the URL game servers dial; the first call wins.
+    pub(crate) fn set_sdk_endpoint(&self, url: String) {
+        let _ = self.sdk_endpoint.set(url);
     }
 
     pub(crate) fn settings(&self) -> &Settings {

@@ -10,6 +10,8 @@
 //! | `POST /_emulator/clock/advance` | moves the emulator's clock ahead by `{"Seconds": S}` (reservations, placements and tickets time out by it, what ended is forgotten past its retention, and a matchmaking pass runs) | `{"Now": <epoch seconds>}` |
 //! | `POST /_emulator/matchmaking/step` | runs one matchmaking pass now (`QUEUED` tickets start searching, time-outs, every match the pools allow, placements moved on) | `{"Searching": N, "Matches": N, "GivenUp": N}` |
 //! | `GET /_emulator/search-index` | the property keys searches can see | `{"Capacity": 500, "IndexedKeys": N, "LeftOutKeys": [...]}` |
+//! | `GET /_emulator/processes` | every compute and every connected game server process, with its state (`CONNECTED`, `READY`, `HOSTING`, `ENDING`), its port and session | `{"Computes": [...], "Processes": [...]}` |
+//! | `POST /_emulator/fleets/launch` | makes a fleet whose processes the emulator launches, as `--launch` does: `{"FleetId": "fleet-game", "LaunchPath": "python3", "Parameters": "server.py", "ConcurrentExecutions": 2}` | `{"FleetAttributes": ...}` |
 //! | `POST /_emulator/fleets` | declares a fleet, as `--fleet` does: `{"FleetId": "fleet-1", "Capacity": 2, "Locations": ["us-east-1"]}` (both optional) | `{"Fleet": ...}` |
 //! | `POST /_emulator/game-sessions/activate` | the game server reports the session ready: ACTIVATING -> ACTIVE | `{"GameSession": ...}` |
 //! | `POST /_emulator/game-sessions/fail-activation` | the game server fails to start it: ACTIVATING -> ERROR | `{"GameSession": ...}` |
@@ -46,6 +48,12 @@ use crate::protocol::Protocol;
 /// `GET /_emulator/health`.
 pub(crate) async fn health(State(emulator): State<Arc<Emulator>>) -> Response {
     json_response(StatusCode::OK, &emulator.health())
+}
+
+/// `GET /_emulator/processes`: every compute and every connected server
+/// process, with its state.
+pub(crate) async fn processes(State(emulator): State<Arc<Emulator>>) -> Response {
+    json_response(StatusCode::OK, &emulator.process_listing())
 }
 
 /// `GET /_emulator/search-index`: how full the search index is, and the

@@ -36,6 +36,8 @@ pub struct Emulator {
     /// Called on each thread that runs a matchmaking pass before it runs:
     /// see [`Emulator::start_matchmaker_with`].
     background: std::sync::OnceLock<fn()>,
+    /// The number of the last game server connection opened.
+    links: std::sync::atomic::AtomicU64,
 }
 
 /// How much forgetting makes the housekeeping thread give the memory back.
@@ -59,6 +61,7 @@ impl Emulator {
             forgotten: std::sync::atomic::AtomicUsize::new(0),
             passing: std::sync::Mutex::new(()),
             background: std::sync::OnceLock::new(),
+            links: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -75,7 +78,9 @@ impl Emulator {
             forgotten: std::sync::atomic::AtomicUsize::new(0),
             passing: std::sync::Mutex::new(()),
             background: std::sync::OnceLock::new(),
-        })
+            links: std::sync::atomic::AtomicU64::new(0),
+        }
+        .after_load())
     }
 
     /// An emulator serving the state file at `path`: the snapshot and the
@@ -118,8 +123,140 @@ impl Emulator {
             forgotten: std::sync::atomic::AtomicUsize::new(0),
             passing: std::sync::Mutex::new(()),
             background: std::sync::OnceLock::new(),
-        };
+            links: std::sync::atomic::AtomicU64::new(0),
+        }
+        .after_load();
+        emulator.cx.wait(take_receipt());
         Ok((emulator, read.warnings))
+    }
+
+    /// What a loaded state needs before it serves: a session left live on
+    /// a fleet that runs server processes lost its process with the last
+    /// run, and ends `INTERRUPTED` (journaled).
+    fn after_load(self) -> Self {
+        let _ = take_receipt();
+        let now = self.cx.env().now();
+        let n = {
+            let mut store = self.cx.lock();
+            let store = &mut *store;
+            crate::game_servers::interrupt_orphans(&mut store.sessions, &store.fleets, now)
+        };
+        if n > 0 {
+            tracing::warn!(
+                game_sessions = n,
+                "game sessions whose server processes did not outlive the last run: TERMINATED (INTERRUPTED)"
+            );
+        }
+        self
+    }
+
+    /// Tells the emulator the URL game servers dial: every compute's
+    /// `GameLiftServiceSdkEndpoint`, and what launched processes are given
+    /// (`ws://127.0.0.1:9080` until told). The binary calls it once it
+    /// listens; an embedder that serves [`crate::router`] should too. The
+    /// first call wins.
+    pub fn set_sdk_endpoint(&self, url: impl Into<String>) {
+        self.cx.env().set_sdk_endpoint(url.into());
+    }
+
+    /// The URL game servers dial.
+    #[must_use]
+    pub fn sdk_endpoint(&self) -> String {
+        self.cx.env().sdk_endpoint()
+    }
+
+    /// Checks a game server's handshake.
+    pub(crate) fn check_handshake(
+        &self,
+        handshake: &gamelift_session::game_server::Handshake,
+    ) -> Result<crate::game_servers::Accepted, gamelift_session::game_server::HandshakeError> {
+        crate::game_servers::check_handshake(&self.cx, handshake)
+    }
+
+    /// A number for a new game server connection.
+    pub(crate) fn next_link_id(&self) -> u64 {
+        self.links.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// Connects (or resumes) the process an accepted handshake names.
+    pub(crate) fn connect_process(
+        &self,
+        accepted: crate::game_servers::Accepted,
+        idempotency_token: Option<String>,
+        link: crate::fleets::Link,
+    ) -> bool {
+        crate::game_servers::connect(&self.cx, accepted, idempotency_token, link)
+    }
+
+    /// Answers a game server's frame; answers the reply and the journal
+    /// record to wait for before sending it.
+    pub(crate) fn game_server_frame(
+        &self,
+        key: &gamelift_session::game_server::ProcessKey,
+        text: &str,
+    ) -> (String, u64) {
+        let _ = take_receipt();
+        let reply = crate::game_servers::handle(&self.cx, key, text);
+        (reply, take_receipt())
+    }
+
+    /// A game server's connection closed.
+    pub(crate) fn process_disconnected(
+        &self,
+        key: &gamelift_session::game_server::ProcessKey,
+        link_id: u64,
+    ) {
+        crate::game_servers::disconnected(&self.cx, key, link_id);
+    }
+
+    /// The processes the launched fleets should run now.
+    pub(crate) fn launch_plan(&self) -> Vec<crate::game_servers::Slot> {
+        crate::game_servers::plan(&self.cx)
+    }
+
+    /// What a new process of the launched fleet `fleet` is given.
+    pub(crate) fn prepare_launch(&self, fleet: &str) -> Option<crate::game_servers::Given> {
+        let given = crate::game_servers::prepare(&self.cx, fleet);
+        self.cx.wait(take_receipt());
+        given
+    }
+
+    /// Where the process `key` is in its life; `None` once forgotten.
+    pub(crate) fn process_status(
+        &self,
+        key: &gamelift_session::game_server::ProcessKey,
+    ) -> Option<gamelift_session::game_server::ProcessStatus> {
+        crate::game_servers::known(&self.cx, key)
+    }
+
+    /// A launched process exited: lost at once.
+    pub(crate) fn process_exited(&self, key: &gamelift_session::game_server::ProcessKey) {
+        let _ = take_receipt();
+        crate::game_servers::exited(&self.cx, key);
+        self.cx.wait(take_receipt());
+    }
+
+    /// Pushes `TerminateProcess` to `keys`.
+    pub(crate) fn ask_to_end(
+        &self,
+        keys: &[gamelift_session::game_server::ProcessKey],
+        grace: std::time::Duration,
+    ) {
+        crate::game_servers::ask_to_end(&self.cx, keys, grace);
+    }
+
+    /// Ends every server process (closing each socket with 1000, so the
+    /// SDK does not reconnect) and their sessions (`INTERRUPTED`): what
+    /// shutdown does last, before the state is saved.
+    pub fn end_game_servers(&self) {
+        let _ = take_receipt();
+        crate::game_servers::shut_down(&self.cx);
+        self.cx.wait(take_receipt());
+    }
+
+    /// The control API's `GET /_emulator/processes`.
+    pub(crate) fn process_listing(&self) -> serde_json::Value {
+        crate::game_servers::list_processes(&self.cx)
     }
 
     /// Writes the whole state to the snapshot now and begins the journal
@@ -277,6 +414,7 @@ impl Emulator {
             self.cx
                 .lock()
                 .housekeeping(env.now(), env.limits(), &env.settings().retention);
+        crate::game_servers::housekeeping(&self.cx);
         let n = forgotten.game_sessions + forgotten.placements + forgotten.tickets;
         self.forgotten.fetch_add(n, Ordering::Relaxed);
         if n > 0 {
@@ -368,7 +506,12 @@ impl Emulator {
     /// sessions there were, and the journal record to wait for.
     pub(crate) fn reset(&self) -> (usize, u64) {
         let _ = take_receipt();
-        let n = self.cx.lock().reset();
+        let n = {
+            let mut store = self.cx.lock();
+            let n = store.reset();
+            store.after_reset(self.cx.env().settings());
+            n
+        };
         self.forgotten
             .fetch_add(RELEASE_AFTER.max(n), Ordering::Relaxed);
         (n, take_receipt())
@@ -386,6 +529,7 @@ impl Emulator {
                 "Aliases": store.fleets.alias_count(),
                 "Placements": store.placements.placement_count(),
                 "Tickets": store.matchmaking.ticket_count(),
+                "ServerProcesses": store.fleets.processes.len(),
             },
         });
         drop(store);

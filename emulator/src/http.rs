@@ -80,11 +80,12 @@ pub fn router(emulator: Arc<Emulator>, limits: HttpLimits) -> Router {
         searching: Arc::new(Semaphore::new(1)),
     };
     Router::new()
-        .route("/", post(json))
+        .route("/", post(json).get(crate::sdk_socket::upgrade))
         .route("/service/{service}/operation/{operation}", post(cbor))
         .route("/_emulator/health", get(control::health))
         .route("/_emulator/reset", post(control::reset))
         .route("/_emulator/search-index", get(control::search_index))
+        .route("/_emulator/processes", get(control::processes))
         .route("/_emulator/clock/advance", post(control::advance_clock))
         .route(
             "/_emulator/matchmaking/step",

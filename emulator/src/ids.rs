@@ -52,6 +52,29 @@ impl Ids {
         self.uuid_shaped("alias-")
     }
 
+    /// A secret in a UUID's shape, that no one can guess from the ids
+    /// before it: 128 bits from hashers keyed at random (the standard
+    /// library's `RandomState`, seeded by the system), hashing a counter.
+    /// For the tokens game servers connect with, and launched processes' ids.
+    pub(crate) fn secret(&self) -> String {
+        use std::hash::{BuildHasher, Hasher};
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let half = || {
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u64(n);
+            h.finish()
+        };
+        let hex = format!("{:016x}{:016x}", half(), half());
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        )
+    }
+
     /// `prefix` and a UUID-shaped hex id, unique as the others are.
     pub(crate) fn uuid_shaped(&self, prefix: &str) -> String {
         let n = self.next.fetch_add(1, Ordering::Relaxed);

@@ -14,11 +14,12 @@
 //! ├── store.rs            Store: every room's tables, and which room reads each journal table
 //! ├── state.rs            the snapshot's shape (the state file a person can write)
 //! │   rooms, one per resource (each: its tables, its handlers, its journal rows)
-//! ├── fleets/             declared fleets and aliases
+//! ├── fleets/             fleets (declared, Anywhere, managed), locations, computes, processes, aliases
 //! ├── game_sessions/      game sessions, their table and indexes, the simulated game server
 //! ├── player_sessions.rs  player sessions (kept beside their game session)
 //! ├── placements/         queues and placements
 //! ├── flexmatch/          rule sets, configurations, tickets, the matchmaker
+//! ├── game_servers/       real game servers (server SDK 5): handshakes, requests, how processes end
 //! │   plumbing, which imports no room
 //! ├── context.rs          Context: the settings, clock and ids, the lock and its journal guard
 //! ├── settings.rs         Settings, and what the command line declares
@@ -27,6 +28,8 @@
 //! ├── clock.rs, ids.rs    the emulator's clock; fresh ids
 //! ├── ports.rs            the ports live game sessions hold
 //! ├── http.rs, protocol.rs, serve.rs, failure.rs   HTTP, JSON 1.1 and CBOR, connections, errors
+//! ├── sdk_socket.rs       the WebSocket game servers dial
+//! ├── launcher.rs         the programs of the fleets the emulator launches
 //! ├── control.rs          the control API under /_emulator/
 //! └── log.rs              log lines, bounded and escaped
 //! ```
@@ -57,16 +60,19 @@ mod emulator;
 mod failure;
 mod fleets;
 mod flexmatch;
+mod game_servers;
 mod game_sessions;
 mod http;
 mod ids;
 pub mod journal;
+mod launcher;
 mod log;
 mod operations;
 mod placements;
 mod player_sessions;
 mod ports;
 mod protocol;
+mod sdk_socket;
 mod serve;
 mod settings;
 pub mod state;
@@ -76,10 +82,11 @@ mod table;
 pub use emulator::{Emulator, Housekeeping};
 pub use failure::Failure;
 pub use http::{HttpLimits, MAX_BODY_BYTES, MAX_BYTES_IN_FLIGHT, router};
+pub use launcher::Launcher;
 pub use log::{Bounded, ECHO_CHARS, LogGuard, MAX_QUEUED_LOG_BYTES, Quoted, init as init_logging};
 pub use protocol::{Protocol, check_headers};
 pub use serve::{Timeouts, serve};
 pub use settings::{
-    ACCOUNT_ID, Activation, DEFAULT_PORTS, DeclaredFleet, GameServer, PlayerAcceptance, Retention,
-    Settings,
+    ACCOUNT_ID, Activation, DEFAULT_PORTS, DeclaredFleet, GameServer, GameServers, LaunchedFleet,
+    PlayerAcceptance, Retention, Settings,
 };

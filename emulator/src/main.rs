@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use gamelift_emulator::{
-    Activation, DeclaredFleet, Emulator, GameServer, HttpLimits, PlayerAcceptance, Retention,
-    Settings, Timeouts, router, serve,
+    Activation, DeclaredFleet, Emulator, GameServer, GameServers, HttpLimits, LaunchedFleet,
+    Launcher, PlayerAcceptance, Retention, Settings, Timeouts, router, serve,
 };
 use gamelift_session::Limits;
 
@@ -123,6 +123,43 @@ struct Cli {
     /// the longest an idle kept-alive connection is held open.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = positive_seconds)]
     request_timeout: f64,
+
+    /// A fleet whose game server processes the emulator launches and keeps
+    /// running: FLEET_ID:COUNT:COMMAND, COMMAND being the program and its
+    /// arguments separated by spaces (fleet-game:2:./my-server --port 7777).
+    /// Each process gets GAMELIFT_SDK_WEBSOCKET_URL, GAMELIFT_SDK_PROCESS_ID,
+    /// GAMELIFT_SDK_HOST_ID, GAMELIFT_SDK_FLEET_ID and
+    /// GAMELIFT_SDK_AUTH_TOKEN, as on a managed fleet; one that exits is
+    /// replaced. Repeat it for more fleets.
+    #[arg(long = "launch", value_name = "FLEET_ID:COUNT:COMMAND", value_parser = LaunchedFleet::parse)]
+    launch: Vec<LaunchedFleet>,
+
+    /// Where each launched process's output goes:
+    /// DIR/FLEET_ID/process-N.log, appended.
+    #[arg(long, value_name = "DIR", default_value = "gamelift-emulator-logs")]
+    process_log_dir: PathBuf,
+
+    /// Seconds a game server that lost its connection has to come back
+    /// (on the emulator's clock) before its process is lost and its game
+    /// session ends (TERMINATED, INTERRUPTED).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = positive_seconds)]
+    reconnect_grace: f64,
+
+    /// Seconds a ready game server may go without a heartbeat (the SDK
+    /// sends one every 60) before its process is lost.
+    #[arg(long, value_name = "SECONDS", default_value_t = 180.0, value_parser = positive_seconds)]
+    heartbeat_timeout: f64,
+
+    /// Seconds launched processes have, at shutdown, between
+    /// TerminateProcess and being killed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0, value_parser = positive_seconds)]
+    process_stop_grace: f64,
+
+    /// The URL game servers dial, each compute's GameLiftServiceSdkEndpoint
+    /// (default: ws://ADDRESS:PORT of this listener, 127.0.0.1 when it
+    /// listens on every address).
+    #[arg(long, value_name = "URL")]
+    sdk_endpoint: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -242,6 +279,14 @@ fn run(cli: Cli) -> Result<(), String> {
         },
         matchmaking_interval: (cli.matchmaking_interval > 0.0)
             .then(|| Duration::from_secs_f64(cli.matchmaking_interval)),
+        game_servers: GameServers {
+            reconnect_grace: time::Duration::seconds_f64(cli.reconnect_grace),
+            heartbeat_timeout: Duration::from_secs_f64(cli.heartbeat_timeout),
+            launch: cli.launch,
+            log_dir: cli.process_log_dir,
+            stop_grace: Duration::from_secs_f64(cli.process_stop_grace),
+            tls_certificate: None,
+        },
     };
     let _log = gamelift_emulator::init_logging();
     let emulator = match &cli.state {
@@ -270,6 +315,17 @@ fn run(cli: Cli) -> Result<(), String> {
             .local_addr()
             .map_err(|e| cannot_listen(address, &e))?;
         tracing::info!("gamelift emulator listening on http://{bound}");
+        let endpoint = cli.sdk_endpoint.clone().unwrap_or_else(|| {
+            let host = if bound.ip().is_unspecified() {
+                std::net::IpAddr::from([127, 0, 0, 1])
+            } else {
+                bound.ip()
+            };
+            format!("ws://{}", SocketAddr::new(host, bound.port()))
+        });
+        emulator.set_sdk_endpoint(endpoint.clone());
+        tracing::info!("game servers connect to {endpoint}");
+        let launcher = Launcher::start(Arc::clone(&emulator));
         let app = router(
             Arc::clone(&emulator),
             HttpLimits {
@@ -283,6 +339,11 @@ fn run(cli: Cli) -> Result<(), String> {
             ..Timeouts::default()
         };
         serve(listener, app, timeouts, shutdown_signal()).await;
+        // Launched game servers are asked to end, then stopped; every
+        // game server's socket is closed with 1000 and its session ended.
+        launcher.stop().await;
+        emulator.end_game_servers();
+        tokio::time::sleep(Duration::from_millis(100)).await;
         Ok::<(), String>(())
     })?;
     drop(matchmaker);

@@ -8,7 +8,7 @@ use crate::context::Context;
 use crate::game_sessions::GameServerAction;
 use crate::protocol::{Answer, Protocol};
 use crate::store::Store;
-use crate::{fleets, flexmatch, game_sessions, placements, player_sessions};
+use crate::{fleets, flexmatch, game_servers, game_sessions, placements, player_sessions};
 
 /// A GameLift operation: a request body in, an answer out.
 pub(crate) type Operation = fn(&Context<Store>, &[u8], Protocol) -> Answer;
@@ -53,6 +53,30 @@ pub(crate) const OPERATIONS: &[(&str, Operation)] = &[
     ("ResolveAlias", fleets::resolve_alias),
     ("UpdateAlias", fleets::update_alias),
     ("DeleteAlias", fleets::delete_alias),
+    // Anywhere and managed fleets, their locations and computes.
+    ("CreateLocation", fleets::create_location),
+    ("ListLocations", fleets::list_locations),
+    ("DeleteLocation", fleets::delete_location),
+    ("CreateFleet", fleets::create_fleet),
+    ("DeleteFleet", game_servers::delete_fleet),
+    (
+        "DescribeRuntimeConfiguration",
+        fleets::describe_runtime_configuration,
+    ),
+    (
+        "UpdateRuntimeConfiguration",
+        fleets::update_runtime_configuration,
+    ),
+    ("DescribeFleetCapacity", fleets::describe_fleet_capacity),
+    (
+        "DescribeFleetUtilization",
+        fleets::describe_fleet_utilization,
+    ),
+    ("RegisterCompute", fleets::register_compute),
+    ("DescribeCompute", fleets::describe_compute),
+    ("ListCompute", fleets::list_compute),
+    ("DeregisterCompute", game_servers::deregister_compute),
+    ("GetComputeAuthToken", fleets::get_compute_auth_token),
     // Queues and placements.
     (
         "CreateGameSessionQueue",
@@ -138,6 +162,9 @@ pub(crate) type Action = fn(&Context<Store>, &[u8]) -> Answer;
 pub(crate) const ACTIONS: &[(&str, Action)] = &[
     ("fleets", |cx, body| {
         fleets::declare_fleet(cx, body, Protocol::Json)
+    }),
+    ("fleets/launch", |cx, body| {
+        game_servers::launch_fleet(cx, body, Protocol::Json)
     }),
     ("game-sessions/activate", |cx, body| {
         game_sessions::game_server(cx, GameServerAction::Activate, body)

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use crate::context::{Context, Env};
+use crate::fleets::Fleets;
 use crate::game_sessions::{Sessions, SessionsWorld};
 use crate::log::Bounded;
 use crate::protocol::{Answer, Protocol};
@@ -23,7 +24,9 @@ use crate::settings::PlayerAcceptance;
 /// Admits players to a game session, and has the simulated game server
 /// accept them when it does so at once. The answer is the new player
 /// sessions as GameLift answers them, RESERVED: the game server accepts
-/// them after, so the next describe shows them ACTIVE.
+/// them after, so the next describe shows them ACTIVE. A session a real
+/// server process holds (`hosted`) leaves them RESERVED: its process
+/// accepts them (`AcceptPlayerSession`), or they time out.
 ///
 /// # Errors
 ///
@@ -32,16 +35,18 @@ use crate::settings::PlayerAcceptance;
 pub(crate) fn join(
     env: &Env,
     sessions: &mut Sessions,
+    fleets: &Fleets,
     joins: &Joins<'_>,
     now: OffsetDateTime,
 ) -> Result<Vec<PlayerSession>, GameLiftError> {
     let limits = env.limits();
+    let simulated = fleets.processes.host_of(joins.game_session_id()).is_none();
     sessions.change(joins.game_session_id(), |detail, players| {
         let mut new_id = || env.ids().player_session();
         let joined = joins
             .admit(detail, players, now, &mut new_id, limits)?
             .to_vec();
-        if env.settings().player_acceptance == PlayerAcceptance::Immediate {
+        if simulated && env.settings().player_acceptance == PlayerAcceptance::Immediate {
             for p in &joined {
                 let id = p.player_session_id.as_deref().unwrap_or_default();
                 change_player_session(
@@ -65,9 +70,9 @@ fn join_locked<S: SessionsWorld>(
     let env = cx.env();
     let now = env.now();
     let mut store = cx.lock();
-    let (sessions, _) = store.game_sessions();
+    let (sessions, fleets) = store.game_sessions();
     sessions.expire(now, env.limits());
-    join(env, sessions, joins, now)
+    join(env, sessions, fleets, joins, now)
 }
 
 pub(crate) fn create_player_session<S: SessionsWorld>(

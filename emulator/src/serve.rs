@@ -13,7 +13,6 @@ use std::time::Duration;
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
@@ -39,14 +38,18 @@ impl Default for Timeouts {
 
 /// Serves `app` on `listener` until `shutdown` completes, then stops
 /// accepting, lets requests under way finish (up to `timeouts.grace`) and
-/// returns.
+/// returns. A connection upgraded to a WebSocket (a game server's) lives
+/// on until it closes, or until the emulator closes it.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     timeouts: Timeouts,
     shutdown: impl Future<Output = ()>,
 ) {
-    let graceful = GracefulShutdown::new();
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    // Each connection holds a sender; when they are all gone, every
+    // connection has finished.
+    let (alive, mut all_done) = tokio::sync::mpsc::channel::<()>(1);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let stream = tokio::select! {
@@ -67,19 +70,33 @@ pub async fn serve(
             TowerToHyperService::new(app.clone().map_request(
                 |request: hyper::Request<Incoming>| request.map(axum::body::Body::new),
             ));
-        let connection = hyper::server::conn::http1::Builder::new()
-            .timer(TokioTimer::new())
-            .header_read_timeout(timeouts.header)
-            .keep_alive(true)
-            .serve_connection(TokioIo::new(stream), service);
-        let connection = graceful.watch(connection);
+        let mut stopping = stopping.clone();
+        let alive = alive.clone();
+        let header = timeouts.header;
         tokio::spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header)
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service)
+                // Game servers upgrade to a WebSocket on the same port.
+                .with_upgrades();
+            let mut connection = std::pin::pin!(connection);
             // A client that goes away or times out ends its own connection only.
-            let _ = connection.await;
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                () = async { let _ = stopping.wait_for(|s| *s).await; } => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
+            drop(alive);
         });
     }
     drop(listener);
-    if tokio::time::timeout(timeouts.grace, graceful.shutdown())
+    let _ = stop.send(true);
+    drop(alive);
+    if tokio::time::timeout(timeouts.grace, all_done.recv())
         .await
         .is_err()
     {

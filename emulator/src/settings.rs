@@ -145,6 +145,93 @@ impl DeclaredFleet {
     }
 }
 
+/// A fleet whose server processes the emulator launches (`--launch`): a
+/// managed fleet on this machine, its runtime configuration one kind of
+/// process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaunchedFleet {
+    /// The fleet's id (`fleet-` and letters, digits or `-`).
+    pub fleet_id: String,
+    /// How many processes run at once.
+    pub concurrent_executions: u32,
+    /// The program.
+    pub launch_path: String,
+    /// Its arguments, separated by spaces (GameLift's `Parameters`).
+    pub parameters: Option<String>,
+}
+
+impl LaunchedFleet {
+    /// Reads `FLEET_ID:COUNT:COMMAND`, COMMAND being the program and its
+    /// arguments separated by spaces (`fleet-game:2:./server --port 0`).
+    ///
+    /// # Errors
+    ///
+    /// A sentence naming what is wrong.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = || "expected FLEET_ID:COUNT:COMMAND (fleet-game:2:./server --flag)".to_owned();
+        let mut parts = text.splitn(3, ':');
+        let (Some(id), Some(count), Some(command)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        let concurrent_executions = count
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=50).contains(n))
+            .ok_or_else(|| "expected COUNT from 1 to 50 processes".to_owned())?;
+        let mut words = command.split_whitespace();
+        let launch_path = words.next().ok_or_else(bad)?.to_owned();
+        let rest: Vec<&str> = words.collect();
+        let fleet = LaunchedFleet {
+            fleet_id: id.trim().to_owned(),
+            concurrent_executions,
+            launch_path,
+            parameters: (!rest.is_empty()).then(|| rest.join(" ")),
+        };
+        DeclaredFleet {
+            fleet_id: fleet.fleet_id.clone(),
+            ..DeclaredFleet::default()
+        }
+        .check()?;
+        Ok(fleet)
+    }
+}
+
+/// How real game servers are treated (SPEC §10).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GameServers {
+    /// How long a disconnected process keeps its place (and its session)
+    /// before it is lost, on the emulator's clock.
+    pub reconnect_grace: time::Duration,
+    /// How long a ready process may go without a heartbeat before it is
+    /// lost, in real time.
+    pub heartbeat_timeout: std::time::Duration,
+    /// The fleets whose processes the emulator launches.
+    pub launch: Vec<LaunchedFleet>,
+    /// Where each launched process's output goes:
+    /// `<dir>/<fleet id>/<process id>.log`.
+    pub log_dir: std::path::PathBuf,
+    /// At shutdown, how long launched processes have between
+    /// `TerminateProcess` and being killed.
+    pub stop_grace: std::time::Duration,
+    /// The TLS certificate the emulator serves `wss://` with, when it does.
+    pub tls_certificate: Option<std::path::PathBuf>,
+}
+
+impl Default for GameServers {
+    fn default() -> Self {
+        GameServers {
+            reconnect_grace: gamelift_session::game_server::RECONNECT_GRACE,
+            heartbeat_timeout: gamelift_session::game_server::HEARTBEAT_TIMEOUT,
+            launch: Vec::new(),
+            log_dir: std::path::PathBuf::from("gamelift-emulator-logs"),
+            stop_grace: std::time::Duration::from_secs(5),
+            tls_certificate: None,
+        }
+    }
+}
+
 /// How the emulator behaves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -165,6 +252,19 @@ pub struct Settings {
     /// How often the matchmaker runs a pass over the waiting tickets;
     /// `None`: only when the control API steps it or moves the clock.
     pub matchmaking_interval: Option<std::time::Duration>,
+    /// How real game servers are treated, and which the emulator launches.
+    pub game_servers: GameServers,
+}
+
+impl Settings {
+    /// Where the emulator's TLS certificate is, when it serves `wss://`.
+    #[must_use]
+    pub fn tls_certificate_path(&self) -> Option<String> {
+        self.game_servers
+            .tls_certificate
+            .as_ref()
+            .map(|p| p.display().to_string())
+    }
 }
 
 impl Default for Settings {
@@ -178,6 +278,7 @@ impl Default for Settings {
             fleets: Vec::new(),
             retention: Retention::default(),
             matchmaking_interval: Some(std::time::Duration::from_secs(1)),
+            game_servers: GameServers::default(),
         }
     }
 }

@@ -43,7 +43,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use gamelift_session::GameSessionDetail;
-use gamelift_session::fleet::Alias;
+use gamelift_session::fleet::{Alias, Compute, Fleet, Location};
 use gamelift_session::flexmatch::{MatchmakingConfiguration, MatchmakingRuleSet, Ticket};
 use gamelift_session::game_session::CreateGameSessionInput;
 use gamelift_session::placement::{DesiredPlayerSession, GameSessionPlacement, GameSessionQueue};
@@ -90,6 +90,16 @@ pub struct State {
     /// The fleets declared, with their capacities and locations.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fleets: Vec<DeclaredFleet>,
+    /// The custom locations, in the order made.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locations: Vec<Location>,
+    /// The fleets made with `CreateFleet` (Anywhere and managed), in the
+    /// order made.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub created_fleets: Vec<Fleet>,
+    /// The computes registered, with their unexpired tokens.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub computes: Vec<ComputeRecord>,
     /// Every matchmaking rule set, in creation order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub matchmaking_rule_sets: Vec<MatchmakingRuleSet>,
@@ -105,6 +115,37 @@ pub struct State {
     /// hand.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub journal_sequence: u64,
+}
+
+/// A registered compute and the tokens issued for it, which game servers
+/// connect with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ComputeRecord {
+    /// The compute, as `DescribeCompute` answers it.
+    pub compute: Compute,
+    /// Its unexpired tokens, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub auth_tokens: Vec<AuthToken>,
+}
+
+/// A token a game server connects with; secret.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct AuthToken {
+    /// The token.
+    pub auth_token: String,
+    /// When it stops being taken, epoch seconds.
+    pub expires: i64,
+}
+
+impl std::fmt::Debug for AuthToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthToken")
+            .field("auth_token", &gamelift_session::model::REDACTED)
+            .field("expires", &self.expires)
+            .finish()
+    }
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's signature

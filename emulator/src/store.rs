@@ -14,7 +14,7 @@ use serde_json::value::RawValue;
 use time::OffsetDateTime;
 
 use crate::context::{Journaled, Snapshot};
-use crate::fleets::{ALIASES, FLEETS, Fleets, FleetsWorld};
+use crate::fleets::{ALIASES, COMPUTES, CREATED_FLEETS, FLEETS, Fleets, FleetsWorld, LOCATIONS};
 use crate::flexmatch::{CONFIGURATIONS, FlexMatchWorld, Matchmaking, RULE_SETS, TICKETS};
 use crate::game_sessions::{
     CREATE_REQUESTS, GAME_SESSIONS, PLAYER_SESSIONS, Sessions, SessionsWorld,
@@ -27,8 +27,11 @@ use crate::state::{STATE_VERSION, State};
 
 /// The journal's tables, in the order a record's upserts are read (a row
 /// after the rows it names) and, reversed, its removals.
-const TABLES: [&str; 10] = [
+const TABLES: [&str; 13] = [
     FLEETS,
+    LOCATIONS,
+    CREATED_FLEETS,
+    COMPUTES,
     ALIASES,
     QUEUES,
     RULE_SETS,
@@ -76,7 +79,17 @@ impl Store {
         for f in &settings.fleets {
             store.fleets.declare(f);
         }
+        store.create_launched_fleets(settings);
         store
+    }
+
+    /// Makes the fleets `--launch` names (again: the command line
+    /// overrides the state file, and a reset keeps them).
+    fn create_launched_fleets(&mut self, settings: &Settings) {
+        for l in &settings.game_servers.launch {
+            self.fleets
+                .create_fleet(crate::game_servers::launched_fleet(l, &settings.region));
+        }
     }
 
     /// Starts recording changes for the journal.
@@ -100,6 +113,11 @@ impl Store {
         let _ = self.matchmaking.changes.take();
         self.reset = true;
         n
+    }
+
+    /// Makes the launched fleets again after a reset (recorded after it).
+    pub(crate) fn after_reset(&mut self, settings: &Settings) {
+        self.create_launched_fleets(settings);
     }
 
     /// Writes down what ran out by `now` and forgets what has ended past
@@ -156,6 +174,38 @@ impl Store {
             f.check().map_err(|e| format!("Fleets[{i}]: {e}"))?;
             let key = each("Fleets", i, Some(&f.fleet_id), "FleetId")?;
             store.fleets.load_fleet(&key, Some(f))?;
+        }
+        for (i, l) in state.locations.into_iter().enumerate() {
+            let key = each(
+                "Locations",
+                i,
+                l.location_name.clone().as_deref(),
+                "LocationName",
+            )?;
+            store
+                .fleets
+                .load_location(&key, Some(l))
+                .map_err(|e| format!("Locations[{i}] {e}"))?;
+        }
+        for (i, f) in state.created_fleets.into_iter().enumerate() {
+            let key = each("CreatedFleets", i, Some(&f.fleet_id.clone()), "FleetId")?;
+            store
+                .fleets
+                .load_created(&key, Some(f))
+                .map_err(|e| format!("CreatedFleets[{i}] {e}"))?;
+        }
+        for (i, c) in state.computes.into_iter().enumerate() {
+            let id = c
+                .compute
+                .fleet_id
+                .as_deref()
+                .zip(c.compute.compute_name.as_deref());
+            let key = id.map(|(f, n)| crate::fleets::compute_key(f, n));
+            let key = each("Computes", i, key.as_deref(), "Compute.ComputeName")?;
+            store
+                .fleets
+                .load_compute(&key, Some(c))
+                .map_err(|e| format!("Computes[{i}] {e}"))?;
         }
         for (i, a) in state.aliases.into_iter().enumerate() {
             let key = each("Aliases", i, a.alias_id.as_deref(), "AliasId")?;
@@ -266,6 +316,7 @@ impl Store {
             let row = PlacementRow {
                 desired_player_sessions: desired.remove(&key).unwrap_or_default(),
                 placement,
+                waiting_on: None,
             };
             store
                 .placements
@@ -289,6 +340,7 @@ impl Store {
         for f in &settings.fleets {
             store.fleets.declare(f);
         }
+        store.create_launched_fleets(settings);
         Ok(store)
     }
 
@@ -368,6 +420,9 @@ impl Store {
     ) -> Result<(), String> {
         match table {
             FLEETS => self.fleets.load_fleet(key, parse(row)?),
+            LOCATIONS => self.fleets.load_location(key, parse(row)?),
+            CREATED_FLEETS => self.fleets.load_created(key, parse(row)?),
+            COMPUTES => self.fleets.load_compute(key, parse(row)?),
             ALIASES => self.fleets.load_alias(key, parse(row)?),
             QUEUES => self.placements.load_queue(key, parse(row)?),
             RULE_SETS => self.matchmaking.load_rule_set(key, parse(row)?),
@@ -446,6 +501,9 @@ impl Snapshot for Store {
             game_session_placements: placements,
             desired_player_sessions: desired,
             fleets: self.fleets.declared().cloned().collect(),
+            locations: self.fleets.custom_locations().cloned().collect(),
+            created_fleets: self.fleets.created_fleets().cloned().collect(),
+            computes: self.fleets.computes().cloned().collect(),
             matchmaking_rule_sets: self
                 .matchmaking
                 .rule_sets()
@@ -466,27 +524,42 @@ impl FleetsWorld for Store {
     fn fleets_in_use(&self) -> Vec<String> {
         self.sessions.fleet_ids()
     }
+
+    fn fleet_counts(
+        &self,
+        fleet: &str,
+        region: &str,
+    ) -> (String, gamelift_session::fleet::FleetCounts) {
+        crate::game_servers::fleet_counts(&self.fleets, &self.sessions, fleet, region)
+    }
 }
 
 impl SessionsWorld for Store {
-    fn game_sessions(&mut self) -> (&mut Sessions, &Fleets) {
-        (&mut self.sessions, &self.fleets)
+    fn game_sessions(&mut self) -> (&mut Sessions, &mut Fleets) {
+        (&mut self.sessions, &mut self.fleets)
     }
 }
 
 impl PlacementsWorld for Store {
-    fn placements(&mut self) -> (&mut Placements, &mut Sessions, &Fleets) {
-        (&mut self.placements, &mut self.sessions, &self.fleets)
+    fn placements(&mut self) -> (&mut Placements, &mut Sessions, &mut Fleets) {
+        (&mut self.placements, &mut self.sessions, &mut self.fleets)
     }
 }
 
 impl FlexMatchWorld for Store {
-    fn flexmatch(&mut self) -> (&mut Matchmaking, &mut Placements, &mut Sessions, &Fleets) {
+    fn flexmatch(
+        &mut self,
+    ) -> (
+        &mut Matchmaking,
+        &mut Placements,
+        &mut Sessions,
+        &mut Fleets,
+    ) {
         (
             &mut self.matchmaking,
             &mut self.placements,
             &mut self.sessions,
-            &self.fleets,
+            &mut self.fleets,
         )
     }
 }

@@ -1,7 +1,8 @@
 //! The fleets the emulator knows: those declared (with `--fleet`, in the
 //! state file's `Fleets`, or through `POST /_emulator/fleets`), with a
-//! capacity or none and their locations, then every other fleet a game
-//! session names, in the order they first appear. `DescribeFleetAttributes`
+//! capacity or none and their locations, then those made with
+//! `CreateFleet`, then every other fleet a game session names, in the
+//! order they first appear. `DescribeFleetAttributes`
 //! and `ListFleets` answer them; a declared fleet's capacity bounds its
 //! live game sessions (the crate's `check_fleet_room`), and a declared
 //! fleet with locations takes game sessions only in its home Region and
@@ -17,22 +18,30 @@ use crate::context::Context;
 use crate::protocol::{Answer, Protocol};
 use crate::settings::{ACCOUNT_ID, DeclaredFleet};
 
-/// Every fleet the emulator knows, declared first.
-fn known<S: FleetsWorld>(cx: &Context<S>) -> Vec<FleetAttributes> {
+/// Every fleet the emulator knows: declared, then made through the API,
+/// then named by game sessions.
+pub(super) fn known<S: FleetsWorld>(cx: &Context<S>) -> Vec<FleetAttributes> {
     let env = cx.env();
     let mut store = cx.lock();
     let in_use = store.fleets_in_use();
-    let mut ids: Vec<String> = store
-        .fleets()
+    let fleets = store.fleets();
+    let mut out: Vec<FleetAttributes> = fleets
         .declared()
-        .map(|f| f.fleet_id.clone())
+        .map(|f| FleetAttributes::new(&f.fleet_id, env.region(), ACCOUNT_ID, env.started()))
         .collect();
-    let declared: std::collections::HashSet<String> = ids.iter().cloned().collect();
-    ids.extend(in_use.into_iter().filter(|id| !declared.contains(id)));
-    drop(store);
-    ids.iter()
-        .map(|id| FleetAttributes::new(id, env.region(), ACCOUNT_ID, env.started()))
-        .collect()
+    out.extend(
+        fleets
+            .created_fleets()
+            .map(|f| f.attributes(env.region(), ACCOUNT_ID)),
+    );
+    let seen: std::collections::HashSet<String> = out.iter().map(|f| f.fleet_id.clone()).collect();
+    out.extend(
+        in_use
+            .into_iter()
+            .filter(|id| !seen.contains(id))
+            .map(|id| FleetAttributes::new(&id, env.region(), ACCOUNT_ID, env.started())),
+    );
+    out
 }
 
 pub(crate) fn describe_fleet_attributes<S: FleetsWorld>(

@@ -51,7 +51,7 @@ pub(crate) struct Tables<'a> {
     pub(crate) matchmaking: &'a mut Matchmaking,
     pub(crate) placements: &'a mut Placements,
     pub(crate) sessions: &'a mut Sessions,
-    pub(crate) fleets: &'a Fleets,
+    pub(crate) fleets: &'a mut Fleets,
 }
 
 /// The tables of a locked store.
@@ -271,7 +271,7 @@ fn seat_backfill(
     } else {
         CreatePlayerSessionsInput::new(game_session, new_players)
             .validate_with(env.limits())
-            .and_then(|joins| join(env, t.sessions, &joins, now))
+            .and_then(|joins| join(env, t.sessions, t.fleets, &joins, now))
     };
     let mut members = members.to_vec();
     match joined {

@@ -60,7 +60,14 @@ pub(crate) const TICKETS: &str = "Tickets";
 /// What a store offers this room: its tables, beside the placements,
 /// sessions and fleets a match is placed through.
 pub(crate) trait FlexMatchWorld: PlacementsWorld {
-    fn flexmatch(&mut self) -> (&mut Matchmaking, &mut Placements, &mut Sessions, &Fleets);
+    fn flexmatch(
+        &mut self,
+    ) -> (
+        &mut Matchmaking,
+        &mut Placements,
+        &mut Sessions,
+        &mut Fleets,
+    );
 }
 
 /// A rule set resource and its rules, read once.

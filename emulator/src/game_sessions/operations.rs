@@ -11,6 +11,7 @@ use gamelift_session::model::fleet_id_of;
 use gamelift_session::search::SearchGameSessionsInput;
 
 use super::SessionsWorld;
+use super::hosted::terminate_on_process;
 use super::server::{end_players_if_ended, launch, session_output};
 use crate::context::Context;
 use crate::protocol::{Answer, Protocol};
@@ -22,8 +23,8 @@ pub(crate) fn create_game_session<S: SessionsWorld>(
     p: Protocol,
 ) -> Answer {
     let env = cx.env();
-    let input: CreateGameSessionInput = p.parse(body)?;
-    let validated = input.validate_with(env.limits())?;
+    let mut input: CreateGameSessionInput = p.parse(body)?;
+    input.validate_with(env.limits())?;
     let fresh = env.ids().game_session();
     let now = env.now();
     let mut store = cx.lock();
@@ -33,6 +34,15 @@ pub(crate) fn create_game_session<S: SessionsWorld>(
         (None, Some(alias)) => fleets.resolve(alias)?,
         (None, None) => String::new(),
     };
+    // A session on an Anywhere fleet lives in a custom location: without
+    // one named, the fleet's first (**decision**), so that its ARN, which
+    // names the location, is known before a process is chosen.
+    if input.location.is_none()
+        && let Some(f) = fleets.created(&fleet).filter(|f| f.is_anywhere())
+    {
+        input.location = f.locations.first().cloned();
+    }
+    let validated = input.validate_with(env.limits())?;
     let context = CreateContext::new(env.region(), ACCOUNT_ID, fleet_id_of(&fleet), now, &fresh);
     let detail = validated.create(&context);
     let warnings = validated.warnings();
@@ -161,10 +171,23 @@ pub(crate) fn terminate_game_session<S: SessionsWorld>(
     let terminate = input.validate_with(env.limits())?;
     let now = env.now();
     let mut store = cx.lock();
-    let (sessions, _) = store.game_sessions();
-    sessions.change(terminate.game_session_id(), |detail, players| {
+    let (sessions, fleets) = store.game_sessions();
+    let id = terminate.game_session_id();
+    // The crate's rule first, on a copy: a session it refuses reaches no
+    // process.
+    let mut check = sessions
+        .find(id)
+        .cloned()
+        .ok_or_else(|| gamelift_session::GameLiftError::game_session_not_found(id))?;
+    terminate.apply(&mut check, now)?;
+    terminate_on_process(fleets, id, terminate.mode(), now)?;
+    let answer = sessions.change(id, |detail, players| {
         terminate.apply(detail, now)?;
         end_players_if_ended(detail, players, now);
         Ok(p.write(&session_output(Some(detail))))
-    })?
+    })?;
+    if terminate.mode() == gamelift_session::model::TerminationMode::ForceTerminate {
+        fleets.processes.unhost(id);
+    }
+    answer
 }

@@ -13,6 +13,7 @@ use gamelift_session::{GameLiftError, GameSessionDetail, GameSessionStatus};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
+use super::hosted::launch_on_process;
 use super::{Sessions, SessionsWorld};
 use crate::context::{Context, Env};
 use crate::fleets::Fleets;
@@ -26,21 +27,25 @@ pub(crate) fn session_output(detail: Option<&GameSessionDetail>) -> GameSessionO
         .map_or_else(GameSessionOutput::default, GameSessionOutput::new)
 }
 
-/// Puts a new session on `fleet` when it has room, with the fate the
-/// simulated game server gives it (`--activation`); answers its id.
+/// Puts a new session on `fleet`: on one of its server processes, when it
+/// runs them (see `hosted.rs`); else, when it has room, with the fate the
+/// simulated game server gives it (`--activation`). Answers its id.
 ///
 /// # Errors
 ///
-/// `FleetCapacityExceededException` when the fleet or the ports are full;
-/// `InvalidRequestException` for a location the fleet lacks.
+/// `FleetCapacityExceededException` when the fleet, its processes or the
+/// ports are full; `InvalidRequestException` for a location the fleet lacks.
 pub(crate) fn launch(
     env: &Env,
     sessions: &mut Sessions,
-    fleets: &Fleets,
+    fleets: &mut Fleets,
     mut detail: GameSessionDetail,
     fleet: &str,
     now: OffsetDateTime,
 ) -> Result<String, GameLiftError> {
+    if fleets.runs_processes(fleet) {
+        return launch_on_process(sessions, fleets, detail, fleet, now);
+    }
     let location = detail
         .game_session
         .as_ref()

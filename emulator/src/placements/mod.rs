@@ -18,7 +18,7 @@ mod placing;
 mod queues;
 
 pub(crate) use placing::{
-    begin_placement, describe_game_session_placement, start_game_session_placement,
+    begin_placement, describe_game_session_placement, seat_waiting, start_game_session_placement,
     stop_game_session_placement, try_placement,
 };
 pub(crate) use queues::{
@@ -46,16 +46,19 @@ pub(crate) const PLACEMENTS: &str = "Placements";
 /// What a store offers this room: its tables, beside the sessions and the
 /// fleets a placement makes a session on.
 pub(crate) trait PlacementsWorld: SessionsWorld {
-    fn placements(&mut self) -> (&mut Placements, &mut Sessions, &Fleets);
+    fn placements(&mut self) -> (&mut Placements, &mut Sessions, &mut Fleets);
 }
 
-/// A placement, and the players it is to seat while `PENDING`.
+/// A placement, the players it is to seat while `PENDING`, and the game
+/// session it waits on (made on a server process, not yet activated).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub(crate) struct PlacementRow {
     pub(crate) placement: GameSessionPlacement,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) desired_player_sessions: Vec<DesiredPlayerSession>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) waiting_on: Option<String>,
 }
 
 /// The queues and the placements.
@@ -65,6 +68,8 @@ pub(crate) struct Placements {
     rows: Table<PlacementRow>,
     /// Ended placements by when they ended, then in order.
     ended: BTreeSet<(OffsetDateTime, u64, String)>,
+    /// The `PENDING` placement waiting on each game session.
+    waiting: std::collections::HashMap<String, String>,
     order: u64,
     pub(crate) changes: Changes,
 }
@@ -91,7 +96,17 @@ impl Placements {
     ) -> Option<R> {
         let row = self.rows.get_mut(id)?;
         let was_pending = row.placement.is_pending();
+        let was_waiting = row.waiting_on.clone();
         let answer = change(row);
+        if let Some(old) = was_waiting {
+            self.waiting.remove(&old);
+        }
+        if !row.placement.is_pending() {
+            row.waiting_on = None;
+        }
+        if let Some(new) = &row.waiting_on {
+            self.waiting.insert(new.clone(), id.to_owned());
+        }
         if !row.placement.is_pending() {
             row.desired_player_sessions = Vec::new();
             if was_pending {
@@ -107,6 +122,9 @@ impl Placements {
     /// Adds a new placement.
     fn insert(&mut self, id: &str, row: PlacementRow) {
         let ended = (!row.placement.is_pending()).then_some(row.placement.end_time);
+        if let (Some(gid), None) = (&row.waiting_on, ended) {
+            self.waiting.insert(gid.clone(), id.to_owned());
+        }
         self.rows.insert(id, row);
         if let Some(ended) = ended {
             self.order += 1;
@@ -139,6 +157,11 @@ impl Placements {
             self.rows.shrink();
         }
         n
+    }
+
+    /// The `PENDING` placement waiting on the game session `id`.
+    pub(crate) fn waiting_on(&self, game_session_id: &str) -> Option<&str> {
+        self.waiting.get(game_session_id).map(String::as_str)
     }
 
     /// How many placements are kept.
@@ -230,7 +253,9 @@ impl Placements {
                 }
             }
             None => {
-                self.rows.remove(key);
+                if let Some(gid) = self.rows.remove(key).and_then(|r| r.waiting_on) {
+                    self.waiting.remove(&gid);
+                }
             }
         }
         Ok(())

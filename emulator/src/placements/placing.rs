@@ -5,7 +5,10 @@
 //! makes is launched like any other (`--activation`); one that does not
 //! come up ACTIVE fails the placement (`FAILED`), as do more desired
 //! players than the player limit (then no session is made) and a queue
-//! deleted while a placement waits on it.
+//! deleted while a placement waits on it. On a fleet that runs server
+//! processes the session is `ACTIVATING` until its process activates it:
+//! the placement stays `PENDING`, waiting on it, and is fulfilled then
+//! (its players seated), or fails if the session ends first.
 
 use gamelift_session::GameLiftError;
 use gamelift_session::GameSessionStatus;
@@ -90,7 +93,7 @@ pub(crate) fn begin_placement(
     env: &Env,
     placements: &mut Placements,
     sessions: &mut Sessions,
-    fleets: &Fleets,
+    fleets: &mut Fleets,
     placement: GameSessionPlacement,
     input: &StartGameSessionPlacementInput,
     now: OffsetDateTime,
@@ -111,6 +114,7 @@ pub(crate) fn begin_placement(
     let row = PlacementRow {
         placement,
         desired_player_sessions: input.desired_player_sessions.clone().unwrap_or_default(),
+        waiting_on: None,
     };
     placements.insert(&id, row);
     try_placement(env, placements, sessions, fleets, &id, now);
@@ -123,7 +127,7 @@ pub(crate) fn try_placement(
     env: &Env,
     placements: &mut Placements,
     sessions: &mut Sessions,
-    fleets: &Fleets,
+    fleets: &mut Fleets,
     id: &str,
     now: OffsetDateTime,
 ) {
@@ -131,6 +135,20 @@ pub(crate) fn try_placement(
         return;
     };
     if !placement.is_pending() {
+        return;
+    }
+    if let Some(gid) = placements.rows.get(id).and_then(|r| r.waiting_on.clone()) {
+        let status = sessions
+            .find(&gid)
+            .and_then(|d| d.game_session.as_ref())
+            .and_then(|s| s.status);
+        match status {
+            Some(GameSessionStatus::Active) => {
+                seat(env, placements, sessions, fleets, id, &gid, now)
+            }
+            Some(GameSessionStatus::Activating) => {}
+            _ => fail(placements, id, now),
+        }
         return;
     }
     let queue_name = placement
@@ -168,7 +186,7 @@ fn place_on(
     env: &Env,
     placements: &mut Placements,
     sessions: &mut Sessions,
-    fleets: &Fleets,
+    fleets: &mut Fleets,
     id: &str,
     fleet: &str,
     now: OffsetDateTime,
@@ -202,20 +220,62 @@ fn place_on(
         // No room there: the next destination.
         return false;
     };
-    let Some(session) = sessions.find(&gid).and_then(|d| d.game_session.clone()) else {
-        return true;
-    };
-    if session.status != Some(GameSessionStatus::Active) {
-        fail(placements, id, now);
-        return true;
+    let status = sessions
+        .find(&gid)
+        .and_then(|d| d.game_session.as_ref())
+        .and_then(|s| s.status);
+    match status {
+        Some(GameSessionStatus::Active) => seat(env, placements, sessions, fleets, id, &gid, now),
+        Some(GameSessionStatus::Activating) if fleets.runs_processes(fleet) => {
+            // Its process activates it; the placement waits on it.
+            placements.change(id, |row| row.waiting_on = Some(gid));
+        }
+        _ => fail(placements, id, now),
     }
+    true
+}
+
+/// The placement `id` waits on the game session `game_session_id`, which
+/// its process has just activated: it is fulfilled now.
+pub(crate) fn seat_waiting(
+    env: &Env,
+    placements: &mut Placements,
+    sessions: &mut Sessions,
+    fleets: &mut Fleets,
+    game_session_id: &str,
+    now: OffsetDateTime,
+) {
+    if let Some(id) = placements.waiting_on(game_session_id).map(str::to_owned) {
+        try_placement(env, placements, sessions, fleets, &id, now);
+    }
+}
+
+/// Seats the placement `id`'s players in the ACTIVE session `gid` and
+/// fulfils it; fails it when they cannot all be seated.
+fn seat(
+    env: &Env,
+    placements: &mut Placements,
+    sessions: &mut Sessions,
+    fleets: &Fleets,
+    id: &str,
+    gid: &str,
+    now: OffsetDateTime,
+) {
+    let Some(session) = sessions.find(gid).and_then(|d| d.game_session.clone()) else {
+        fail(placements, id, now);
+        return;
+    };
+    let limits = env.limits();
+    let desired = placements
+        .rows
+        .get(id)
+        .map(|r| r.desired_player_sessions.clone())
+        .unwrap_or_default();
     let placed = if desired.is_empty() {
         Vec::new()
     } else {
-        let mut join_input = CreatePlayerSessionsInput::new(
-            &gid,
-            desired.iter().filter_map(|d| d.player_id.clone()),
-        );
+        let mut join_input =
+            CreatePlayerSessionsInput::new(gid, desired.iter().filter_map(|d| d.player_id.clone()));
         join_input.player_data_map = Some(
             desired
                 .iter()
@@ -224,15 +284,17 @@ fn place_on(
         );
         let joined = join_input
             .validate_with(limits)
-            .and_then(|joins| join(env, sessions, &joins, now));
+            .and_then(|joins| join(env, sessions, fleets, &joins, now));
         let Ok(placed) = joined else {
             fail(placements, id, now);
-            return true;
+            return;
         };
         placed
     };
-    placements.change(id, |row| row.placement.fulfil(&session, &placed, now));
-    true
+    placements.change(id, |row| {
+        row.waiting_on = None;
+        row.placement.fulfil(&session, &placed, now);
+    });
 }
 
 /// The placement `id` could not be placed: `FAILED`.
