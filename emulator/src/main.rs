@@ -242,7 +242,7 @@ fn declared_fleet(text: &str) -> Result<DeclaredFleet, String> {
 fn main() -> ExitCode {
     use_one_allocator_arena();
     let cli = Cli::parse();
-    match run(cli) {
+    match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("gamelift-emulator: {message}");
@@ -251,43 +251,50 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<(), String> {
-    let mut limits = Limits::AWS;
-    limits.player_reservation_timeout = time::Duration::seconds_f64(cli.reservation_timeout);
-    let settings = Settings {
-        region: cli.region,
-        activation: match cli.activation {
-            ActivationArg::Active => Activation::Active,
-            ActivationArg::Never => Activation::Never,
-            ActivationArg::Fail => Activation::Fail,
-        },
-        player_acceptance: match cli.player_acceptance {
-            AcceptanceArg::Immediate => PlayerAcceptance::Immediate,
-            AcceptanceArg::Manual => PlayerAcceptance::Manual,
-        },
-        limits,
-        fleets: cli.fleets,
-        game_server: GameServer {
-            address: cli.game_server_address,
-            dns_name: cli.game_server_dns_name,
-            ports: cli.game_server_ports,
-        },
-        retention: Retention {
-            ended: time::Duration::seconds_f64(cli.retention),
-            terminated: time::Duration::seconds_f64(cli.terminated_retention),
-            max_terminated: cli.max_terminated_game_sessions,
-        },
-        matchmaking_interval: (cli.matchmaking_interval > 0.0)
-            .then(|| Duration::from_secs_f64(cli.matchmaking_interval)),
-        game_servers: GameServers {
-            reconnect_grace: time::Duration::seconds_f64(cli.reconnect_grace),
-            heartbeat_timeout: Duration::from_secs_f64(cli.heartbeat_timeout),
-            launch: cli.launch,
-            log_dir: cli.process_log_dir,
-            stop_grace: Duration::from_secs_f64(cli.process_stop_grace),
-            tls_certificate: None,
-        },
-    };
+impl Cli {
+    /// The emulator's settings from the command line.
+    fn settings(&self) -> Settings {
+        let mut limits = Limits::AWS;
+        limits.player_reservation_timeout = time::Duration::seconds_f64(self.reservation_timeout);
+        Settings {
+            region: self.region.clone(),
+            activation: match self.activation {
+                ActivationArg::Active => Activation::Active,
+                ActivationArg::Never => Activation::Never,
+                ActivationArg::Fail => Activation::Fail,
+            },
+            player_acceptance: match self.player_acceptance {
+                AcceptanceArg::Immediate => PlayerAcceptance::Immediate,
+                AcceptanceArg::Manual => PlayerAcceptance::Manual,
+            },
+            limits,
+            fleets: self.fleets.clone(),
+            game_server: GameServer {
+                address: self.game_server_address,
+                dns_name: self.game_server_dns_name.clone(),
+                ports: self.game_server_ports.clone(),
+            },
+            retention: Retention {
+                ended: time::Duration::seconds_f64(self.retention),
+                terminated: time::Duration::seconds_f64(self.terminated_retention),
+                max_terminated: self.max_terminated_game_sessions,
+            },
+            matchmaking_interval: (self.matchmaking_interval > 0.0)
+                .then(|| Duration::from_secs_f64(self.matchmaking_interval)),
+            game_servers: GameServers {
+                reconnect_grace: time::Duration::seconds_f64(self.reconnect_grace),
+                heartbeat_timeout: Duration::from_secs_f64(self.heartbeat_timeout),
+                launch: self.launch.clone(),
+                log_dir: self.process_log_dir.clone(),
+                stop_grace: Duration::from_secs_f64(self.process_stop_grace),
+                tls_certificate: None,
+            },
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), String> {
+    let settings = cli.settings();
     let _log = gamelift_emulator::init_logging();
     let emulator = match &cli.state {
         Some(path) => {

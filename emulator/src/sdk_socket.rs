@@ -90,6 +90,22 @@ pub(crate) async fn upgrade(
         .on_upgrade(move |socket| connection(emulator, accepted, idempotency, socket))
 }
 
+/// The close a read error calls for, if the connection still works.
+fn close_for(e: axum::Error) -> Option<(u16, &'static str)> {
+    match e
+        .into_inner()
+        .downcast::<tungstenite::Error>()
+        .ok()
+        .map(|e| *e)
+    {
+        Some(tungstenite::Error::Capacity(_)) => Some((1009, "frame too large")),
+        Some(tungstenite::Error::Protocol(_) | tungstenite::Error::Utf8(_)) => {
+            Some((1002, "protocol error"))
+        }
+        _ => None,
+    }
+}
+
 /// A game server's connection, until it closes.
 async fn connection(
     emulator: Arc<Emulator>,
@@ -141,8 +157,15 @@ async fn connection(
                 serde_json::to_string(&FailedReply::new("", "", &e)).unwrap_or_default()
             }
             Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
-            // A close, an error (a frame past the size limit, a broken
-            // connection), or silence past the time-out.
+            Ok(Some(Err(e))) => {
+                // A frame past the size limit closes with 1009, one that
+                // breaks the protocol with 1002; a broken connection just ends.
+                if let Some((code, reason)) = close_for(e) {
+                    let _ = tx.try_send(Outgoing::Close(code, reason));
+                }
+                break;
+            }
+            // A close, or silence past the time-out.
             _ => break,
         };
         if tx.try_send(Outgoing::Text(reply)).is_err() {

@@ -530,7 +530,7 @@ impl std::error::Error for FrameError {}
 /// ```
 /// use gamelift_session::game_server::{NoResult, Reply};
 ///
-/// let reply = Reply::new("HeartbeatServerProcess", "r-7", NoResult {});
+/// let reply = Reply::new("HeartbeatServerProcess", "r-7", NoResult::default());
 /// assert_eq!(
 ///     serde_json::to_string(&reply).unwrap(),
 ///     r#"{"Action":"HeartbeatServerProcess","RequestId":"r-7","StatusCode":200}"#

@@ -97,7 +97,8 @@ pub fn activate_hosted_session(
 /// nor `DENY_ALL`; the session is then untouched.
 ///
 /// ```
-/// use gamelift_session::{GameSession, GameSessionDetail, PlayerSessionCreationPolicy};
+/// use gamelift_session::{GameSession, GameSessionDetail};
+/// use gamelift_session::model::PlayerSessionCreationPolicy;
 /// use gamelift_session::game_server::set_player_session_policy;
 ///
 /// let mut detail = GameSessionDetail::new(GameSession::default(), None);
@@ -145,7 +146,8 @@ pub fn activation_timed_out(
 /// `ERROR` is left as it is. Answers whether it ended now.
 ///
 /// ```
-/// use gamelift_session::{GameSession, GameSessionDetail, GameSessionStatus, GameSessionStatusReason};
+/// use gamelift_session::{GameSession, GameSessionDetail, GameSessionStatus};
+/// use gamelift_session::model::GameSessionStatusReason;
 /// use gamelift_session::game_server::end_hosted_session;
 /// use time::OffsetDateTime;
 ///

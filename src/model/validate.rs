@@ -283,8 +283,8 @@ impl Validator {
                 Echo::of(value)
             }
         };
-        // Every minimum in the model is 0 or 1, so emptiness decides it.
-        if min > 0 && value.is_empty() {
+        // Counting stops at the minimum: a huge value costs no more.
+        if min > 0 && value.chars().take(min).count() < min {
             self.push(path, echo, Constraint::MinLength(min));
         }
         if longer_than(value, max) {

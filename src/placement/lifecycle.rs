@@ -162,6 +162,9 @@ pub struct GameSessionPlacement {
     pub placed_player_sessions: Option<Vec<PlacedPlayerSession>>,
     /// The game session's data; sensitive.
     pub game_session_data: Option<String>,
+    /// The match that made it (FlexMatch), as the game session will carry
+    /// it; sensitive (it names the players).
+    pub matchmaker_data: Option<String>,
 }
 
 object_only!(GameSessionPlacement, wire::PlacementDef);
@@ -565,6 +568,8 @@ mod wire {
         placed_player_sessions: Option<Vec<PlacedPlayerSession>>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         game_session_data: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        matchmaker_data: Option<String>,
     }
 
     #[derive(Serialize, Deserialize)]

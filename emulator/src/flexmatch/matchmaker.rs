@@ -431,7 +431,9 @@ fn start_placement(
     if !latencies.is_empty() {
         input.player_latencies = Some(latencies);
     }
-    let started = input.start(env.limits(), now).and_then(|placement| {
+    let data = MatchmakerData::of_match(match_id, configuration, members);
+    let started = input.start(env.limits(), now).and_then(|mut placement| {
+        placement.matchmaker_data = serde_json::to_string(&data).ok();
         begin_placement(
             env,
             t.placements,

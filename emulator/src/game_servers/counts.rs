@@ -48,43 +48,38 @@ pub(crate) fn fleet_counts(
         }
     }
     c.active_game_sessions = count(live);
-    match fleets.created(fleet) {
-        Some(f) => {
-            let processes: Vec<_> = fleets.processes.of_fleet(fleet).collect();
-            c.active_server_processes =
-                count(processes.iter().filter(|p| p.state.is_active()).count());
-            let busy = |compute: &str| {
-                processes.iter().any(|p| {
-                    p.state.key.compute_name == compute && p.state.game_session_id.is_some()
-                })
-            };
-            if f.is_anywhere() {
-                let computes: Vec<_> = fleets.computes_of(fleet).collect();
-                c.instances = count(computes.len());
-                c.idle_instances = count(
-                    computes
-                        .iter()
-                        .filter(|r| !busy(r.compute.compute_name.as_deref().unwrap_or_default()))
-                        .count(),
-                );
-                let location = f
-                    .locations
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| region.to_owned());
-                (location, c)
-            } else {
-                c.instances = 1;
-                c.idle_instances = i32::from(live == 0);
-                (region.to_owned(), c)
-            }
-        }
-        None => {
-            c.active_server_processes = count(live);
-            c.instances = 1;
-            c.idle_instances = i32::from(live == 0);
-            (region.to_owned(), c)
-        }
+    let Some(f) = fleets.created(fleet) else {
+        c.active_server_processes = count(live);
+        c.instances = 1;
+        c.idle_instances = i32::from(live == 0);
+        return (region.to_owned(), c);
+    };
+    let processes: Vec<_> = fleets.processes.of_fleet(fleet).collect();
+    c.active_server_processes = count(processes.iter().filter(|p| p.state.is_active()).count());
+    let busy = |compute: &str| {
+        processes
+            .iter()
+            .any(|p| p.state.key.compute_name == compute && p.state.game_session_id.is_some())
+    };
+    if f.is_anywhere() {
+        let computes: Vec<_> = fleets.computes_of(fleet).collect();
+        c.instances = count(computes.len());
+        c.idle_instances = count(
+            computes
+                .iter()
+                .filter(|r| !busy(r.compute.compute_name.as_deref().unwrap_or_default()))
+                .count(),
+        );
+        let location = f
+            .locations
+            .first()
+            .cloned()
+            .unwrap_or_else(|| region.to_owned());
+        (location, c)
+    } else {
+        c.instances = 1;
+        c.idle_instances = i32::from(live == 0);
+        (region.to_owned(), c)
     }
 }
 

@@ -113,6 +113,13 @@ fn gone() -> FrameError {
     FrameError::bad_request("The process has ended; connect a new one")
 }
 
+fn process<'f>(
+    fleets: &'f mut crate::fleets::Fleets,
+    key: &ProcessKey,
+) -> Result<&'f mut Process, FrameError> {
+    fleets.processes.get_mut(key).ok_or_else(gone)
+}
+
 fn answer<S: GameServersWorld>(
     cx: &Context<S>,
     key: &ProcessKey,
@@ -127,12 +134,6 @@ fn answer<S: GameServersWorld>(
     }
     let mut store = cx.lock();
     let (_, placements, sessions, fleets) = store.flexmatch();
-    fn process<'f>(
-        fleets: &'f mut crate::fleets::Fleets,
-        key: &ProcessKey,
-    ) -> Result<&'f mut Process, FrameError> {
-        fleets.processes.get_mut(key).ok_or_else(gone)
-    }
     let none = Ok(Answered::None(NoResult::default()));
     match request {
         Request::ActivateServerProcess(r) => {
@@ -189,6 +190,35 @@ fn answer<S: GameServersWorld>(
             change_player(cx, fleets, sessions, key, r, PlayerSessionChange::Remove)?;
             none
         }
+        Request::DescribePlayerSessions(_)
+        | Request::GetComputeCertificate(_)
+        | Request::GetFleetRoleCredentials(_) => query(cx, fleets, sessions, key, request),
+        Request::TerminateServerProcess(_) => {
+            let p = process(fleets, key)?;
+            let asked = p.state.termination_requested;
+            if let Some(id) = p.state.end(now) {
+                fleets.processes.unhost(&id);
+                end_with_process(sessions, &id, None, now);
+            }
+            tracing::info!(process_id = key.process_id, asked, "server process ending");
+            none
+        }
+        Request::StartMatchBackfill(_) | Request::StopMatchBackfill(_) => none,
+        _ => Err(FrameError::bad_request("This Action is not served")),
+    }
+}
+
+/// The requests that read and change nothing.
+fn query<S: GameServersWorld>(
+    cx: &Context<S>,
+    fleets: &mut crate::fleets::Fleets,
+    sessions: &crate::game_sessions::Sessions,
+    key: &ProcessKey,
+    request: &Request,
+) -> Result<Answered, FrameError> {
+    let env = cx.env();
+    let now = env.now();
+    match request {
         Request::DescribePlayerSessions(r) => {
             let held = process(fleets, key)?.state.clone();
             held.check_ready()?;
@@ -228,17 +258,6 @@ fn answer<S: GameServersWorld>(
                 })?;
             Ok(Answered::Credentials(credentials(cx, &role, r, now)))
         }
-        Request::TerminateServerProcess(_) => {
-            let p = process(fleets, key)?;
-            let asked = p.state.termination_requested;
-            if let Some(id) = p.state.end(now) {
-                fleets.processes.unhost(&id);
-                end_with_process(sessions, &id, None, now);
-            }
-            tracing::info!(process_id = key.process_id, asked, "server process ending");
-            none
-        }
-        Request::StartMatchBackfill(_) | Request::StopMatchBackfill(_) => none,
         _ => Err(FrameError::bad_request("This Action is not served")),
     }
 }

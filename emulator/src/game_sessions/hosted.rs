@@ -6,6 +6,7 @@
 //! a session ends with its process.
 
 use gamelift_session::game_server::{TerminateProcessPush, end_hosted_session, host_game_session};
+use gamelift_session::game_session::game_session_arn;
 use gamelift_session::model::fleet_id_of;
 use gamelift_session::model::{GameSessionStatusReason, TerminationMode};
 use gamelift_session::{GameLiftError, GameSessionDetail};
@@ -32,6 +33,7 @@ pub(crate) fn no_process(fleet: &str) -> GameLiftError {
 /// fleet …") when no process is available there; `InvalidRequestException`
 /// for a location the fleet lacks.
 pub(crate) fn launch_on_process(
+    region: &str,
     sessions: &mut Sessions,
     fleets: &mut Fleets,
     mut detail: GameSessionDetail,
@@ -39,10 +41,17 @@ pub(crate) fn launch_on_process(
     now: OffsetDateTime,
 ) -> Result<String, GameLiftError> {
     let fleet = fleet_id_of(fleet);
+    let anywhere = fleets
+        .created(fleet)
+        .is_some_and(gamelift_session::fleet::Fleet::is_anywhere);
+    // A session made without a location names the home Region: on an
+    // Anywhere fleet, which has computes only in custom locations, that
+    // is any of them.
     let location = detail
         .game_session
         .as_ref()
-        .and_then(|s| s.location.clone());
+        .and_then(|s| s.location.clone())
+        .filter(|l| !(anywhere && l == region));
     if let (Some(f), Some(l)) = (fleets.created(fleet), &location)
         && f.is_anywhere()
         && !f.locations.iter().any(|x| x == l)
@@ -65,9 +74,14 @@ pub(crate) fn launch_on_process(
         process.dns_name.clone(),
     );
     if let Some(s) = detail.game_session.as_mut()
-        && s.location.is_none()
+        && s.location.as_deref() != Some(process.location.as_str())
     {
+        // Its ARN names the location it is in.
         s.location = Some(process.location.clone());
+        if let Some(id) = &s.game_session_id {
+            let own = id.rsplit('/').next().unwrap_or(id);
+            s.game_session_id = Some(game_session_arn(region, fleet, s.location.as_deref(), own));
+        }
     }
     let push = host_game_session(&mut detail, address, port, dns.as_deref());
     let id = detail

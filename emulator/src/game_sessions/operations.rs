@@ -61,7 +61,9 @@ pub(crate) fn create_game_session<S: SessionsWorld>(
         };
         return p.write(&session_output(Some(answer)));
     }
-    launch(env, sessions, fleets, detail, &fleet, now)?;
+    // On a fleet with processes the session's ARN names the location its
+    // process is in, which may not be the one asked.
+    let id = launch(env, sessions, fleets, detail, &fleet, now)?;
     let answer = p.write(&session_output(sessions.find(&id)));
     if input.requested_id().is_some() {
         sessions.keep_create_request(&id, input);

@@ -44,7 +44,7 @@ pub(crate) fn launch(
     now: OffsetDateTime,
 ) -> Result<String, GameLiftError> {
     if fleets.runs_processes(fleet) {
-        return launch_on_process(sessions, fleets, detail, fleet, now);
+        return launch_on_process(env.region(), sessions, fleets, detail, fleet, now);
     }
     let location = detail
         .game_session

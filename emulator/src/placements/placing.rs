@@ -144,7 +144,7 @@ pub(crate) fn try_placement(
             .and_then(|s| s.status);
         match status {
             Some(GameSessionStatus::Active) => {
-                seat(env, placements, sessions, fleets, id, &gid, now)
+                seat(env, placements, sessions, fleets, id, &gid, now);
             }
             Some(GameSessionStatus::Activating) => {}
             _ => fail(placements, id, now),
@@ -195,6 +195,7 @@ fn place_on(
         return true;
     };
     let request = row.placement.game_session_request(fleet);
+    let matchmaker_data = row.placement.matchmaker_data.clone();
     let limits = env.limits();
     let seats = usize::try_from(request.maximum_player_session_count.unwrap_or(0)).unwrap_or(0);
     let desired = row.desired_player_sessions.clone();
@@ -209,14 +210,14 @@ fn place_on(
     }
     let fresh = env.ids().game_session();
     let context = CreateContext::new(env.region(), ACCOUNT_ID, fleet_id_of(fleet), now, &fresh);
-    let Ok(gid) = launch(
-        env,
-        sessions,
-        fleets,
-        validated.create(&context),
-        fleet,
-        now,
-    ) else {
+    let mut detail = validated.create(&context);
+    // A match's session carries its MatchmakerData from the start: its
+    // process reads it in OnStartGameSession.
+    if let Some(s) = detail.game_session.as_mut() {
+        s.matchmaker_data = matchmaker_data;
+    }
+    let launched = launch(env, sessions, fleets, detail, fleet, now);
+    let Ok(gid) = launched else {
         // No room there: the next destination.
         return false;
     };

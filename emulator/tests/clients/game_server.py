@@ -386,6 +386,9 @@ class GameServer:
 
             async def capture(message):
                 frame = json.loads(message)
+                if frame.get("RequestId") in self._pending:
+                    await original(message)  # the answer to one of our own requests
+                    return
                 if frame.get("RequestId", "") == "" and frame.get("StatusCode") == 200 and frame.get("Action") in (
                     "CreateGameSession",
                     "UpdateGameSession",
@@ -430,9 +433,21 @@ class GameServer:
 
     def close(self):
         """Ends the test double: drops the connection and stops its loop."""
-        self.destroy()
+
+        async def shut():
+            self._destroy()
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        try:
+            self._run(shut(), timeout=5)
+        except Exception:  # noqa: BLE001 - closing what may be closed
+            pass
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
+        self._loop.close()
 
 
 def main():

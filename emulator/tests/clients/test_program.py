@@ -264,7 +264,7 @@ def test_a_hand_written_fixture_is_loaded(tmp_path):
         ('{"Version": 2, "Fleets": []}', "was written by a newer emulator (Version 2; this one reads version 1)"),
         ('{"Version": 0}', "unsupported Version 0 (this emulator reads version 1)"),
         ('{"GameSessionDetails": []}', "is not a valid state file: missing field `Version` at line 1 column 26"),
-        ('{"Version": 1, "Sessions": []}', "is not a valid state file: unknown field `Sessions`, expected one of `Version`, `GameSessionDetails`, `CreateRequests`, `PlayerSessions`, `Aliases`, `GameSessionQueues`, `GameSessionPlacements`, `DesiredPlayerSessions`, `Fleets`, `MatchmakingRuleSets`, `MatchmakingConfigurations`, `MatchmakingTickets`, `JournalSequence` at line 1 column 25"),
+        ('{"Version": 1, "Sessions": []}', "is not a valid state file: unknown field `Sessions`, expected one of `Version`, `GameSessionDetails`, `CreateRequests`, `PlayerSessions`, `Aliases`, `GameSessionQueues`, `GameSessionPlacements`, `DesiredPlayerSessions`, `Fleets`, `Locations`, `CreatedFleets`, `Computes`, `MatchmakingRuleSets`, `MatchmakingConfigurations`, `MatchmakingTickets`, `JournalSequence` at line 1 column 25"),
         ('{"Version": 1, "GameSessionDetails": [{"GameSession": {"Name": "x"}}]}', "GameSessionDetails[0] has no GameSession.GameSessionId"),
         ('{"Version": 1, "GameSessionDetails": [{"GameSession": {"GameSessionId": "a"}}, {"GameSession": {"GameSessionId": "a"}}]}',
          "GameSessionDetails[1] repeats the GameSessionId a"),
@@ -322,7 +322,7 @@ def test_without_state_nothing_touches_the_disk(tmp_path):
 def test_health_and_reset(emulator):
     gl = emulator.client()
     empty = {"GameSessions": 0, "Status": "ok",
-             "Kept": {"Aliases": 0, "GameSessions": 0, "Placements": 0, "PlayerSessions": 0, "Tickets": 0}}
+             "Kept": {"Aliases": 0, "GameSessions": 0, "Placements": 0, "PlayerSessions": 0, "Tickets": 0, "ServerProcesses": 0}}
     status, _, body = http(emulator.url, "/_emulator/health")
     assert (status, json.loads(body)) == (200, empty)
     gl.create_game_session(FleetId=FLEET, MaximumPlayerSessionCount=1)
