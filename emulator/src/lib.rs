@@ -78,6 +78,7 @@ mod settings;
 pub mod state;
 mod store;
 mod table;
+mod tls;
 
 pub use emulator::{Emulator, Housekeeping};
 pub use failure::Failure;
@@ -85,8 +86,9 @@ pub use http::{HttpLimits, MAX_BODY_BYTES, MAX_BYTES_IN_FLIGHT, router};
 pub use launcher::Launcher;
 pub use log::{Bounded, ECHO_CHARS, LogGuard, MAX_QUEUED_LOG_BYTES, Quoted, init as init_logging};
 pub use protocol::{Protocol, check_headers};
-pub use serve::{Timeouts, serve};
+pub use serve::{Timeouts, serve, serve_with_tls};
 pub use settings::{
     ACCOUNT_ID, Activation, DEFAULT_PORTS, DeclaredFleet, GameServer, GameServers, LaunchedFleet,
     PlayerAcceptance, Retention, Settings,
 };
+pub use tls::self_signed as self_signed_tls;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use clap::{Parser, ValueEnum};
 use gamelift_emulator::{
     Activation, DeclaredFleet, Emulator, GameServer, GameServers, HttpLimits, LaunchedFleet,
-    Launcher, PlayerAcceptance, Retention, Settings, Timeouts, router, serve,
+    Launcher, PlayerAcceptance, Retention, Settings, Timeouts, router, serve_with_tls,
 };
 use gamelift_session::Limits;
 
@@ -160,6 +160,22 @@ struct Cli {
     /// listens on every address).
     #[arg(long, value_name = "URL")]
     sdk_endpoint: Option<String>,
+
+    /// Serve TLS too on the same port (wss:// and https:// beside ws://
+    /// and http://), with a self-signed certificate made at start-up for
+    /// localhost, 127.0.0.1, ::1 and every --allow-host name. Game servers
+    /// are then given wss:// (the C++ server SDK speaks only TLS).
+    #[arg(long)]
+    tls: bool,
+
+    /// Where --tls writes its certificate (PEM), for clients to trust: the
+    /// Go SDK reads SSL_CERT_FILE, boto3 AWS_CA_BUNDLE.
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "gamelift-emulator-tls/certificate.pem"
+    )]
+    tls_certificate: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -287,7 +303,7 @@ impl Cli {
                 launch: self.launch.clone(),
                 log_dir: self.process_log_dir.clone(),
                 stop_grace: Duration::from_secs_f64(self.process_stop_grace),
-                tls_certificate: None,
+                tls_certificate: self.tls.then(|| self.tls_certificate.clone()),
             },
         }
     }
@@ -321,14 +337,26 @@ fn run(cli: &Cli) -> Result<(), String> {
         let bound = listener
             .local_addr()
             .map_err(|e| cannot_listen(address, &e))?;
-        tracing::info!("gamelift emulator listening on http://{bound}");
+        let tls = if cli.tls {
+            let acceptor =
+                gamelift_emulator::self_signed_tls(&cli.allow_hosts, &cli.tls_certificate)?;
+            tracing::info!(
+                "TLS certificate written to {}",
+                cli.tls_certificate.display()
+            );
+            Some(acceptor)
+        } else {
+            None
+        };
+        let scheme = if tls.is_some() { "s" } else { "" };
+        tracing::info!("gamelift emulator listening on http{scheme}://{bound}");
         let endpoint = cli.sdk_endpoint.clone().unwrap_or_else(|| {
             let host = if bound.ip().is_unspecified() {
                 std::net::IpAddr::from([127, 0, 0, 1])
             } else {
                 bound.ip()
             };
-            format!("ws://{}", SocketAddr::new(host, bound.port()))
+            format!("ws{scheme}://{}", SocketAddr::new(host, bound.port()))
         });
         emulator.set_sdk_endpoint(endpoint.clone());
         tracing::info!("game servers connect to {endpoint}");
@@ -345,7 +373,7 @@ fn run(cli: &Cli) -> Result<(), String> {
             header: request_timeout,
             ..Timeouts::default()
         };
-        serve(listener, app, timeouts, shutdown_signal()).await;
+        serve_with_tls(listener, app, timeouts, tls, shutdown_signal()).await;
         // Launched game servers are asked to end, then stopped; every
         // game server's socket is closed with 1000 and its session ended.
         launcher.stop().await;

@@ -6,6 +6,10 @@
 //! sends its headers slowly and one that holds an idle connection open are
 //! both cut off, and neither can starve the others of connections or file
 //! descriptors. The body has its own limit ([`crate::HttpLimits`]).
+//!
+//! With a TLS acceptor ([`serve_with_tls`]), a connection whose first byte
+//! is a TLS handshake is served over TLS, any other as plain HTTP; the
+//! TLS handshake has the same time limit as the headers.
 
 use std::future::Future;
 use std::time::Duration;
@@ -14,7 +18,10 @@ use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, watch};
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 /// How long connections may wait.
@@ -46,10 +53,22 @@ pub async fn serve(
     timeouts: Timeouts,
     shutdown: impl Future<Output = ()>,
 ) {
-    let (stop, stopping) = tokio::sync::watch::channel(false);
+    serve_with_tls(listener, app, timeouts, None, shutdown).await;
+}
+
+/// [`serve`], and with `tls`, TLS too on the same port (see the module's
+/// docs): `https://` and `wss://` beside `http://` and `ws://`.
+pub async fn serve_with_tls(
+    listener: TcpListener,
+    app: Router,
+    timeouts: Timeouts,
+    tls: Option<TlsAcceptor>,
+    shutdown: impl Future<Output = ()>,
+) {
+    let (stop, stopping) = watch::channel(false);
     // Each connection holds a sender; when they are all gone, every
     // connection has finished.
-    let (alive, mut all_done) = tokio::sync::mpsc::channel::<()>(1);
+    let (alive, mut all_done) = mpsc::channel::<()>(1);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let stream = tokio::select! {
@@ -66,29 +85,14 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let service =
-            TowerToHyperService::new(app.clone().map_request(
-                |request: hyper::Request<Incoming>| request.map(axum::body::Body::new),
-            ));
-        let mut stopping = stopping.clone();
+        let app = app.clone();
+        let stopping = stopping.clone();
         let alive = alive.clone();
-        let header = timeouts.header;
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let connection = hyper::server::conn::http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(header)
-                .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), service)
-                // Game servers upgrade to a WebSocket on the same port.
-                .with_upgrades();
-            let mut connection = std::pin::pin!(connection);
-            // A client that goes away or times out ends its own connection only.
-            tokio::select! {
-                _ = connection.as_mut() => {}
-                () = async { let _ = stopping.wait_for(|s| *s).await; } => {
-                    connection.as_mut().graceful_shutdown();
-                    let _ = connection.await;
-                }
+            match tls {
+                Some(tls) => serve_either(stream, tls, app, timeouts.header, stopping).await,
+                None => serve_connection(stream, app, timeouts.header, stopping).await,
             }
             drop(alive);
         });
@@ -104,5 +108,61 @@ pub async fn serve(
             "requests still under way after {} s were cut off",
             timeouts.grace.as_secs()
         );
+    }
+}
+
+/// Serves a connection over TLS when it starts with a handshake, in
+/// plain HTTP otherwise.
+async fn serve_either(
+    stream: TcpStream,
+    tls: TlsAcceptor,
+    app: Router,
+    header: Duration,
+    stopping: watch::Receiver<bool>,
+) {
+    let mut first = [0u8; 1];
+    let peeked = tokio::time::timeout(header, stream.peek(&mut first)).await;
+    if !matches!(peeked, Ok(Ok(1))) {
+        return;
+    }
+    if first[0] != crate::tls::HANDSHAKE_RECORD {
+        serve_connection(stream, app, header, stopping).await;
+        return;
+    }
+    match tokio::time::timeout(header, tls.accept(stream)).await {
+        Ok(Ok(stream)) => serve_connection(stream, app, header, stopping).await,
+        Ok(Err(e)) => tracing::debug!("TLS handshake failed: {e}"),
+        Err(_) => tracing::debug!("TLS handshake timed out"),
+    }
+}
+
+/// Serves HTTP/1.1 (and WebSocket upgrades) on one connection until it
+/// ends, or gracefully once `stopping` turns true.
+async fn serve_connection<I>(
+    io: I,
+    app: Router,
+    header: Duration,
+    mut stopping: watch::Receiver<bool>,
+) where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = TowerToHyperService::new(
+        app.map_request(|request: hyper::Request<Incoming>| request.map(axum::body::Body::new)),
+    );
+    let connection = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header)
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(io), service)
+        // Game servers upgrade to a WebSocket on the same port.
+        .with_upgrades();
+    let mut connection = std::pin::pin!(connection);
+    // A client that goes away or times out ends its own connection only.
+    tokio::select! {
+        _ = connection.as_mut() => {}
+        () = async { let _ = stopping.wait_for(|s| *s).await; } => {
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
+        }
     }
 }

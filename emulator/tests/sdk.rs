@@ -989,3 +989,219 @@ async fn the_guides_matchmaking_behaviours_over_cbor() {
         "matched within the second"
     );
 }
+
+#[tokio::test]
+async fn the_anywhere_control_plane_over_cbor() {
+    use aws_sdk_gamelift::operation::create_game_session::CreateGameSessionError;
+    use aws_sdk_gamelift::operation::delete_location::DeleteLocationError;
+    use aws_sdk_gamelift::types::{ComputeStatus, ComputeType, LocationConfiguration};
+    let (client, emulator) = with_emulator().await;
+    emulator.set_sdk_endpoint("ws://127.0.0.1:1");
+    custom_location(&client).await;
+    let fleet = client
+        .create_fleet()
+        .name("my-game")
+        .compute_type(ComputeType::Anywhere)
+        .locations(
+            LocationConfiguration::builder()
+                .location("custom-home")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("an Anywhere fleet")
+        .fleet_attributes
+        .expect("its attributes");
+    let fleet_id = fleet.fleet_id().expect("an id").to_owned();
+    assert_eq!(fleet.compute_type(), Some(&ComputeType::Anywhere));
+    assert!(
+        fleet
+            .fleet_arn()
+            .expect("an ARN")
+            .starts_with("arn:aws:gamelift:us-west-2:123456789012:fleet/fleet-")
+    );
+
+    let compute = client
+        .register_compute()
+        .fleet_id(&fleet_id)
+        .compute_name("my-pc")
+        .ip_address("127.0.0.1")
+        .location("custom-home")
+        .send()
+        .await
+        .expect("registered")
+        .compute
+        .expect("its model");
+    assert_eq!(
+        compute.game_lift_service_sdk_endpoint(),
+        Some("ws://127.0.0.1:1")
+    );
+    assert_eq!(compute.compute_status(), Some(&ComputeStatus::Active));
+    token_lasts_three_hours(&client, &fleet_id).await;
+    let listed = client
+        .list_compute()
+        .fleet_id(&fleet_id)
+        .send()
+        .await
+        .expect("listed");
+    assert_eq!(listed.compute_list().len(), 1);
+    let capacity = client
+        .describe_fleet_capacity()
+        .fleet_ids(&fleet_id)
+        .send()
+        .await
+        .expect("capacity");
+    let counts = capacity.fleet_capacity()[0]
+        .instance_counts()
+        .expect("counts");
+    assert_eq!(counts.active(), Some(1));
+
+    // No process is connected: no session can be placed.
+    let none = client
+        .create_game_session()
+        .fleet_id(&fleet_id)
+        .maximum_player_session_count(4)
+        .send()
+        .await
+        .expect_err("no process");
+    assert!(matches!(
+        none.as_service_error(),
+        Some(CreateGameSessionError::FleetCapacityExceededException(_))
+    ));
+    let in_use = client
+        .delete_location()
+        .location_name("custom-home")
+        .send()
+        .await
+        .expect_err("a fleet uses it");
+    assert!(matches!(
+        in_use.as_service_error(),
+        Some(DeleteLocationError::InvalidRequestException(_))
+    ));
+
+    client
+        .deregister_compute()
+        .fleet_id(&fleet_id)
+        .compute_name("my-pc")
+        .send()
+        .await
+        .expect("deregistered");
+    client
+        .delete_fleet()
+        .fleet_id(&fleet_id)
+        .send()
+        .await
+        .expect("deleted");
+}
+
+#[tokio::test]
+async fn a_managed_fleets_runtime_configuration_over_cbor() {
+    use aws_sdk_gamelift::types::{RuntimeConfiguration, ServerProcess};
+    let client = client().await;
+    let managed = client
+        .create_fleet()
+        .name("managed")
+        .build_id("build-1111aaaa-2222-bbbb-3333-cccc4444dddd")
+        .ec2_instance_type(aws_sdk_gamelift::types::Ec2InstanceType::C5Large)
+        .runtime_configuration(
+            RuntimeConfiguration::builder()
+                .server_processes(
+                    ServerProcess::builder()
+                        .launch_path("/local/game/server")
+                        .concurrent_executions(2)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .expect("a managed fleet")
+        .fleet_attributes
+        .expect("its attributes");
+    let managed_id = managed.fleet_id().expect("an id").to_owned();
+    let runtime = client
+        .update_runtime_configuration()
+        .fleet_id(&managed_id)
+        .runtime_configuration(
+            RuntimeConfiguration::builder()
+                .server_processes(
+                    ServerProcess::builder()
+                        .launch_path("/local/game/server")
+                        .concurrent_executions(3)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .expect("updated")
+        .runtime_configuration
+        .expect("the configuration");
+    assert_eq!(
+        runtime.server_processes()[0].concurrent_executions(),
+        Some(3)
+    );
+    let read = client
+        .describe_runtime_configuration()
+        .fleet_id(&managed_id)
+        .send()
+        .await
+        .expect("read")
+        .runtime_configuration
+        .expect("the configuration");
+    assert_eq!(read, runtime);
+}
+
+/// Makes `custom-home`, and checks a second is refused and the list.
+async fn custom_location(client: &Client) {
+    use aws_sdk_gamelift::operation::create_location::CreateLocationError;
+    use aws_sdk_gamelift::types::LocationFilter;
+    let location = client
+        .create_location()
+        .location_name("custom-home")
+        .send()
+        .await
+        .expect("a location")
+        .location
+        .expect("its model");
+    assert_eq!(
+        location.location_arn(),
+        Some("arn:aws:gamelift:us-west-2:123456789012:location/custom-home")
+    );
+    let again = client
+        .create_location()
+        .location_name("custom-home")
+        .send()
+        .await
+        .expect_err("a second one conflicts");
+    assert!(matches!(
+        again.as_service_error(),
+        Some(CreateLocationError::ConflictException(_))
+    ));
+    let custom = client
+        .list_locations()
+        .filters(LocationFilter::Custom)
+        .send()
+        .await
+        .expect("listed");
+    assert_eq!(custom.locations().len(), 1);
+}
+
+/// A compute's token, and its expiry three hours on.
+async fn token_lasts_three_hours(client: &Client, fleet_id: &str) {
+    let token = client
+        .get_compute_auth_token()
+        .fleet_id(fleet_id)
+        .compute_name("my-pc")
+        .send()
+        .await
+        .expect("a token");
+    assert!(!token.auth_token().unwrap_or_default().is_empty());
+    let expires = token.expiration_timestamp().expect("an expiry").secs();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs();
+    let left = expires - i64::try_from(now).expect("a time");
+    assert!((3 * 3600 - 60..=3 * 3600 + 60).contains(&left), "{left}");
+}

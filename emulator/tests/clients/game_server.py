@@ -39,6 +39,7 @@ import json
 import os
 import random
 import socket
+import ssl
 import sys
 import threading
 import urllib.parse
@@ -112,8 +113,14 @@ class GameServer:
         auto_activate=True,
         on_process_terminate=None,
         refresh_drop_delay=5.0,
+        tls=None,
     ):
         self.url = url
+        # wss:// is verified as the Go SDK does: the system's roots, or the
+        # file SSL_CERT_FILE names.
+        if tls is None and url.startswith("wss://"):
+            tls = ssl.create_default_context(cafile=os.environ.get("SSL_CERT_FILE"))
+        self.tls = tls
         self.fleet_id = fleet_id
         self.host_id = host_id
         self.process_id = process_id
@@ -149,7 +156,9 @@ class GameServer:
     async def _dial(self, url, token, idempotency):
         target = handshake_url(url, self.fleet_id, self.host_id, self.process_id, token, idempotency)
         try:
-            ws = await connect(target, max_size=None, open_timeout=10, compression=None, ping_interval=None)
+            ws = await connect(
+                target, max_size=None, open_timeout=10, compression=None, ping_interval=None, ssl=self.tls
+            )
         except websockets.exceptions.InvalidStatus as e:
             raise HandshakeRefused(e.response.status_code, e.response.body.decode(errors="replace")) from None
         self.connections += 1

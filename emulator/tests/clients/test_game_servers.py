@@ -7,12 +7,14 @@ import json
 import os
 import signal
 import socket
+import ssl
 import sys
 import time
 import urllib.parse
 import uuid
 from pathlib import Path
 
+import boto3
 import botocore.exceptions
 import pytest
 
@@ -683,3 +685,52 @@ def test_a_fleet_launched_through_the_control_api(tmp_path):
         assert status == 400 and b"COUNT from 1 to 50" in body
     finally:
         assert e.stop() == 0
+
+
+def test_tls_serves_wss_and_https_on_the_same_port_with_the_certificate_it_wrote(tmp_path):
+    """--tls: the certificate is written where --tls-certificate says; a game
+    server trusting only that file connects over wss://, boto3 trusting it
+    calls over https://, and plain http:// still answers on the same port."""
+    certificate = tmp_path / "tls" / "certificate.pem"
+    e = Emulator(tmp_path, "--tls", "--tls-certificate", str(certificate))
+    server = None
+    try:
+        assert certificate.read_text().startswith("-----BEGIN CERTIFICATE-----")
+        assert f"TLS certificate written to {certificate}" in e.log_text()
+        secure = boto3.client(
+            "gamelift",
+            endpoint_url=f"https://127.0.0.1:{e.port}",
+            region_name="us-west-2",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+            verify=str(certificate),
+        )
+        secure.create_location(LocationName="custom-home")
+        fleet = secure.create_fleet(Name="g", ComputeType="ANYWHERE", Locations=[{"Location": "custom-home"}])[
+            "FleetAttributes"
+        ]["FleetId"]
+        compute = secure.register_compute(FleetId=fleet, ComputeName="pc", IpAddress="127.0.0.1", Location="custom-home")[
+            "Compute"
+        ]
+        assert compute["GameLiftServiceSdkEndpoint"] == f"wss://127.0.0.1:{e.port}"
+        token = secure.get_compute_auth_token(FleetId=fleet, ComputeName="pc")["AuthToken"]
+        trust = ssl.create_default_context(cafile=str(certificate))
+        server = GameServer(compute["GameLiftServiceSdkEndpoint"], fleet, "pc", "p-1", token, tls=trust)
+        server.init_sdk()
+        port = free_port()
+        server.process_ready(port)
+        assert server.get_compute_certificate()["CertificatePath"] == str(certificate)
+        # The plain port answers too, and sees what TLS clients made.
+        plain = e.client()
+        gs = plain.create_game_session(FleetId=fleet, MaximumPlayerSessionCount=2)["GameSession"]
+        server.wait_for_push("CreateGameSession")
+        wait_until("ACTIVE", lambda: secure.describe_game_sessions(GameSessionId=gs["GameSessionId"])["GameSessions"][0]["Status"] == "ACTIVE")
+        assert secure.describe_game_sessions(GameSessionId=gs["GameSessionId"])["GameSessions"][0]["Port"] == port
+        # A client that does not trust the certificate is refused by its own TLS.
+        with pytest.raises(ssl.SSLCertVerificationError) as refused:
+            GameServer(compute["GameLiftServiceSdkEndpoint"], fleet, "pc", "p-2", token, tls=ssl.create_default_context()).init_sdk()
+        assert "CERTIFICATE_VERIFY_FAILED" in str(refused.value)
+    finally:
+        if server:
+            server.close()
+        e.stop()
