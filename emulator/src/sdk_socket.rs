@@ -38,6 +38,9 @@ use crate::game_servers::Accepted;
 /// How many frames wait for a connection's writer at most.
 pub(crate) const WRITE_QUEUE: usize = 64;
 
+/// The bytes read from a game server's socket at a time.
+const READ_BUFFER: usize = 4096;
+
 /// How long one frame may take to be written.
 pub(crate) const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -85,6 +88,11 @@ pub(crate) async fn upgrade(
     };
     let idempotency = handshake.idempotency_token.clone();
     upgrade
+        // A game server's frames are small: a read buffer of 4 KiB, not
+        // tungstenite's 128 KiB, is what makes a connected process cost
+        // a few KiB (BENCHMARKS.md); a larger frame still reads whole.
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
         .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
         .on_upgrade(move |socket| connection(emulator, accepted, idempotency, socket))
