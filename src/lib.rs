@@ -88,6 +88,7 @@
 //! | [`player_session`] | players joining through the player limit and creation policy, reservations, describe |
 //! | [`search`] | `SearchGameSessions`: filter and sort expressions, the index of searchable keys |
 //! | [`fleet`] | fleets (declared, Anywhere, managed), locations, computes, capacity, aliases (`SIMPLE` or `TERMINAL`) |
+//! | [`event`] | the EventBridge documents of matchmaking and placement changes, and SNS's HTTP delivery |
 //! | [`game_server`] | the server SDK 5's side: frames, the handshake, a server process's life, what it does to its session |
 //! | [`placement`] | game session queues, and placements through them |
 //! | [`flexmatch`] | rule sets, configurations, tickets and the matcher |
@@ -110,6 +111,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod event;
 pub mod fleet;
 pub mod flexmatch;
 pub mod game_server;

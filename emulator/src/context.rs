@@ -16,6 +16,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::clock::{Clock, wire_now};
+use crate::events::EventHub;
 use crate::ids::Ids;
 use crate::journal::{Journal, RecordWriter};
 use crate::settings::Settings;
@@ -30,6 +31,8 @@ pub(crate) struct Env {
     started: OffsetDateTime,
     /// The URL game servers dial, once the emulator listens.
     sdk_endpoint: std::sync::OnceLock<String>,
+    /// The events published, and the SNS subscriptions they go to.
+    events: EventHub,
 }
 
 impl Env {
@@ -40,7 +43,13 @@ impl Env {
             ids: Ids::default(),
             started: wire_now(),
             sdk_endpoint: std::sync::OnceLock::new(),
+            events: EventHub::default(),
         }
+    }
+
+    /// The events published, and their subscribers.
+    pub(crate) fn events(&self) -> &EventHub {
+        &self.events
     }
 
     /// The URL game servers dial (a compute's `GameLiftServiceSdkEndpoint`):
@@ -97,6 +106,8 @@ pub(crate) trait Journaled {
     /// Writes the rows changed since the last record, as they are now, and
     /// forgets them.
     fn write_changes(&mut self, record: &mut RecordWriter<'_>);
+    /// Publishes the events of what changed since the last call.
+    fn publish(&mut self, _env: &Env) {}
 }
 
 /// A store that can be saved whole: the snapshot of the state file.
@@ -151,6 +162,7 @@ impl<S: Journaled> Context<S> {
                 // panicking handler still guards a consistent store.
                 store: self.store.lock().unwrap_or_else(PoisonError::into_inner),
                 journal: self.journal.as_ref(),
+                env: &self.env,
             },
             _lead: Lead {
                 journal: self.journal.as_ref(),
@@ -221,6 +233,7 @@ pub(crate) struct Guard<'a, S: Journaled> {
 struct Locked<'a, S: Journaled> {
     store: MutexGuard<'a, S>,
     journal: Option<&'a Journal>,
+    env: &'a Env,
 }
 
 struct Lead<'a> {
@@ -242,6 +255,8 @@ impl<S: Journaled> DerefMut for Guard<'_, S> {
 
 impl<S: Journaled> Drop for Locked<'_, S> {
     fn drop(&mut self) {
+        // The events of what the operation changed, in the order made.
+        self.store.publish(self.env);
         if let Some(journal) = self.journal
             && self.store.has_changes()
         {

@@ -55,7 +55,8 @@ impl Emulator {
     /// An emulator with nothing in it but the fleets `settings` declares.
     #[must_use]
     pub fn new(settings: Settings) -> Self {
-        let store = Store::new(&settings);
+        let mut store = Store::new(&settings);
+        store.emit_events();
         Emulator {
             cx: Context::new(Env::new(settings), store, None),
             forgotten: std::sync::atomic::AtomicUsize::new(0),
@@ -72,7 +73,8 @@ impl Emulator {
     ///
     /// A sentence naming what breaks the state file's rules.
     pub fn with_state(settings: Settings, state: State) -> Result<Self, String> {
-        let store = Store::from_state(state, &settings)?;
+        let mut store = Store::from_state(state, &settings)?;
+        store.emit_events();
         Ok(Emulator {
             cx: Context::new(Env::new(settings), store, None),
             forgotten: std::sync::atomic::AtomicUsize::new(0),
@@ -118,6 +120,7 @@ impl Emulator {
         let fold = read.needs_fold().then(|| store.to_state(read.seq));
         let journal = Journal::start(read.paths, read.seq, fold.as_ref())?;
         store.record_changes();
+        store.emit_events();
         let emulator = Emulator {
             cx: Context::new(Env::new(settings), store, Some(journal)),
             forgotten: std::sync::atomic::AtomicUsize::new(0),
@@ -148,6 +151,41 @@ impl Emulator {
             );
         }
         self
+    }
+
+    /// The events published, and their subscribers.
+    pub(crate) fn events(&self) -> &crate::events::EventHub {
+        self.cx.env().events()
+    }
+
+    /// The emulator's clock.
+    pub(crate) fn now(&self) -> time::OffsetDateTime {
+        self.cx.env().now()
+    }
+
+    /// Where the emulator listens (`http://127.0.0.1:9080`): the base of
+    /// the `SubscribeURL`s and `UnsubscribeURL`s it sends. The first call
+    /// wins.
+    pub fn set_base_url(&self, url: impl Into<String>) {
+        self.events().set_base_url(url.into());
+    }
+
+    /// Subscribes the `http://` `endpoint` to SNS `topic` (a configuration's
+    /// or queue's `NotificationTarget`), as `POST /_emulator/sns/subscriptions`
+    /// does; answers the subscription's ARN.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidRequestException` for a topic or endpoint that is not one,
+    /// or past 100 subscriptions.
+    pub fn subscribe(
+        &self,
+        topic: &str,
+        endpoint: &str,
+        auto_confirm: bool,
+    ) -> Result<String, gamelift_session::GameLiftError> {
+        self.events()
+            .subscribe(topic, endpoint, auto_confirm, self.now())
     }
 
     /// Tells the emulator the URL game servers dial: every compute's
@@ -533,6 +571,8 @@ impl Emulator {
             },
         });
         drop(store);
+        body["Kept"]["Events"] = json!(self.events().kept());
+        body["Kept"]["SnsMessagesWaiting"] = json!(self.events().waiting());
         if self.has_state_file() {
             body["StateFile"] = json!(self.state_file_failure().unwrap_or_else(|| "ok".to_owned()));
         }

@@ -16,6 +16,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::control;
 use crate::emulator::Emulator;
+use crate::events;
 use crate::failure::Failure;
 use crate::log::{Bounded, Quoted};
 use crate::protocol::{Protocol, check_headers};
@@ -91,6 +92,15 @@ pub fn router(emulator: Arc<Emulator>, limits: HttpLimits) -> Router {
             "/_emulator/matchmaking/step",
             post(control::matchmaking_step),
         )
+        .route(
+            "/_emulator/sns/subscriptions",
+            post(events::subscribe)
+                .delete(events::unsubscribe)
+                .get(events::subscriptions),
+        )
+        .route("/_emulator/sns/confirm", get(events::confirm))
+        .route("/_emulator/sns/unsubscribe", get(events::unsubscribe_url))
+        .route("/_emulator/events", get(events::events_listing))
         .route("/_emulator/{*action}", post(control::action))
         .layer(axum::middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app)

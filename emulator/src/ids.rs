@@ -91,3 +91,30 @@ impl Ids {
         )
     }
 }
+
+/// A random UUID-shaped string (not guessable: each call hashes `n` with a
+/// fresh random key), for event and SNS message ids and tokens.
+pub(crate) fn secret_uuid(n: u64) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let half = || {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(n);
+        h.finish()
+    };
+    let hex = format!("{:016x}{:016x}", half(), half());
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// The next number of the order in which ticket and placement changes
+/// happened, across rooms, so that their events go out in that order.
+pub(crate) fn next_change() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}

@@ -57,6 +57,7 @@ mod control;
 #[cfg(test)]
 mod crash_law;
 mod emulator;
+mod events;
 mod failure;
 mod fleets;
 mod flexmatch;
@@ -81,6 +82,7 @@ mod table;
 mod tls;
 
 pub use emulator::{Emulator, Housekeeping};
+pub use events::deliver_events;
 pub use failure::Failure;
 pub use http::{HttpLimits, MAX_BODY_BYTES, MAX_BYTES_IN_FLIGHT, router};
 pub use launcher::Launcher;

@@ -161,6 +161,18 @@ struct Cli {
     #[arg(long, value_name = "URL")]
     sdk_endpoint: Option<String>,
 
+    /// Subscribe an http:// endpoint to an SNS topic, TOPIC_ARN=URL: events
+    /// of the configurations and queues whose NotificationTarget is that
+    /// topic are posted to it as SNS posts them. Repeat for more.
+    #[arg(long = "sns-subscription", value_name = "TOPIC_ARN=URL", value_parser = sns_subscription)]
+    sns_subscriptions: Vec<(String, String)>,
+
+    /// --sns-subscription endpoints need no confirmation: notifications go
+    /// at once (otherwise each first gets a SubscriptionConfirmation, and
+    /// notifications wait until its SubscribeURL is visited).
+    #[arg(long)]
+    sns_auto_confirm: bool,
+
     /// Serve TLS too on the same port (wss:// and https:// beside ws://
     /// and http://), with a self-signed certificate made at start-up for
     /// localhost, 127.0.0.1, ::1 and every --allow-host name. Game servers
@@ -253,6 +265,17 @@ fn declared_fleet(text: &str) -> Result<DeclaredFleet, String> {
     };
     fleet.check()?;
     Ok(fleet)
+}
+
+/// `TOPIC_ARN=URL`.
+fn sns_subscription(text: &str) -> Result<(String, String), String> {
+    let (topic, url) = text
+        .split_once('=')
+        .ok_or_else(|| "expected TOPIC_ARN=URL".to_owned())?;
+    if !topic.starts_with("arn:") || !url.starts_with("http://") {
+        return Err("expected TOPIC_ARN=URL, an SNS topic ARN and an http:// URL".to_owned());
+    }
+    Ok((topic.to_owned(), url.to_owned()))
 }
 
 fn main() -> ExitCode {
@@ -359,6 +382,19 @@ fn run(cli: &Cli) -> Result<(), String> {
             format!("ws{scheme}://{}", SocketAddr::new(host, bound.port()))
         });
         emulator.set_sdk_endpoint(endpoint.clone());
+        let host = if bound.ip().is_unspecified() {
+            std::net::IpAddr::from([127, 0, 0, 1])
+        } else {
+            bound.ip()
+        };
+        emulator.set_base_url(format!("http://{}", SocketAddr::new(host, bound.port())));
+        let delivery = tokio::spawn(gamelift_emulator::deliver_events(Arc::clone(&emulator)));
+        for (topic, url) in &cli.sns_subscriptions {
+            let arn = emulator
+                .subscribe(topic, url, cli.sns_auto_confirm)
+                .map_err(|e| format!("--sns-subscription {topic}: {e}"))?;
+            tracing::info!(subscription = arn, "SNS subscription");
+        }
         tracing::info!("game servers connect to {endpoint}");
         let launcher = Launcher::start(Arc::clone(&emulator));
         let app = router(
@@ -377,6 +413,7 @@ fn run(cli: &Cli) -> Result<(), String> {
         // Launched game servers are asked to end, then stopped; every
         // game server's socket is closed with 1000 and its session ended.
         launcher.stop().await;
+        delivery.abort();
         emulator.end_game_servers();
         tokio::time::sleep(Duration::from_millis(100)).await;
         Ok::<(), String>(())

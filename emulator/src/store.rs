@@ -92,6 +92,13 @@ impl Store {
         }
     }
 
+    /// Starts collecting the events of ticket and placement changes (after
+    /// the state is loaded: loading publishes nothing).
+    pub(crate) fn emit_events(&mut self) {
+        self.matchmaking.emits = true;
+        self.placements.emits = true;
+    }
+
     /// Starts recording changes for the journal.
     pub(crate) fn record_changes(&mut self) {
         self.fleets.changes.turn_on();
@@ -449,6 +456,16 @@ impl Journaled for Store {
             || !self.sessions.changes.is_empty()
             || !self.placements.changes.is_empty()
             || !self.matchmaking.changes.is_empty()
+    }
+
+    fn publish(&mut self, env: &crate::context::Env) {
+        crate::events::publish(
+            &mut self.matchmaking,
+            &mut self.placements,
+            &self.sessions,
+            &mut self.fleets,
+            env,
+        );
     }
 
     fn write_changes(&mut self, record: &mut RecordWriter<'_>) {

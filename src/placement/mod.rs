@@ -16,7 +16,8 @@ pub use lifecycle::{
 pub use queue::{
     CreateGameSessionQueueInput, DEFAULT_QUEUE_TIMEOUT_SECONDS, DESTINATION_ARN_PATTERN,
     DeleteGameSessionQueueInput, DescribeGameSessionQueuesInput, DescribeGameSessionQueuesOutput,
-    Destination, GameSessionQueue, GameSessionQueueDestination, MAX_QUEUE_ARN, MAX_QUEUE_NAME,
-    MIN_QUEUE_TIMEOUT_SECONDS, PlayerLatencyPolicy, QUEUE_NAME_OR_ARN_PATTERN, QUEUE_NAME_PATTERN,
-    UpdateGameSessionQueueInput, queue_name_of, queue_not_found,
+    Destination, GameSessionQueue, GameSessionQueueDestination, MAX_CUSTOM_EVENT_DATA,
+    MAX_NOTIFICATION_TARGET, MAX_QUEUE_ARN, MAX_QUEUE_NAME, MIN_QUEUE_TIMEOUT_SECONDS,
+    NOTIFICATION_TARGET_PATTERN, PlayerLatencyPolicy, QUEUE_NAME_OR_ARN_PATTERN,
+    QUEUE_NAME_PATTERN, UpdateGameSessionQueueInput, queue_name_of, queue_not_found,
 };

@@ -39,6 +39,12 @@ pub const QUEUE_NAME_OR_ARN_PATTERN: &str =
     "[a-zA-Z0-9-]+|^arn:.*:gamesessionqueue\\/[a-zA-Z0-9-]+";
 /// The pattern of a destination's ARN (`ArnStringModel`).
 pub const DESTINATION_ARN_PATTERN: &str = "[a-zA-Z0-9:/-]+";
+/// A queue's `NotificationTarget` (`QueueSnsArnStringModel`).
+pub const NOTIFICATION_TARGET_PATTERN: &str = "[a-zA-Z0-9:_/-]*(.fifo)?";
+/// The longest `NotificationTarget`.
+pub const MAX_NOTIFICATION_TARGET: usize = 300;
+/// The longest `CustomEventData` (`QueueCustomEventData`).
+pub const MAX_CUSTOM_EVENT_DATA: usize = 256;
 
 fn is_queue_name(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
@@ -145,6 +151,10 @@ pub struct GameSessionQueue {
     pub player_latency_policies: Option<Vec<PlayerLatencyPolicy>>,
     /// Where it looks for room, in order.
     pub destinations: Option<Vec<GameSessionQueueDestination>>,
+    /// The SNS topic its placement events go to.
+    pub notification_target: Option<String>,
+    /// Added to each of its placement events as `customEventData`.
+    pub custom_event_data: Option<String>,
 }
 
 object_only!(GameSessionQueue, wire::QueueDef);
@@ -172,6 +182,30 @@ pub fn queue_not_found(name: &str) -> GameLiftError {
         "Game session queue {} not found",
         Cut(queue_name_of(name))
     ))
+}
+
+/// Checks a queue's `NotificationTarget` and `CustomEventData`.
+fn check_queue_events(v: &mut Validator, target: Option<&str>, data: Option<&str>) {
+    if let Some(t) = target {
+        let path = FieldPath::Member("notificationTarget");
+        v.length(path, t, 0, MAX_NOTIFICATION_TARGET, false);
+        v.pattern(path, t, NOTIFICATION_TARGET_PATTERN, is_notification_target);
+    }
+    if let Some(d) = data {
+        v.length(
+            FieldPath::Member("customEventData"),
+            d,
+            0,
+            MAX_CUSTOM_EVENT_DATA,
+            false,
+        );
+    }
+}
+
+fn is_notification_target(s: &str) -> bool {
+    let body = s.strip_suffix(".fifo").unwrap_or(s);
+    body.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'/' | b'-'))
 }
 
 fn check_queue_members(
@@ -243,6 +277,10 @@ pub struct CreateGameSessionQueueInput {
     pub player_latency_policies: Option<Vec<PlayerLatencyPolicy>>,
     /// Destinations, in order.
     pub destinations: Option<Vec<GameSessionQueueDestination>>,
+    /// An SNS topic ARN: 0 to 300 characters of `[a-zA-Z0-9:_/-]*(.fifo)?`.
+    pub notification_target: Option<String>,
+    /// 0 to 256 characters.
+    pub custom_event_data: Option<String>,
 }
 
 object_only!(CreateGameSessionQueueInput, wire::CreateQueueDef);
@@ -305,6 +343,11 @@ impl CreateGameSessionQueueInput {
             self.player_latency_policies.as_deref(),
             self.destinations.as_deref(),
         );
+        check_queue_events(
+            &mut v,
+            self.notification_target.as_deref(),
+            self.custom_event_data.as_deref(),
+        );
         v.finish()?;
         let name = name.unwrap_or_default();
         Ok(GameSessionQueue {
@@ -318,6 +361,8 @@ impl CreateGameSessionQueueInput {
             ),
             player_latency_policies: self.player_latency_policies.clone(),
             destinations: self.destinations.clone(),
+            notification_target: self.notification_target.clone().filter(|t| !t.is_empty()),
+            custom_event_data: self.custom_event_data.clone().filter(|d| !d.is_empty()),
         })
     }
 }
@@ -334,6 +379,10 @@ pub struct UpdateGameSessionQueueInput {
     pub player_latency_policies: Option<Vec<PlayerLatencyPolicy>>,
     /// New destinations, replacing the old.
     pub destinations: Option<Vec<GameSessionQueueDestination>>,
+    /// An SNS topic ARN: 0 to 300 characters of `[a-zA-Z0-9:_/-]*(.fifo)?`.
+    pub notification_target: Option<String>,
+    /// 0 to 256 characters.
+    pub custom_event_data: Option<String>,
 }
 
 object_only!(UpdateGameSessionQueueInput, wire::UpdateQueueDef);
@@ -353,6 +402,11 @@ impl UpdateGameSessionQueueInput {
             self.player_latency_policies.as_deref(),
             self.destinations.as_deref(),
         );
+        check_queue_events(
+            &mut v,
+            self.notification_target.as_deref(),
+            self.custom_event_data.as_deref(),
+        );
         v.finish()?;
         Ok(name.unwrap_or_default())
     }
@@ -367,6 +421,13 @@ impl UpdateGameSessionQueueInput {
         }
         if let Some(d) = &self.destinations {
             queue.destinations = Some(d.clone());
+        }
+        // An empty string clears them, as for a configuration.
+        if let Some(t) = &self.notification_target {
+            queue.notification_target = Some(t.clone()).filter(|t| !t.is_empty());
+        }
+        if let Some(d) = &self.custom_event_data {
+            queue.custom_event_data = Some(d.clone()).filter(|d| !d.is_empty());
         }
     }
 }
@@ -498,6 +559,10 @@ mod wire {
         player_latency_policies: Option<Vec<PlayerLatencyPolicy>>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         destinations: Option<Vec<GameSessionQueueDestination>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notification_target: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        custom_event_data: Option<String>,
     }
 
     #[derive(Serialize, Deserialize)]
@@ -511,6 +576,10 @@ mod wire {
         player_latency_policies: Option<Vec<PlayerLatencyPolicy>>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         destinations: Option<Vec<GameSessionQueueDestination>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notification_target: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        custom_event_data: Option<String>,
     }
 
     #[derive(Serialize, Deserialize)]
@@ -524,6 +593,10 @@ mod wire {
         player_latency_policies: Option<Vec<PlayerLatencyPolicy>>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         destinations: Option<Vec<GameSessionQueueDestination>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notification_target: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        custom_event_data: Option<String>,
     }
 
     #[derive(Serialize, Deserialize)]

@@ -36,6 +36,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use gamelift_session::GameLiftError;
+use gamelift_session::event::{MatchmakingEvent, ticket_events};
 use gamelift_session::flexmatch::{
     Candidate, MatchmakingConfiguration, MatchmakingRuleSet, Player, RecentWaits, RuleSet, Ticket,
     configuration_not_found, rule_set_not_found, strip_comments,
@@ -122,6 +123,10 @@ pub(crate) struct Matchmaking {
     ended: BTreeSet<(OffsetDateTime, u64, String)>,
     order: u64,
     pub(crate) changes: Changes,
+    /// The events of the tickets changed since the store was last let go
+    /// (the events room publishes them); collected once turned on.
+    pub(crate) outbox: Vec<MatchmakingEvent>,
+    pub(crate) emits: bool,
 }
 
 impl Matchmaking {
@@ -209,6 +214,12 @@ impl Matchmaking {
             && *old == ticket
         {
             return;
+        }
+        if self.emits {
+            for mut e in ticket_events(self.tickets.get(&id), &ticket) {
+                e.seq = crate::ids::next_change();
+                self.outbox.push(e);
+            }
         }
         let configuration = ticket.ticket.configuration_name.clone().unwrap_or_default();
         let old_place = self.places.get(&id).copied();

@@ -28,6 +28,7 @@ pub(crate) use queues::{
 
 use std::collections::BTreeSet;
 
+use gamelift_session::event::{PlacementEventType, placement_event_type};
 use gamelift_session::placement::{DesiredPlayerSession, GameSessionPlacement, GameSessionQueue};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -72,6 +73,10 @@ pub(crate) struct Placements {
     waiting: std::collections::HashMap<String, String>,
     order: u64,
     pub(crate) changes: Changes,
+    /// The placements that ended since the store was last let go, with
+    /// their event (the events room publishes them); once turned on.
+    pub(crate) outbox: Vec<(u64, PlacementEventType, GameSessionPlacement)>,
+    pub(crate) emits: bool,
 }
 
 impl Placements {
@@ -96,6 +101,7 @@ impl Placements {
     ) -> Option<R> {
         let row = self.rows.get_mut(id)?;
         let was_pending = row.placement.is_pending();
+        let was = row.placement.status;
         let was_waiting = row.waiting_on.clone();
         let answer = change(row);
         if let Some(old) = was_waiting {
@@ -115,12 +121,24 @@ impl Placements {
                 self.ended.insert((ended, self.order, id.to_owned()));
             }
         }
+        if self.emits
+            && let Some(kind) = placement_event_type(was, row.placement.status)
+        {
+            self.outbox
+                .push((crate::ids::next_change(), kind, row.placement.clone()));
+        }
         self.changes.record(PLACEMENTS, id);
         Some(answer)
     }
 
     /// Adds a new placement.
     fn insert(&mut self, id: &str, row: PlacementRow) {
+        if self.emits
+            && let Some(kind) = placement_event_type(None, row.placement.status)
+        {
+            self.outbox
+                .push((crate::ids::next_change(), kind, row.placement.clone()));
+        }
         let ended = (!row.placement.is_pending()).then_some(row.placement.end_time);
         if let (Some(gid), None) = (&row.waiting_on, ended) {
             self.waiting.insert(gid.clone(), id.to_owned());
