@@ -506,6 +506,12 @@ def test_a_flexmatch_match_lands_on_a_real_process(anywhere):
     assert described["Status"] in ("QUEUED", "SEARCHING")
     server.stop_match_backfill(config["ConfigurationArn"], backfill["TicketId"])
     assert gl.describe_matchmaking(TicketIds=[backfill["TicketId"]])["TicketList"][0]["Status"] == "CANCELLED"
+    # The server is told its backfill ended (SPEC §10).
+    update = server.wait_for_push("UpdateGameSession")
+    assert update["UpdateReason"] == "BACKFILL_CANCELLED"
+    assert update["BackfillTicketId"] == backfill["TicketId"]
+    assert update["GameSession"]["GameSessionId"] == push["GameSessionId"]
+    assert update["GameSession"]["Status"] == "ACTIVE" and update["GameSession"]["Port"] == 7777
     with pytest.raises(SdkError) as e:
         server.stop_match_backfill(config["ConfigurationArn"], "t-alice")
     assert e.value.status == 404
@@ -734,3 +740,30 @@ def test_tls_serves_wss_and_https_on_the_same_port_with_the_certificate_it_wrote
         if server:
             server.close()
         e.stop()
+
+
+def test_a_backfill_that_fills_the_session_tells_its_server_the_new_matchmaker_data(anywhere):
+    gl = anywhere.gl
+    server = anywhere.server(ready_port=7777)
+    queue = gl.create_game_session_queue(Name="mq", Destinations=[{"DestinationArn": anywhere.fleet["FleetArn"]}])["GameSessionQueue"]
+    rules = json.loads(RULES)
+    rules["teams"] = [{"name": "red", "minPlayers": 1, "maxPlayers": 2}, {"name": "blue", "minPlayers": 1, "maxPlayers": 2}]
+    gl.create_matchmaking_rule_set(Name="duo", RuleSetBody=json.dumps(rules))
+    config = gl.create_matchmaking_configuration(
+        Name="duo", GameSessionQueueArns=[queue["GameSessionQueueArn"]], RequestTimeoutSeconds=60,
+        AcceptanceRequired=False, RuleSetName="duo", BackfillMode="MANUAL")["Configuration"]
+    for player in ("alice", "bob"):
+        gl.start_matchmaking(TicketId=f"t-{player}", ConfigurationName="duo", Players=[{"PlayerId": player}])
+    push = server.wait_for_push("CreateGameSession", timeout=15)
+    data = json.loads(push["MatchmakerData"])
+    teams = {p["playerId"]: t["name"] for t in data["teams"] for p in t["players"]}
+    backfill = server.start_match_backfill(
+        config["ConfigurationArn"], [{"PlayerId": p, "Team": team} for p, team in sorted(teams.items())])
+    gl.start_matchmaking(TicketId="t-carol", ConfigurationName="duo", Players=[{"PlayerId": "carol"}])
+    update = server.wait_for_push("UpdateGameSession", timeout=20)
+    assert update["UpdateReason"] == "MATCHMAKING_DATA_UPDATED"
+    assert update["BackfillTicketId"] == backfill["TicketId"]
+    assert update["RequestId"] == "" and update["StatusCode"] == 200
+    players = sorted(p["playerId"] for t in json.loads(update["GameSession"]["MatchmakerData"])["teams"] for p in t["players"])
+    assert players == ["alice", "bob", "carol"]
+    assert server.game_session["GameSessionId"] == push["GameSessionId"]
