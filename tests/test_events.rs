@@ -57,6 +57,7 @@ fn source(id: &str, time: OffsetDateTime) -> EventSource {
     EventSource::new(id, time, "us-west-2", "123456789012")
 }
 
+#[allow(clippy::needless_pass_by_value)]
 fn envelope(id: &str, time: &str, resource: &str, detail_type: &str, detail: Value) -> Value {
     json!({
         "version": "0",
@@ -528,7 +529,7 @@ fn placement_events_as_the_docs_examples() {
 
 #[test]
 fn sns_messages_carry_the_document_as_sns_posts_it() {
-    let s = SnsSubscription::new(
+    let sub = SnsSubscription::new(
         "arn:aws:sns:us-west-2:123456789012:events",
         "arn:aws:sns:us-west-2:123456789012:events:sub-1",
         "token-1",
@@ -537,10 +538,10 @@ fn sns_messages_carry_the_document_as_sns_posts_it() {
         "http://127.0.0.1:9080/_emulator/sns/certificate.pem",
     );
     let at = datetime!(2012-04-26 20:45:04.751 UTC);
-    let n = s.notification("m-1".into(), r#"{"detail":{}}"#.into(), at);
-    let v = serde_json::to_value(&n).expect("json");
+    let note = sub.notification("m-1".into(), r#"{"detail":{}}"#.into(), at);
+    let value = serde_json::to_value(&note).expect("json");
     assert_eq!(
-        v,
+        value,
         json!({
             "Type": "Notification",
             "MessageId": "m-1",
@@ -554,7 +555,7 @@ fn sns_messages_carry_the_document_as_sns_posts_it() {
         })
     );
     assert_eq!(
-        s.headers(&n),
+        sub.headers(&note),
         vec![
             ("Content-Type", "text/plain; charset=UTF-8".to_owned()),
             ("x-amz-sns-message-type", "Notification".to_owned()),
@@ -569,17 +570,17 @@ fn sns_messages_carry_the_document_as_sns_posts_it() {
             ),
         ]
     );
-    let c = serde_json::to_value(s.confirmation("m-0".into(), at)).expect("json");
-    assert_eq!(c["Type"], "SubscriptionConfirmation");
-    assert_eq!(c["Token"], "token-1");
+    let confirm = serde_json::to_value(sub.confirmation("m-0".into(), at)).expect("json");
+    assert_eq!(confirm["Type"], "SubscriptionConfirmation");
+    assert_eq!(confirm["Token"], "token-1");
     assert_eq!(
-        c["SubscribeURL"],
+        confirm["SubscribeURL"],
         "http://127.0.0.1:9080/_emulator/sns/confirm?SubscriptionArn=x&Token=token-1"
     );
-    assert!(c.get("UnsubscribeURL").is_none());
-    let u = s.unsubscribed("m-9".into(), at);
-    assert_eq!(u.kind, SnsMessageType::UnsubscribeConfirmation);
-    assert!(u.message.starts_with(
+    assert!(confirm.get("UnsubscribeURL").is_none());
+    let gone = sub.unsubscribed("m-9".into(), at);
+    assert_eq!(gone.kind, SnsMessageType::UnsubscribeConfirmation);
+    assert!(gone.message.starts_with(
         "You have chosen to deactivate subscription arn:aws:sns:us-west-2:123456789012:events:sub-1."
     ));
     for (status, delivered) in [

@@ -1205,3 +1205,134 @@ async fn token_lasts_three_hours(client: &Client, fleet_id: &str) {
     let left = expires - i64::try_from(now).expect("a time");
     assert!((3 * 3600 - 60..=3 * 3600 + 60).contains(&left), "{left}");
 }
+
+/// An HTTP listener as a backend runs one: every POST's headers and body.
+async fn sns_listener() -> (
+    String,
+    Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, String)>>>,
+) {
+    use axum::routing::post;
+    let received = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = Arc::clone(&received);
+    let app = axum::Router::new().route(
+        "/sns",
+        post(move |headers: axum::http::HeaderMap, body: String| {
+            let kept = Arc::clone(&kept);
+            async move {
+                kept.lock().expect("the list").push((headers, body));
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let url = format!("http://{}/sns", listener.local_addr().expect("an address"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, received)
+}
+
+#[tokio::test]
+async fn events_reach_an_sns_subscriber_for_a_match_made_over_cbor() {
+    use aws_sdk_gamelift::types::{GameSessionQueueDestination, Player};
+
+    let (client, emulator) = with_emulator().await;
+    tokio::spawn(gamelift_emulator::deliver_events(Arc::clone(&emulator)));
+    let (url, received) = sns_listener().await;
+    let topic = "arn:aws:sns:us-west-2:123456789012:matches";
+    emulator.subscribe(topic, &url, true).expect("subscribed");
+    client
+        .create_game_session_queue()
+        .name("events-queue")
+        .notification_target(topic)
+        .custom_event_data("queue-data")
+        .destinations(
+            GameSessionQueueDestination::builder()
+                .destination_arn("arn:aws:gamelift:us-west-2:123456789012:fleet/fleet-5db1")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("a queue");
+    let body = r#"{"ruleLanguageVersion": "1.0",
+        "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 1},
+                  {"name": "blue", "minPlayers": 1, "maxPlayers": 1}]}"#;
+    client
+        .create_matchmaking_rule_set()
+        .name("events-rules")
+        .rule_set_body(body)
+        .send()
+        .await
+        .expect("a rule set");
+    client
+        .create_matchmaking_configuration()
+        .name("events-config")
+        .rule_set_name("events-rules")
+        .request_timeout_seconds(30)
+        .acceptance_required(false)
+        .notification_target(topic)
+        .custom_event_data("config-data")
+        .game_session_queue_arns(
+            "arn:aws:gamelift:us-west-2:123456789012:gamesessionqueue/events-queue",
+        )
+        .send()
+        .await
+        .expect("a configuration");
+    for (ticket, player) in [("ev-t1", "ev-p1"), ("ev-t2", "ev-p2")] {
+        client
+            .start_matchmaking()
+            .configuration_name("events-config")
+            .ticket_id(ticket)
+            .players(Player::builder().player_id(player).build())
+            .send()
+            .await
+            .expect("started");
+    }
+    for _ in 0..3 {
+        emulator.step_matchmaking();
+    }
+    let want = [
+        "MatchmakingSearching",
+        "MatchmakingSearching",
+        "PotentialMatchCreated",
+        "PlacementFulfilled",
+        "MatchmakingSucceeded",
+    ];
+    let mut documents = Vec::new();
+    for _ in 0..100 {
+        documents = received
+            .lock()
+            .expect("the list")
+            .iter()
+            .map(|(headers, body)| {
+                assert_eq!(headers["content-type"], "text/plain; charset=UTF-8");
+                assert_eq!(headers["x-amz-sns-message-type"], "Notification");
+                assert_eq!(headers["x-amz-sns-topic-arn"], topic);
+                let message: serde_json::Value = serde_json::from_str(body).expect("JSON");
+                serde_json::from_str::<serde_json::Value>(
+                    message["Message"].as_str().expect("a string"),
+                )
+                .expect("a document")
+            })
+            .collect::<Vec<_>>();
+        if documents.len() >= want.len() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let kinds: Vec<&str> = documents
+        .iter()
+        .map(|d| d["detail"]["type"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(kinds, want);
+    let succeeded = &documents[4]["detail"];
+    assert_eq!(succeeded["customEventData"], "config-data");
+    assert!(succeeded["gameSessionInfo"]["port"].is_number());
+    let placed = &documents[3]["detail"];
+    assert_eq!(placed["customEventData"], "queue-data");
+    assert!(placed["port"].is_string());
+    assert_eq!(
+        placed["gameSessionArn"],
+        succeeded["gameSessionInfo"]["gameSessionArn"]
+    );
+}
