@@ -419,3 +419,93 @@ fn pending(message: &SnsMessage, now: OffsetDateTime) -> Pending {
 fn headers_of(sns: &SnsSubscription, p: &Pending) -> Vec<(&'static str, String)> {
     sns.headers_for(p.kind, &p.message_id)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOPIC: &str = "arn:aws:sns:us-west-2:123456789012:t";
+
+    fn now() -> OffsetDateTime {
+        OffsetDateTime::UNIX_EPOCH
+    }
+
+    #[test]
+    fn the_listing_keeps_the_last_documents_only() {
+        let hub = EventHub::default();
+        for i in 0..(LOG_KEPT + 50) {
+            hub.publish(None, format!("{{\"n\":{i}}}"), now());
+        }
+        assert_eq!(hub.kept(), LOG_KEPT);
+        let all = hub.listing(0, 10);
+        assert_eq!(all["Events"][0]["Seq"], 51, "the oldest 50 are gone");
+        assert_eq!(all["Events"][0]["Document"]["n"], 50);
+        let last = hub.listing(u64::try_from(LOG_KEPT + 50).unwrap_or(0), 10);
+        assert_eq!(last["Events"].as_array().map(Vec::len), Some(0));
+        assert_eq!(last["Next"], LOG_KEPT + 50);
+    }
+
+    #[test]
+    fn an_unconfirmed_subscription_holds_at_most_its_bound_and_counts_what_it_dropped() {
+        let hub = EventHub::default();
+        let arn = hub
+            .subscribe(TOPIC, "http://127.0.0.1:1/x", false, now())
+            .expect("subscribed");
+        for i in 0..(MAX_QUEUED + 10) {
+            hub.publish(Some(TOPIC), format!("{{\"n\":{i}}}"), now());
+        }
+        assert_eq!(hub.waiting(), MAX_QUEUED);
+        let subs = hub.subscriptions();
+        assert_eq!(subs["Subscriptions"][0]["Dropped"], 11);
+        // Only the confirmation may go before it is confirmed.
+        let due = hub.take_due(now());
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].headers[1].1, "SubscriptionConfirmation");
+        hub.finish(&due[0], true, now());
+        assert!(hub.take_due(now()).is_empty());
+        let token = hub.lock().subscriptions[0].sns.token.clone();
+        assert!(hub.confirm(&arn, "wrong").is_err());
+        hub.confirm(&arn, &token).expect("confirmed");
+        let due = hub.take_due(now());
+        assert_eq!(due[0].headers[1].1, "Notification");
+        // One at a time: the next waits for this one.
+        assert!(hub.take_due(now()).is_empty());
+    }
+
+    #[test]
+    fn a_failed_message_is_retried_with_its_id_then_dropped() {
+        let hub = EventHub::default();
+        hub.subscribe(TOPIC, "http://127.0.0.1:1/x", true, now())
+            .expect("subscribed");
+        hub.publish(Some(TOPIC), "{}".to_owned(), now());
+        let first = hub.take_due(now()).remove(0);
+        hub.finish(&first, false, now());
+        assert!(hub.take_due(now() + time::Duration::seconds(19)).is_empty());
+        let mut t = now();
+        for _ in 0..DELIVERY_RETRIES {
+            t += RETRY_DELAY;
+            let again = hub.take_due(t).remove(0);
+            assert_eq!(again.message_id, first.message_id);
+            hub.finish(&again, false, t);
+        }
+        assert_eq!(hub.waiting(), 0);
+        assert_eq!(hub.subscriptions()["Subscriptions"][0]["Dropped"], 1);
+        assert_eq!(hub.subscriptions()["Subscriptions"][0]["FailedAttempts"], 4);
+    }
+
+    #[test]
+    fn subscriptions_are_bounded() {
+        let hub = EventHub::default();
+        for i in 0..MAX_SUBSCRIPTIONS {
+            hub.subscribe(TOPIC, &format!("http://127.0.0.1:1/{i}"), true, now())
+                .expect("subscribed");
+        }
+        let refused = hub
+            .subscribe(TOPIC, "http://127.0.0.1:1/x", true, now())
+            .expect_err("one too many");
+        assert_eq!(
+            refused.to_string(),
+            "At most 100 subscriptions are kept; delete one first"
+        );
+    }
+}
