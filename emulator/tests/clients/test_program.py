@@ -322,7 +322,8 @@ def test_without_state_nothing_touches_the_disk(tmp_path):
 def test_health_and_reset(emulator):
     gl = emulator.client()
     empty = {"GameSessions": 0, "Status": "ok",
-             "Kept": {"Aliases": 0, "GameSessions": 0, "Placements": 0, "PlayerSessions": 0, "Tickets": 0, "ServerProcesses": 0}}
+             "Kept": {"Aliases": 0, "GameSessions": 0, "Placements": 0, "PlayerSessions": 0, "Tickets": 0, "ServerProcesses": 0,
+                      "Events": 0, "SnsMessagesWaiting": 0}}
     status, _, body = http(emulator.url, "/_emulator/health")
     assert (status, json.loads(body)) == (200, empty)
     gl.create_game_session(FleetId=FLEET, MaximumPlayerSessionCount=1)
