@@ -217,7 +217,7 @@ impl SnsSubscription {
     /// let m = s.confirmation("m-1".into(), OffsetDateTime::UNIX_EPOCH);
     /// let headers = s.headers(&m);
     /// assert_eq!(headers[0], ("Content-Type", "text/plain; charset=UTF-8".to_owned()));
-    /// assert_eq!(headers[1], ("x-amz-sns-message-type", "`SubscriptionConfirmation`".to_owned()));
+    /// assert_eq!(headers[1], ("x-amz-sns-message-type", "SubscriptionConfirmation".to_owned()));
     /// assert!(headers.iter().all(|(h, _)| *h != "x-amz-sns-subscription-arn"));
     /// ```
     #[must_use]

@@ -303,6 +303,18 @@ def test_placements_fulfilled_timed_out_and_cancelled(world):
     assert set(by["p-3"]["detail"]) == {"type", "placementId", "startTime", "endTime", "customEventData"}
 
 
+def failed_attempts(e):
+    return json.loads(http(e.url, "/_emulator/sns/subscriptions")[2])["Subscriptions"][0]["FailedAttempts"]
+
+
+def eventually(what, check, timeout=10):
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
 def test_a_failing_listener_gets_each_message_again_with_its_id_then_it_is_dropped(world):
     e, gl, listener = world
     arn = subscribe(e, listener.url)
@@ -310,11 +322,14 @@ def test_a_failing_listener_gets_each_message_again_with_its_id_then_it_is_dropp
     listener.statuses = [500, 503]
     gl.start_game_session_placement(PlacementId="p-1", GameSessionQueueName="main", MaximumPlayerSessionCount=4)
     listener.wait_for(1)
-    # Retries are 20 s apart on the emulator's clock.
+    # The emulator has read the answer (and set the retry 20 s on) before
+    # the clock moves; retries are 20 s apart on the emulator's clock.
+    eventually("the first failure", lambda: failed_attempts(e) == 1)
     time.sleep(0.5)
     assert len(listener.received) == 1
     advance(e, 20)
     listener.wait_for(2)
+    eventually("the second failure", lambda: failed_attempts(e) == 2)
     advance(e, 20)
     got = listener.wait_for(3)
     ids = {json.loads(m["body"])["MessageId"] for m in got}
@@ -324,15 +339,17 @@ def test_a_failing_listener_gets_each_message_again_with_its_id_then_it_is_dropp
     gl.start_game_session_placement(PlacementId="p-2", GameSessionQueueName="main", MaximumPlayerSessionCount=4)
     listener.wait_for(4)
     for n in range(3):
+        eventually("a failure", lambda n=n: failed_attempts(e) == 3 + n)
         advance(e, 20)
         listener.wait_for(5 + n)
+    eventually("the last failure", lambda: failed_attempts(e) == 6)
     advance(e, 20)
     time.sleep(0.5)
     assert len(listener.received) == 7
     subs = json.loads(http(e.url, "/_emulator/sns/subscriptions")[2])["Subscriptions"]
     assert subs[0]["SubscriptionArn"] == arn
     assert (subs[0]["Delivered"], subs[0]["FailedAttempts"], subs[0]["Dropped"]) == (1, 6, 1)
-    assert "an SNS message was dropped after 4 attempts" in e.log_text()
+    eventually("the WARN line", lambda: "an SNS message was dropped after 4 attempts" in e.log_text())
     # Deleting the subscription sends its UnsubscribeConfirmation.
     status, _, body = http(e.url, "/_emulator/sns/subscriptions", {"SubscriptionArn": arn}, method="DELETE")
     assert status == 200, body
