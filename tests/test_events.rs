@@ -594,3 +594,64 @@ fn sns_messages_carry_the_document_as_sns_posts_it() {
         assert_eq!(is_delivered(status), delivered, "{status}");
     }
 }
+
+#[test]
+fn debug_leaves_out_players_addresses_messages_and_tokens() {
+    let sub = SnsSubscription::example();
+    let debug = format!("{sub:?}");
+    assert!(
+        !debug.contains("Token=") && !debug.contains("\"t\""),
+        "{debug}"
+    );
+    let note = sub.notification(
+        "m-1".into(),
+        r#"{"playerId":"player-secret","ipAddress":"10.1.2.3"}"#.into(),
+        OffsetDateTime::UNIX_EPOCH,
+    );
+    let debug = format!("{note:?}");
+    assert!(
+        !debug.contains("player-secret") && !debug.contains("10.1.2.3"),
+        "{debug}"
+    );
+    let mut p = GameSessionPlacement::default();
+    p.ip_address = Some("10.1.2.3".into());
+    let mut seated = PlacedPlayerSession::default();
+    seated.player_id = Some("player-secret".into());
+    p.placed_player_sessions = Some(vec![seated]);
+    let doc = placement_document(
+        PlacementEventType::PlacementFulfilled,
+        &p,
+        None,
+        &source("e", OffsetDateTime::UNIX_EPOCH),
+    );
+    let debug = format!("{doc:?}");
+    assert!(
+        !debug.contains("player-secret") && !debug.contains("10.1.2.3"),
+        "{debug}"
+    );
+    let mut t = ticket(
+        "t",
+        "player-secret",
+        OffsetDateTime::UNIX_EPOCH,
+        S::Completed,
+    );
+    let mut info = GameSessionConnectionInfo::default();
+    info.ip_address = Some("10.1.2.3".into());
+    t.ticket.game_session_connection_info = Some(info);
+    let before = ticket("t", "player-secret", OffsetDateTime::UNIX_EPOCH, S::Placing);
+    let event = one(
+        ticket_events(Some(&before), &t),
+        MatchmakingEventType::MatchmakingSucceeded,
+    );
+    let doc = matchmaking_document(
+        &event,
+        &configuration(false),
+        RULES,
+        &source("e", OffsetDateTime::UNIX_EPOCH),
+    );
+    let debug = format!("{:?}", doc.detail);
+    assert!(
+        !debug.contains("player-secret") && !debug.contains("10.1.2.3"),
+        "{debug}"
+    );
+}

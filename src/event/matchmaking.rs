@@ -318,7 +318,7 @@ pub struct EventTicket {
 }
 
 /// `detail.gameSessionInfo`: always present.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EventGameSessionInfo {
@@ -336,6 +336,21 @@ pub struct EventGameSessionInfo {
     pub port: Option<i32>,
     /// Every player of the event's tickets.
     pub players: Vec<EventPlayer>,
+}
+
+impl std::fmt::Debug for EventGameSessionInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventGameSessionInfo")
+            .field("game_session_arn", &self.game_session_arn)
+            .field(
+                "ip_address",
+                &self.ip_address.as_ref().map(|_| crate::model::REDACTED),
+            )
+            .field("dns_name", &self.dns_name)
+            .field("port", &self.port)
+            .field("players", &self.players)
+            .finish()
+    }
 }
 
 /// One rule's counts.

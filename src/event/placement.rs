@@ -55,7 +55,7 @@ impl std::fmt::Debug for EventPlacedPlayer {
 }
 
 /// `detail` of a placement event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PlacementDetail {
@@ -89,6 +89,22 @@ pub struct PlacementDetail {
     /// The queue's `CustomEventData`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_event_data: Option<String>,
+}
+
+impl std::fmt::Debug for PlacementDetail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlacementDetail")
+            .field("kind", &self.kind)
+            .field("placement_id", &self.placement_id)
+            .field("game_session_arn", &self.game_session_arn)
+            .field(
+                "ip_address",
+                &self.ip_address.as_ref().map(|_| crate::model::REDACTED),
+            )
+            .field("port", &self.port)
+            .field("placed_player_sessions", &self.placed_player_sessions)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The event a placement's change from `was` to its status now makes:

@@ -69,8 +69,9 @@ impl SnsMessageType {
     }
 }
 
-/// The JSON body SNS posts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The JSON body SNS posts. `Debug` leaves out the `Message` (an event
+/// names players and addresses) and the `Token`.
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct SnsMessage {
@@ -103,8 +104,9 @@ pub struct SnsMessage {
     pub unsubscribe_url: Option<String>,
 }
 
-/// What every message of a subscription shares.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What every message of a subscription shares. `Debug` leaves out the
+/// token and the URL that carries it.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SnsSubscription {
     /// The topic.
@@ -119,6 +121,31 @@ pub struct SnsSubscription {
     pub unsubscribe_url: String,
     /// Where the signing certificate would be.
     pub signing_cert_url: String,
+}
+
+impl std::fmt::Debug for SnsMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SnsMessage")
+            .field("kind", &self.kind)
+            .field("message_id", &self.message_id)
+            .field("topic_arn", &self.topic_arn)
+            .field(
+                "message",
+                &format_args!("({} characters)", self.message.len()),
+            )
+            .field("timestamp", &self.timestamp)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for SnsSubscription {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SnsSubscription")
+            .field("topic_arn", &self.topic_arn)
+            .field("subscription_arn", &self.subscription_arn)
+            .field("unsubscribe_url", &self.unsubscribe_url)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SnsSubscription {
