@@ -371,3 +371,19 @@ def test_bad_subscriptions_are_refused_with_their_reason(world):
     assert status == 400 and json.loads(answer)["__type"] == "SerializationException"
     status, _, answer = http(e.url, "/_emulator/sns/confirm?SubscriptionArn=nope&Token=x")
     assert status == 400 or status == 404
+
+
+def test_a_listener_that_is_down_counts_failed_attempts_and_holds_nothing_up(world):
+    e, gl, _ = world
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    subscribe(e, f"http://127.0.0.1:{closed}/sns")
+    placement_queue(gl, "main")
+    gl.start_game_session_placement(PlacementId="p-1", GameSessionQueueName="main", MaximumPlayerSessionCount=4)
+    eventually("a refused attempt", lambda: failed_attempts(e) == 1)
+    # Requests go on as before; the message waits for its retry.
+    assert gl.describe_game_session_placement(PlacementId="p-1")["GameSessionPlacement"]["Status"] == "FULFILLED"
+    subs = json.loads(http(e.url, "/_emulator/sns/subscriptions")[2])["Subscriptions"]
+    assert (subs[0]["Waiting"], subs[0]["Delivered"], subs[0]["Dropped"]) == (1, 0, 0)
