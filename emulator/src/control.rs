@@ -152,7 +152,7 @@ pub(crate) async fn action(
     control_response(name, answer)
 }
 
-fn control_response(action: &str, answer: Result<Vec<u8>, Failure>) -> Response {
+pub(crate) fn control_response(action: &str, answer: Result<Vec<u8>, Failure>) -> Response {
     let (status, body) = match answer {
         Ok(body) => (StatusCode::OK, body),
         Err(f) => (f.status, Protocol::Json.error_body(f.code, &f.message)),

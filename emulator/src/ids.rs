@@ -57,22 +57,7 @@ impl Ids {
     /// library's `RandomState`, seeded by the system), hashing a counter.
     /// For the tokens game servers connect with, and launched processes' ids.
     pub(crate) fn secret(&self) -> String {
-        use std::hash::{BuildHasher, Hasher};
-        let n = self.next.fetch_add(1, Ordering::Relaxed);
-        let half = || {
-            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-            h.write_u64(n);
-            h.finish()
-        };
-        let hex = format!("{:016x}{:016x}", half(), half());
-        format!(
-            "{}-{}-{}-{}-{}",
-            &hex[0..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..32]
-        )
+        secret_uuid(self.next.fetch_add(1, Ordering::Relaxed))
     }
 
     /// `prefix` and a UUID-shaped hex id, unique as the others are.
@@ -80,15 +65,7 @@ impl Ids {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
         let nanos = u128::try_from(OffsetDateTime::now_utc().unix_timestamp_nanos()).unwrap_or(0);
         let hex = format!("{nanos:020x}{n:012x}");
-        let hex = &hex[hex.len() - 32..];
-        format!(
-            "{prefix}{}-{}-{}-{}-{}",
-            &hex[0..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..32]
-        )
+        format!("{prefix}{}", uuid_of(&hex[hex.len() - 32..]))
     }
 }
 
@@ -101,7 +78,11 @@ pub(crate) fn secret_uuid(n: u64) -> String {
         h.write_u64(n);
         h.finish()
     };
-    let hex = format!("{:016x}{:016x}", half(), half());
+    uuid_of(&format!("{:016x}{:016x}", half(), half()))
+}
+
+/// 32 hex digits in a UUID's 8-4-4-4-12 shape.
+fn uuid_of(hex: &str) -> String {
     format!(
         "{}-{}-{}-{}-{}",
         &hex[0..8],

@@ -373,21 +373,20 @@ fn run(cli: &Cli) -> Result<(), String> {
         };
         let scheme = if tls.is_some() { "s" } else { "" };
         tracing::info!("gamelift emulator listening on http{scheme}://{bound}");
-        let endpoint = cli.sdk_endpoint.clone().unwrap_or_else(|| {
-            let host = if bound.ip().is_unspecified() {
-                std::net::IpAddr::from([127, 0, 0, 1])
-            } else {
-                bound.ip()
-            };
-            format!("ws{scheme}://{}", SocketAddr::new(host, bound.port()))
-        });
-        emulator.set_sdk_endpoint(endpoint.clone());
+        // What clients on this machine dial: 127.0.0.1 when it listens on
+        // every address.
         let host = if bound.ip().is_unspecified() {
             std::net::IpAddr::from([127, 0, 0, 1])
         } else {
             bound.ip()
         };
-        emulator.set_base_url(format!("http://{}", SocketAddr::new(host, bound.port())));
+        let local = SocketAddr::new(host, bound.port());
+        let endpoint = cli
+            .sdk_endpoint
+            .clone()
+            .unwrap_or_else(|| format!("ws{scheme}://{local}"));
+        emulator.set_sdk_endpoint(endpoint.clone());
+        emulator.set_base_url(format!("http://{local}"));
         let delivery = tokio::spawn(gamelift_emulator::deliver_events(Arc::clone(&emulator)));
         for (topic, url) in &cli.sns_subscriptions {
             let arn = emulator

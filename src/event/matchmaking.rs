@@ -254,13 +254,12 @@ pub fn ticket_events(before: Option<&Ticket>, after: &Ticket) -> Vec<Matchmaking
 
 /// Why a proposal a ticket was in fell through.
 fn acceptance_failure(after: &Ticket) -> Acceptance {
+    // A ticket whose own players all accepted goes back to search without
+    // a message: another ticket's players did not answer in time.
     let message = after.ticket.status_message.as_deref().unwrap_or_default();
-    if message.contains("in time") {
-        Acceptance::TimedOut
-    } else if message.contains("rejected") {
+    if message.contains("rejected") {
         Acceptance::Rejected
     } else {
-        // Its own players all accepted; another ticket's did not in time.
         Acceptance::TimedOut
     }
 }

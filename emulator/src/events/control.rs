@@ -28,6 +28,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::emulator::Emulator;
+use crate::failure::Failure;
 use crate::protocol::Protocol;
 
 #[derive(Deserialize)]
@@ -46,20 +47,10 @@ struct UnsubscribeRequest {
 }
 
 fn answer(result: Result<serde_json::Value, GameLiftError>, action: &str) -> Response {
-    let (status, body) = match result {
-        Ok(v) => (StatusCode::OK, v.to_string().into_bytes()),
-        Err(e) => (
-            StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::BAD_REQUEST),
-            Protocol::Json.error_body(e.code(), &e.to_string()),
-        ),
-    };
-    tracing::info!(control = action, status = status.as_u16());
-    let mut response = (status, body).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
+    let body = result
+        .map(|v| v.to_string().into_bytes())
+        .map_err(Failure::from);
+    crate::control::control_response(action, body)
 }
 
 pub(crate) async fn subscribe(State(emulator): State<Arc<Emulator>>, body: Bytes) -> Response {

@@ -111,10 +111,6 @@ pub(crate) struct EventHub {
     base_url: std::sync::OnceLock<String>,
 }
 
-fn id(prefix: &str, n: u64) -> String {
-    format!("{prefix}{}", crate::ids::secret_uuid(n))
-}
-
 impl EventHub {
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
@@ -150,7 +146,7 @@ impl EventHub {
                 continue;
             }
             s.next_message += 1;
-            let message_id = id("", s.next_message);
+            let message_id = crate::ids::secret_uuid(s.next_message);
             let sub = &mut s.subscriptions[i];
             let message = sub
                 .sns
@@ -221,7 +217,9 @@ impl EventHub {
         };
         if !auto_confirm {
             s.next_message += 1;
-            let message = sub.sns.confirmation(id("", s.next_message), now);
+            let message = sub
+                .sns
+                .confirmation(crate::ids::secret_uuid(s.next_message), now);
             sub.push(pending(&message, now));
         }
         s.subscriptions.push(sub);
@@ -252,7 +250,7 @@ impl EventHub {
     pub(crate) fn unsubscribe(&self, arn: &str, now: OffsetDateTime) -> Result<(), GameLiftError> {
         let mut s = self.lock();
         s.next_message += 1;
-        let message_id = id("", s.next_message);
+        let message_id = crate::ids::secret_uuid(s.next_message);
         let sub = s
             .subscriptions
             .iter_mut()

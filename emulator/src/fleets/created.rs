@@ -15,9 +15,9 @@
 use gamelift_session::GameLiftError;
 use gamelift_session::fleet::{
     CreateFleetInput, CreateFleetOutput, DescribeFleetAttributesInput, DescribeFleetCapacityOutput,
-    DescribeFleetUtilizationOutput, FleetCapacity, FleetIdInput, FleetUtilization,
-    RuntimeConfiguration, RuntimeConfigurationOutput, UpdateRuntimeConfigurationInput,
-    location_not_found,
+    DescribeFleetUtilizationOutput, FleetAttributes, FleetCapacity, FleetCounts, FleetIdInput,
+    FleetUtilization, RuntimeConfiguration, RuntimeConfigurationOutput,
+    UpdateRuntimeConfigurationInput, location_not_found,
 };
 
 use super::FleetsWorld;
@@ -101,26 +101,35 @@ pub(crate) fn update_runtime_configuration<S: FleetsWorld>(
     p.write(&RuntimeConfigurationOutput::new(runtime))
 }
 
+/// The counts of the page of fleets `body` asks for, each made into `T`;
+/// and the next page's token.
+fn counted_page<S: FleetsWorld, T>(
+    cx: &Context<S>,
+    body: &[u8],
+    p: Protocol,
+    make: impl Fn(&FleetAttributes, &str, &FleetCounts) -> T,
+) -> Result<(Vec<T>, Option<String>), GameLiftError> {
+    let input: DescribeFleetAttributesInput = p.parse(body)?;
+    let (fleets, store) = (known(cx), cx.lock());
+    let page = input.select(&fleets, cx.env().limits())?;
+    let rows = page
+        .fleet_attributes
+        .iter()
+        .map(|f| {
+            let (location, counts) = store.fleet_counts(&f.fleet_id, cx.env().region());
+            make(f, &location, &counts)
+        })
+        .collect();
+    Ok((rows, page.next_token))
+}
+
 pub(crate) fn describe_fleet_capacity<S: FleetsWorld>(
     cx: &Context<S>,
     body: &[u8],
     p: Protocol,
 ) -> Answer {
-    let input: DescribeFleetAttributesInput = p.parse(body)?;
-    let (fleets, store) = (known(cx), cx.lock());
-    let page = input.select(&fleets, cx.env().limits())?;
-    let fleet_capacity = page
-        .fleet_attributes
-        .iter()
-        .map(|f| {
-            let (location, counts) = store.fleet_counts(&f.fleet_id, cx.env().region());
-            FleetCapacity::new(f, &location, &counts)
-        })
-        .collect();
-    drop(store);
     let mut out = DescribeFleetCapacityOutput::default();
-    out.fleet_capacity = fleet_capacity;
-    out.next_token = page.next_token;
+    (out.fleet_capacity, out.next_token) = counted_page(cx, body, p, FleetCapacity::new)?;
     p.write(&out)
 }
 
@@ -129,20 +138,7 @@ pub(crate) fn describe_fleet_utilization<S: FleetsWorld>(
     body: &[u8],
     p: Protocol,
 ) -> Answer {
-    let input: DescribeFleetAttributesInput = p.parse(body)?;
-    let (fleets, store) = (known(cx), cx.lock());
-    let page = input.select(&fleets, cx.env().limits())?;
-    let fleet_utilization = page
-        .fleet_attributes
-        .iter()
-        .map(|f| {
-            let (location, counts) = store.fleet_counts(&f.fleet_id, cx.env().region());
-            FleetUtilization::new(f, &location, &counts)
-        })
-        .collect();
-    drop(store);
     let mut out = DescribeFleetUtilizationOutput::default();
-    out.fleet_utilization = fleet_utilization;
-    out.next_token = page.next_token;
+    (out.fleet_utilization, out.next_token) = counted_page(cx, body, p, FleetUtilization::new)?;
     p.write(&out)
 }
