@@ -425,3 +425,106 @@ proptest! {
         let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
     }
 }
+
+/// Whether the journal beside `path` holds the record `seq`, on the disk.
+fn journal_holds(path: &Path, seq: u64) -> bool {
+    let journal = crate::journal::Paths::of(path).journal;
+    let text = std::fs::read_to_string(journal).expect("the journal reads");
+    text.lines()
+        .any(|line| line.starts_with(&format!("{{\"Seq\":{seq},")))
+}
+
+fn create_session(emulator: &Emulator) -> (crate::emulator::Called, Option<u64>) {
+    let body = json!({"FleetId": "fleet-1a2b", "MaximumPlayerSessionCount": 2});
+    emulator.call_deferring_lead(
+        "CreateGameSession",
+        body.to_string().as_bytes(),
+        Protocol::Json,
+    )
+}
+
+/// Polls `future` once, with a waker that does nothing.
+fn poll_once<F: std::future::Future>(future: std::pin::Pin<&mut F>) -> std::task::Poll<F::Output> {
+    future.poll(&mut std::task::Context::from_waker(std::task::Waker::noop()))
+}
+
+#[test]
+fn a_deferred_leader_writes_the_records_queued_behind_it_before_any_answer() {
+    let path = scratch();
+    let emulator = open_emulator(
+        &path,
+        settings(Activation::Active, PlayerAcceptance::Immediate),
+    );
+    let (first, lead) = create_session(&emulator);
+    let (second, follower) = create_session(&emulator);
+    assert!(first.answer.is_ok() && second.answer.is_ok());
+    // The first leads; the second queued while a leader was due.
+    assert_eq!((lead, follower), (Some(first.seq), None));
+    // Nothing is written while the leader lets the others run.
+    assert!(!journal_holds(&path, first.seq) && !journal_holds(&path, second.seq));
+
+    {
+        let mut follows = std::pin::pin!(emulator.lead_then_written(second.seq, follower));
+        assert!(
+            poll_once(follows.as_mut()).is_pending(),
+            "the follower waits for the leader"
+        );
+        let mut leads = std::pin::pin!(emulator.lead_then_written(first.seq, lead));
+        assert!(
+            poll_once(leads.as_mut()).is_pending(),
+            "the leader lets the others run first"
+        );
+        assert!(!journal_holds(&path, first.seq));
+        assert!(poll_once(leads.as_mut()).is_ready());
+        // One write carried both records, before either answer went out.
+        assert!(journal_holds(&path, first.seq) && journal_holds(&path, second.seq));
+        assert!(poll_once(follows.as_mut()).is_ready());
+    }
+    drop(emulator);
+    let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
+}
+
+#[test]
+fn a_deferred_leader_whose_answer_is_dropped_still_writes() {
+    let path = scratch();
+    let emulator = open_emulator(
+        &path,
+        settings(Activation::Active, PlayerAcceptance::Immediate),
+    );
+    let (called, lead) = create_session(&emulator);
+    assert_eq!(lead, Some(called.seq));
+    {
+        // The client went away while its leader let the others run.
+        let mut leads = std::pin::pin!(emulator.lead_then_written(called.seq, lead));
+        assert!(poll_once(leads.as_mut()).is_pending());
+        assert!(!journal_holds(&path, called.seq));
+    }
+    assert!(
+        journal_holds(&path, called.seq),
+        "dropping the leader wrote its record"
+    );
+    // The next operation leads at once: nobody is left writing.
+    let (next, lead) = create_session(&emulator);
+    assert_eq!(lead, Some(next.seq));
+    drop(emulator);
+    let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
+}
+
+#[test]
+fn an_operation_that_does_not_defer_writes_as_it_lets_the_store_go() {
+    let path = scratch();
+    let emulator = open_emulator(
+        &path,
+        settings(Activation::Active, PlayerAcceptance::Immediate),
+    );
+    let body = json!({"FleetId": "fleet-1a2b", "MaximumPlayerSessionCount": 2});
+    let called = emulator.call(
+        "CreateGameSession",
+        body.to_string().as_bytes(),
+        Protocol::Json,
+    );
+    assert!(called.answer.is_ok());
+    assert!(journal_holds(&path, called.seq));
+    drop(emulator);
+    let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
+}

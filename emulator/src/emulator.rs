@@ -528,6 +528,25 @@ impl Emulator {
         self.cx.written(seq).await;
     }
 
+    /// [`Emulator::call`] for the async server: when the journal's lead
+    /// falls to the operation, it is answered beside the result, to be
+    /// taken by [`Emulator::lead_then_written`].
+    pub(crate) fn call_deferring_lead(
+        &self,
+        name: &str,
+        body: &[u8],
+        p: Protocol,
+    ) -> (Called, Option<u64>) {
+        self.cx.deferring_lead(|| self.call(name, body, p))
+    }
+
+    /// Writes the journal when `lead` says this operation leads, letting
+    /// the operations ready beside it queue their records first, then
+    /// waits until the record `seq` is written.
+    pub(crate) async fn lead_then_written(&self, seq: u64, lead: Option<u64>) {
+        self.cx.lead_then_written(seq, lead).await;
+    }
+
     /// Moves the emulator's clock ahead by `by` (the control API's
     /// `clock/advance`), forgets at once what that puts past its
     /// retention, and runs a matchmaking pass. Answers the clock's new reading, and the journal record

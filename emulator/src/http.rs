@@ -331,17 +331,20 @@ async fn run(
         .and_then(|v| v.parse::<u64>().ok());
     check_headers(protocol, headers, declared_length != Some(0))?;
     let (body, _held) = read_body(body, app).await?;
-    let called = if operation == "SearchGameSessions" {
+    let (called, lead) = if operation == "SearchGameSessions" {
         let _turn = app.searching.acquire().await.map_err(|_| busy())?;
         let emulator = Arc::clone(&app.emulator);
-        tokio::task::spawn_blocking(move || emulator.call("SearchGameSessions", &body, protocol))
-            .await
-            .map_err(|_| busy())?
+        let called = tokio::task::spawn_blocking(move || {
+            emulator.call("SearchGameSessions", &body, protocol)
+        })
+        .await
+        .map_err(|_| busy())?;
+        (called, None)
     } else {
-        app.emulator.call(operation, &body, protocol)
+        app.emulator.call_deferring_lead(operation, &body, protocol)
     };
     // The answer goes out once what the operation changed is written.
-    app.emulator.written(called.seq).await;
+    app.emulator.lead_then_written(called.seq, lead).await;
     Ok(called.answer?)
 }
 

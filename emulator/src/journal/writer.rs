@@ -12,6 +12,13 @@
 //! write, and no answer leaves before its record is written. A background
 //! thread flushes the file to the disk every [`SYNC_INTERVAL`], and writes
 //! what nobody is left to write (the operations waiting for it went away).
+//!
+//! A leader in the async server does not write the moment it lets the
+//! store go: it first lets the operations ready on its worker run
+//! (`Context::lead_then_written`), so that their records join its batch.
+//! Without that pause a busy emulator on two cores wrote once per answer,
+//! since at most two operations are ever under way at once; with it, one
+//! `write` carries about 16 answers (BENCHMARKS.md, "Durability").
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
