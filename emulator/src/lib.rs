@@ -20,15 +20,17 @@
 //! ├── placements/         queues and placements
 //! ├── flexmatch/          rule sets, configurations, tickets, the matchmaker
 //! ├── game_servers/       real game servers (server SDK 5): handshakes, requests, how processes end
+//! ├── events/             event documents published, listed and posted to SNS subscribers
 //! │   plumbing, which imports no room
 //! ├── context.rs          Context: the settings, clock and ids, the lock and its journal guard
 //! ├── settings.rs         Settings, and what the command line declares
-//! ├── journal/            the state file: records, the writer thread, reading back, snapshots
+//! ├── journal/            the state file: records, group commit, reading back, snapshots
 //! ├── table.rs            Table: rows by key in insertion order
 //! ├── clock.rs, ids.rs    the emulator's clock; fresh ids
 //! ├── ports.rs            the ports live game sessions hold
 //! ├── http.rs, protocol.rs, serve.rs, failure.rs   HTTP, JSON 1.1 and CBOR, connections, errors
 //! ├── sdk_socket.rs       the WebSocket game servers dial
+//! ├── tls.rs              --tls: https:// and wss:// on the same port
 //! ├── launcher.rs         the programs of the fleets the emulator launches
 //! ├── control.rs          the control API under /_emulator/
 //! └── log.rs              log lines, bounded and escaped
