@@ -28,8 +28,9 @@
 //! start-up.
 //!
 //! **Durability.** A record is put in the writer's queue under the store's
-//! lock, in the order the changes were made; the writer thread appends
-//! what has queued up in one `write` (group commit), outside the lock, and
+//! lock, in the order the changes were made; the operation that finds
+//! nobody writing leads, and appends what has queued up in one `write`
+//! (group commit), outside the lock (`writer.rs` tells how);
 //! the answer of each change waits until its record is written. So a
 //! process killed at any moment, `kill -9` or the out-of-memory killer
 //! included, loses nothing it answered, and a busy emulator makes one
