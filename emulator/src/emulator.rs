@@ -216,13 +216,14 @@ impl Emulator {
         self.links.fetch_add(1, Ordering::Relaxed) + 1
     }
 
-    /// Connects (or resumes) the process an accepted handshake names.
+    /// Connects (or resumes) the process an accepted handshake names;
+    /// answers whether it was resumed, or why it is not connected.
     pub(crate) fn connect_process(
         &self,
         accepted: crate::game_servers::Accepted,
         idempotency_token: Option<String>,
         link: crate::fleets::Link,
-    ) -> bool {
+    ) -> Result<bool, gamelift_session::game_server::HandshakeError> {
         crate::game_servers::connect(&self.cx, accepted, idempotency_token, link)
     }
 

@@ -125,7 +125,22 @@ async fn connection(
     let (mut sink, mut stream) = socket.split();
     let (tx, mut rx) = mpsc::channel::<Outgoing>(WRITE_QUEUE);
     let link_id = emulator.next_link_id();
-    let resumed = emulator.connect_process(accepted, idempotency, Link::new(link_id, tx.clone()));
+    let resumed =
+        match emulator.connect_process(accepted, idempotency, Link::new(link_id, tx.clone())) {
+            Ok(resumed) => resumed,
+            Err(e) => {
+                // Handshakes that ran together filled the compute: this one
+                // is closed as a policy violation; the SDK dials again and
+                // its next handshake is refused with the sentence.
+                tracing::warn!(fleet_id = key.fleet_id, "game server refused: {e}");
+                let close = Message::Close(Some(CloseFrame {
+                    code: 1008,
+                    reason: "the compute holds its most server processes".into(),
+                }));
+                let _ = tokio::time::timeout(WRITE_TIMEOUT, sink.send(close)).await;
+                return;
+            }
+        };
     tracing::info!(
         process_id = key.process_id,
         fleet_id = key.fleet_id,

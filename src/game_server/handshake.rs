@@ -20,12 +20,54 @@
 //!   is at most 128 characters.
 //! - A handshake signed with `SigV4` instead of a token (containers) is
 //!   refused: the emulator issues tokens.
+//! - **Decision**: a compute holds at most [`MAX_PROCESSES_PER_COMPUTE`]
+//!   (50) server processes, a managed instance's quota ("an instance is
+//!   limited to 50 processes running concurrently", `RuntimeConfiguration`),
+//!   held on Anywhere computes too, for which GameLift states no figure:
+//!   the handshake of a 51st new process is refused
+//!   ([`check_room_on_compute`]); one that resumes a live process is not.
 //! - No message echoes the token.
 
 use serde::Deserialize;
 
-use crate::fleet::{COMPUTE_NAME_PATTERN, is_compute_name};
+use crate::fleet::{COMPUTE_NAME_PATTERN, MAX_CONCURRENT_PROCESSES, is_compute_name};
 use crate::model::echo::Cut;
+
+/// The most server processes one compute holds at once: a managed
+/// instance's quota ([`MAX_CONCURRENT_PROCESSES`]), on every compute.
+pub const MAX_PROCESSES_PER_COMPUTE: usize = 50;
+
+// The two figures are one quota.
+#[allow(clippy::cast_possible_wrap)]
+const _: () = assert!(MAX_PROCESSES_PER_COMPUTE as i64 == MAX_CONCURRENT_PROCESSES);
+
+/// Whether a compute holding `held` server processes takes a new one.
+///
+/// ```
+/// use gamelift_session::game_server::{MAX_PROCESSES_PER_COMPUTE, check_room_on_compute};
+///
+/// assert!(check_room_on_compute("my-pc", MAX_PROCESSES_PER_COMPUTE - 1).is_ok());
+/// let full = check_room_on_compute("my-pc", MAX_PROCESSES_PER_COMPUTE).unwrap_err();
+/// assert_eq!(
+///     full.to_string(),
+///     "Compute my-pc already holds 50 server processes, the most one compute runs at once: \
+///      end one (ProcessEnding) or register another compute"
+/// );
+/// ```
+///
+/// # Errors
+///
+/// [`HandshakeError`] when the compute is full. `compute_name` is one
+/// [`Handshake::check`] accepted (at most 128 characters).
+pub fn check_room_on_compute(compute_name: &str, held: usize) -> Result<(), HandshakeError> {
+    if held < MAX_PROCESSES_PER_COMPUTE {
+        return Ok(());
+    }
+    Err(HandshakeError::new(format!(
+        "Compute {compute_name} already holds {MAX_PROCESSES_PER_COMPUTE} server processes, \
+         the most one compute runs at once: end one (ProcessEnding) or register another compute"
+    )))
+}
 
 /// Who a server process is: its fleet, its compute (the SDK's host id) and
 /// its process id. A handshake naming a live process resumes it.

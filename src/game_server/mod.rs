@@ -17,7 +17,7 @@
 //! | file | what it holds |
 //! |---|---|
 //! | `frames.rs` | [`RequestFrame`] and every request, [`Reply`], [`FailedReply`], [`FrameError`], the four pushes |
-//! | `handshake.rs` | [`Handshake`]: the query parameters and their checks; [`ProcessKey`] |
+//! | `handshake.rs` | [`Handshake`]: the query parameters and their checks; [`ProcessKey`]; [`check_room_on_compute`] |
 //! | `process.rs` | [`ServerProcess`]: a process's life; [`choose_process`]; the time-outs |
 //! | `session.rs` | what a process does to its game session, and how a session ends with its process |
 //!
@@ -60,7 +60,9 @@ pub use frames::{
     StartMatchBackfillResult, StopMatchBackfill, TerminateProcessPush, UpdateGameSessionPush,
     UpdatePlayerSessionCreationPolicy, UpdateReason, epoch_millis,
 };
-pub use handshake::{Handshake, HandshakeError, ProcessKey};
+pub use handshake::{
+    Handshake, HandshakeError, MAX_PROCESSES_PER_COMPUTE, ProcessKey, check_room_on_compute,
+};
 pub use process::{
     ENDING_GRACE, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, MAX_DECLARED_TEXT, MAX_LOG_PATHS,
     ProcessStatus, RECONNECT_GRACE, ServerProcess, choose_process, heartbeat_lost,

@@ -16,7 +16,10 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::IpAddr;
 use std::time::Instant;
 
-use gamelift_session::game_server::{ProcessKey, ServerProcess, choose_process};
+use gamelift_session::game_server::{
+    HandshakeError, MAX_PROCESSES_PER_COMPUTE, ProcessKey, ServerProcess, check_room_on_compute,
+    choose_process,
+};
 use tokio::sync::mpsc;
 
 /// The most pushes kept for a disconnected process (**decision**): a
@@ -93,9 +96,34 @@ pub(crate) struct Processes {
 }
 
 impl Processes {
+    /// Whether the compute of `key` takes it: a live process resumes, a
+    /// new one needs room (the crate's `check_room_on_compute`).
+    ///
+    /// # Errors
+    ///
+    /// The compute holds its most processes already.
+    pub(crate) fn check_room(&self, key: &ProcessKey) -> Result<(), HandshakeError> {
+        if self.by_key.contains_key(key) {
+            return Ok(());
+        }
+        let start = ProcessKey::new(&key.fleet_id, &key.compute_name, "");
+        let held = self
+            .by_key
+            .range(start..)
+            .take_while(|(k, _)| k.fleet_id == key.fleet_id && k.compute_name == key.compute_name)
+            .take(MAX_PROCESSES_PER_COMPUTE)
+            .count();
+        check_room_on_compute(&key.compute_name, held)
+    }
+
     /// A handshake for `key` was accepted: a new process, or a live one
     /// resumed by a new connection, which then serves it (and gets what
     /// waited for it). Answers whether it was resumed.
+    ///
+    /// # Errors
+    ///
+    /// A new process on a compute that filled up since its handshake was
+    /// checked ([`Processes::check_room`]): it is not connected.
     pub(crate) fn connect(
         &mut self,
         key: &ProcessKey,
@@ -103,7 +131,8 @@ impl Processes {
         idempotency_token: Option<String>,
         link: Link,
         now: time::OffsetDateTime,
-    ) -> bool {
+    ) -> Result<bool, HandshakeError> {
+        self.check_room(key)?;
         if let Some(p) = self.by_key.get_mut(key) {
             p.state.resume(idempotency_token);
             while let Some(text) = p.waiting.pop_front() {
@@ -112,7 +141,7 @@ impl Processes {
                 }
             }
             p.link = Some(link);
-            return true;
+            return Ok(true);
         }
         self.by_key.insert(
             key.clone(),
@@ -128,7 +157,7 @@ impl Processes {
                 waiting: VecDeque::new(),
             },
         );
-        false
+        Ok(false)
     }
 
     /// The connection `link_id` of `key` closed at `now`: the process is
@@ -279,5 +308,59 @@ impl Processes {
             self.close(&key, 1000, "the emulator was reset");
         }
         self.hosts.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placement() -> Placement {
+        Placement {
+            location: "custom-home".to_owned(),
+            address: IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+            dns_name: None,
+            launched: false,
+        }
+    }
+
+    fn connect(
+        processes: &mut Processes,
+        key: &ProcessKey,
+        id: u64,
+    ) -> Result<bool, HandshakeError> {
+        let (tx, _rx) = mpsc::channel(1);
+        let now = time::OffsetDateTime::UNIX_EPOCH;
+        processes.connect(key, placement(), None, Link::new(id, tx), now)
+    }
+
+    #[test]
+    fn a_full_compute_connects_no_new_process_but_resumes_its_own() {
+        let mut processes = Processes::default();
+        for n in 0..MAX_PROCESSES_PER_COMPUTE {
+            let key = ProcessKey::new("fleet-1", "pc", format!("p-{n}"));
+            assert_eq!(connect(&mut processes, &key, n as u64), Ok(false));
+        }
+        // Two handshakes checked together: the second finds no room left.
+        let late = ProcessKey::new("fleet-1", "pc", "p-late");
+        let refused = connect(&mut processes, &late, 99).unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .starts_with("Compute pc already holds 50 server processes")
+        );
+        assert!(processes.get(&late).is_none());
+        assert_eq!(processes.len(), MAX_PROCESSES_PER_COMPUTE);
+        // A live process resumes; another compute, or another fleet's
+        // compute of the same name, has room of its own.
+        let first = ProcessKey::new("fleet-1", "pc", "p-0");
+        assert_eq!(connect(&mut processes, &first, 100), Ok(true));
+        let elsewhere = ProcessKey::new("fleet-1", "pc-2", "p-0");
+        assert_eq!(connect(&mut processes, &elsewhere, 101), Ok(false));
+        let other_fleet = ProcessKey::new("fleet-2", "pc", "p-0");
+        assert_eq!(connect(&mut processes, &other_fleet, 102), Ok(false));
+        // One that ends makes room.
+        assert!(processes.close(&first, 1000, "process ended").is_some());
+        assert_eq!(connect(&mut processes, &late, 103), Ok(false));
     }
 }

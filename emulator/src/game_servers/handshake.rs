@@ -76,6 +76,7 @@ pub(crate) fn check_handshake<S: GameServersWorld>(
     let token = handshake.authorization.as_deref().unwrap_or_default();
     let mut store = cx.lock();
     let (at, token_expires) = where_it_runs(store.fleets(), &key, token, env.region(), env.now())?;
+    store.fleets().processes.check_room(&key)?;
     Ok(Accepted {
         key,
         at,
@@ -85,18 +86,23 @@ pub(crate) fn check_handshake<S: GameServersWorld>(
 
 /// Connects the process `accepted` names through `link`, or resumes it;
 /// answers whether it was resumed.
+///
+/// # Errors
+///
+/// The compute filled up between the handshake and now (other handshakes
+/// ran meanwhile): the process is not connected.
 pub(crate) fn connect<S: GameServersWorld>(
     cx: &Context<S>,
     accepted: Accepted,
     idempotency_token: Option<String>,
     link: Link,
-) -> bool {
+) -> Result<bool, HandshakeError> {
     let now = cx.env().now();
     let mut store = cx.lock();
     let processes = &mut store.fleets().processes;
-    let resumed = processes.connect(&accepted.key, accepted.at, idempotency_token, link, now);
+    let resumed = processes.connect(&accepted.key, accepted.at, idempotency_token, link, now)?;
     if let Some(p) = processes.get_mut(&accepted.key) {
         p.token_expires = accepted.token_expires;
     }
-    resumed
+    Ok(resumed)
 }

@@ -270,6 +270,35 @@ def test_handshakes_that_do_not_name_a_registered_compute_and_token_are_refused(
     assert status == 400 and b"WebSocket" in body
 
 
+def test_a_compute_holds_at_most_50_processes_and_a_live_one_still_resumes(anywhere):
+    servers = [anywhere.server(process_id=f"p-{n}") for n in range(50)]
+    wait_until("50 processes", lambda: len(processes(anywhere.e)) == 50)
+    extra = GameServer(anywhere.compute["GameLiftServiceSdkEndpoint"], anywhere.fleet_id, "my-pc", "p-50", anywhere.token)
+    try:
+        with pytest.raises(HandshakeRefused) as refused:
+            extra.init_sdk()
+    finally:
+        extra.close()
+    assert (refused.value.status, refused.value.body) == (
+        403,
+        "Compute my-pc already holds 50 server processes, the most one compute runs at once: "
+        "end one (ProcessEnding) or register another compute",
+    )
+    # A live process dialling again is not a new one: it resumes.
+    servers[0].drop_connection()
+    wait_until("the second connection", lambda: servers[0].connections == 2)
+    wait_until("connected again", lambda: all(p["Connected"] for p in processes(anywhere.e)))
+    assert servers[0].process_ready(7000)["StatusCode"] == 200
+    # A process that ends makes room for another.
+    servers[1].process_ending()
+    servers[1].destroy()
+    wait_until("49 processes", lambda: len(processes(anywhere.e)) == 49)
+    anywhere.server(process_id="p-50")
+    assert sorted(p["ProcessId"] for p in processes(anywhere.e)) == sorted(
+        [f"p-{n}" for n in range(50) if n != 1] + ["p-50"]
+    )
+
+
 def test_a_dropped_connection_resumes_the_process_and_its_session_stays(anywhere):
     server = anywhere.server(ready_port=7777)
     gl = anywhere.gl
