@@ -148,18 +148,25 @@ class Process:
             await asyncio.sleep(BEAT)
 
 
-def anywhere(api, name):
+def anywhere(api, name, processes):
+    """An Anywhere fleet with a compute for every 50 processes (a compute
+    holds at most 50); answers the fleet, the SDK endpoint, and each
+    process's compute and token."""
     api.call("CreateLocation", {"LocationName": f"custom-{name}"})
     fleet = api.call("CreateFleet", {"Name": name, "ComputeType": "ANYWHERE",
                                      "Locations": [{"Location": f"custom-{name}"}]})["FleetAttributes"]["FleetId"]
-    compute = api.call("RegisterCompute", {"FleetId": fleet, "ComputeName": name, "IpAddress": "127.0.0.1",
-                                           "Location": f"custom-{name}"})["Compute"]
-    token = api.call("GetComputeAuthToken", {"FleetId": fleet, "ComputeName": name})["AuthToken"]
-    return fleet, compute["GameLiftServiceSdkEndpoint"], name, token
+    computes = []
+    for c in range((processes + 49) // 50):
+        compute = api.call("RegisterCompute", {"FleetId": fleet, "ComputeName": f"{name}-{c}", "IpAddress": "127.0.0.1",
+                                               "Location": f"custom-{name}"})["Compute"]
+        token = api.call("GetComputeAuthToken", {"FleetId": fleet, "ComputeName": f"{name}-{c}"})["AuthToken"]
+        computes.append((compute["ComputeName"], token))
+    endpoint = compute["GameLiftServiceSdkEndpoint"]
+    return fleet, endpoint, [computes[n // 50] for n in range(processes)]
 
 
-async def latency(api, fleet, url, compute, token):
-    processes = [Process(url, fleet, compute, token) for _ in range(PROCESSES)]
+async def latency(api, fleet, url, on):
+    processes = [Process(url, fleet, compute, token) for compute, token in on]
     for p in processes:
         await p.open()
         await p.ready()
@@ -185,9 +192,9 @@ async def latency(api, fleet, url, compute, token):
     return to_push, to_active
 
 
-async def load(pid, fleet, url, compute, token):
+async def load(pid, fleet, url, on):
     before = rss_kib(pid)
-    processes = [Process(url, fleet, compute, token) for _ in range(PROCS)]
+    processes = [Process(url, fleet, compute, token) for compute, token in on]
     for i in range(0, PROCS, 50):
         await asyncio.gather(*(p.open() for p in processes[i:i + 50]))
         await asyncio.gather(*(p.ready() for p in processes[i:i + 50]))
@@ -222,12 +229,12 @@ def main():
             except OSError:
                 time.sleep(0.05)
         api = Api(port)
-        to_push, to_active = asyncio.run(latency(api, *anywhere(api, "latency")))
+        to_push, to_active = asyncio.run(latency(api, *anywhere(api, "latency", PROCESSES)))
         print(f"CreateGameSession -> push arrives     ({ROUNDS} rounds, {PROCESSES} processes): "
               f"p50 {statistics.median(to_push):.3f} ms  p99 {pct(to_push, 99):.3f} ms")
         print(f"CreateGameSession -> ACTIVE (200 to ActivateGameSession):        "
               f"p50 {statistics.median(to_active):.3f} ms  p99 {pct(to_active, 99):.3f} ms")
-        before, connected, beating, cpu = asyncio.run(load(emulator.pid, *anywhere(api, "load")))
+        before, connected, beating, cpu = asyncio.run(load(emulator.pid, *anywhere(api, "load", PROCS)))
         print(f"{PROCS} processes heartbeating every {BEAT:g} s ({PROCS / BEAT:.0f} heartbeats/s):")
         print(f"  resident memory: {before} KiB before, {connected} KiB connected and ready, "
               f"{beating} KiB after {WINDOW:g} s of heartbeats")
