@@ -214,7 +214,11 @@ impl<S: Journaled> Context<S> {
                 }
             }
         }
-        let _ = TO_LEAD.with(Cell::take);
+        if let (Some(journal), Some(seq)) = (&self.journal, TO_LEAD.with(Cell::take)) {
+            // A lead left on this thread is never dropped: nobody else
+            // writes while one is due.
+            journal.lead(seq);
+        }
         DEFER_LEAD.with(|d| d.set(true));
         let deferring = Deferring(self.journal.as_ref());
         let answer = operation();
