@@ -434,13 +434,27 @@ fn journal_holds(path: &Path, seq: u64) -> bool {
         .any(|line| line.starts_with(&format!("{{\"Seq\":{seq},")))
 }
 
+/// A session on the declared fleet.
+const CREATE: &[u8] = br#"{"FleetId": "fleet-1a2b", "MaximumPlayerSessionCount": 2}"#;
+
+/// An emulator with a state file in a scratch directory, and that file.
+fn journaled() -> (PathBuf, Emulator) {
+    let path = scratch();
+    let emulator = open_emulator(
+        &path,
+        settings(Activation::Active, PlayerAcceptance::Immediate),
+    );
+    (path, emulator)
+}
+
+/// Stops `emulator` and removes its scratch directory.
+fn remove(path: &Path, emulator: Emulator) {
+    drop(emulator);
+    let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
+}
+
 fn create_session(emulator: &Emulator) -> (crate::emulator::Called, Option<u64>) {
-    let body = json!({"FleetId": "fleet-1a2b", "MaximumPlayerSessionCount": 2});
-    emulator.call_deferring_lead(
-        "CreateGameSession",
-        body.to_string().as_bytes(),
-        Protocol::Json,
-    )
+    emulator.call_deferring_lead("CreateGameSession", CREATE, Protocol::Json)
 }
 
 /// Polls `future` once, with a waker that does nothing.
@@ -450,11 +464,7 @@ fn poll_once<F: std::future::Future>(future: std::pin::Pin<&mut F>) -> std::task
 
 #[test]
 fn a_deferred_leader_writes_the_records_queued_behind_it_before_any_answer() {
-    let path = scratch();
-    let emulator = open_emulator(
-        &path,
-        settings(Activation::Active, PlayerAcceptance::Immediate),
-    );
+    let (path, emulator) = journaled();
     let (first, lead) = create_session(&emulator);
     let (second, follower) = create_session(&emulator);
     assert!(first.answer.is_ok() && second.answer.is_ok());
@@ -480,17 +490,12 @@ fn a_deferred_leader_writes_the_records_queued_behind_it_before_any_answer() {
         assert!(journal_holds(&path, first.seq) && journal_holds(&path, second.seq));
         assert!(poll_once(follows.as_mut()).is_ready());
     }
-    drop(emulator);
-    let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
+    remove(&path, emulator);
 }
 
 #[test]
 fn a_deferred_leader_whose_answer_is_dropped_still_writes() {
-    let path = scratch();
-    let emulator = open_emulator(
-        &path,
-        settings(Activation::Active, PlayerAcceptance::Immediate),
-    );
+    let (path, emulator) = journaled();
     let (called, lead) = create_session(&emulator);
     assert_eq!(lead, Some(called.seq));
     {
@@ -506,25 +511,14 @@ fn a_deferred_leader_whose_answer_is_dropped_still_writes() {
     // The next operation leads at once: nobody is left writing.
     let (next, lead) = create_session(&emulator);
     assert_eq!(lead, Some(next.seq));
-    drop(emulator);
-    let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
+    remove(&path, emulator);
 }
 
 #[test]
 fn an_operation_that_does_not_defer_writes_as_it_lets_the_store_go() {
-    let path = scratch();
-    let emulator = open_emulator(
-        &path,
-        settings(Activation::Active, PlayerAcceptance::Immediate),
-    );
-    let body = json!({"FleetId": "fleet-1a2b", "MaximumPlayerSessionCount": 2});
-    let called = emulator.call(
-        "CreateGameSession",
-        body.to_string().as_bytes(),
-        Protocol::Json,
-    );
+    let (path, emulator) = journaled();
+    let called = emulator.call("CreateGameSession", CREATE, Protocol::Json);
     assert!(called.answer.is_ok());
     assert!(journal_holds(&path, called.seq));
-    drop(emulator);
-    let _ = std::fs::remove_dir_all(path.parent().expect("a directory"));
+    remove(&path, emulator);
 }

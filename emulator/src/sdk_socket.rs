@@ -114,6 +114,20 @@ fn close_for(e: axum::Error) -> Option<(u16, &'static str)> {
     }
 }
 
+/// The frame `out` is sent as, and whether it is the last.
+fn frame_of(out: Outgoing) -> (Message, bool) {
+    match out {
+        Outgoing::Text(text) => (Message::Text(text.into()), false),
+        Outgoing::Close(code, reason) => (
+            Message::Close(Some(CloseFrame {
+                code,
+                reason: reason.into(),
+            })),
+            true,
+        ),
+    }
+}
+
 /// A game server's connection, until it closes.
 async fn connection(
     emulator: Arc<Emulator>,
@@ -133,10 +147,10 @@ async fn connection(
                 // is closed as a policy violation; the SDK dials again and
                 // its next handshake is refused with the sentence.
                 tracing::warn!(fleet_id = key.fleet_id, "game server refused: {e}");
-                let close = Message::Close(Some(CloseFrame {
-                    code: 1008,
-                    reason: "the compute holds its most server processes".into(),
-                }));
+                let (close, _) = frame_of(Outgoing::Close(
+                    1008,
+                    "the compute holds its most server processes",
+                ));
                 let _ = tokio::time::timeout(WRITE_TIMEOUT, sink.send(close)).await;
                 return;
             }
@@ -149,16 +163,7 @@ async fn connection(
     );
     let mut writer = tokio::spawn(async move {
         while let Some(out) = rx.recv().await {
-            let (message, last) = match out {
-                Outgoing::Text(text) => (Message::Text(text.into()), false),
-                Outgoing::Close(code, reason) => (
-                    Message::Close(Some(CloseFrame {
-                        code,
-                        reason: reason.into(),
-                    })),
-                    true,
-                ),
-            };
+            let (message, last) = frame_of(out);
             match tokio::time::timeout(WRITE_TIMEOUT, sink.send(message)).await {
                 Ok(Ok(())) if !last => {}
                 _ => break,

@@ -31,6 +31,7 @@ use time::OffsetDateTime;
 use super::envelope::{EventDocument, EventSource, iso_millis};
 use crate::flexmatch::{MatchmakingConfiguration, Ticket};
 use crate::model::enums::MatchmakingTicketStatus as Status;
+use crate::model::shapes::redact;
 
 /// The `detail-type` of FlexMatch's events.
 pub const MATCHMAKING_DETAIL_TYPE: &str = "GameLift Matchmaking Event";
@@ -341,12 +342,9 @@ impl std::fmt::Debug for EventGameSessionInfo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EventGameSessionInfo")
             .field("game_session_arn", &self.game_session_arn)
-            .field(
-                "ip_address",
-                &self.ip_address.as_ref().map(|_| crate::model::REDACTED),
-            )
+            .field("ip_address", &redact(self.ip_address.as_ref()))
             .field("dns_name", &self.dns_name)
-            .field("port", &self.port)
+            .field("port", &redact(self.port.as_ref()))
             .field("players", &self.players)
             .finish()
     }

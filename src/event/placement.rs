@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::envelope::{EventDocument, EventSource, iso_millis};
 use crate::model::enums::GameSessionPlacementState as State;
+use crate::model::shapes::redact;
 use crate::placement::{GameSessionPlacement, GameSessionQueue};
 
 /// The `detail-type` of placement events.
@@ -97,11 +98,8 @@ impl std::fmt::Debug for PlacementDetail {
             .field("kind", &self.kind)
             .field("placement_id", &self.placement_id)
             .field("game_session_arn", &self.game_session_arn)
-            .field(
-                "ip_address",
-                &self.ip_address.as_ref().map(|_| crate::model::REDACTED),
-            )
-            .field("port", &self.port)
+            .field("ip_address", &redact(self.ip_address.as_ref()))
+            .field("port", &redact(self.port.as_ref()))
             .field("placed_player_sessions", &self.placed_player_sessions)
             .finish_non_exhaustive()
     }

@@ -106,11 +106,8 @@ impl Processes {
         if self.by_key.contains_key(key) {
             return Ok(());
         }
-        let start = ProcessKey::new(&key.fleet_id, &key.compute_name, "");
         let held = self
-            .by_key
-            .range(start..)
-            .take_while(|(k, _)| k.fleet_id == key.fleet_id && k.compute_name == key.compute_name)
+            .of_compute(&key.fleet_id, &key.compute_name)
             .take(MAX_PROCESSES_PER_COMPUTE)
             .count();
         check_room_on_compute(&key.compute_name, held)
@@ -201,12 +198,26 @@ impl Processes {
             .map(|(_, p)| p)
     }
 
+    /// The processes on `compute` of `fleet`.
+    fn of_compute<'a>(
+        &'a self,
+        fleet: &'a str,
+        compute: &'a str,
+    ) -> impl Iterator<Item = &'a Process> + 'a {
+        let start = ProcessKey::new(fleet, compute, "");
+        self.by_key
+            .range(start..)
+            .take_while(move |(k, _)| k.fleet_id == fleet && k.compute_name == compute)
+            .map(|(_, p)| p)
+    }
+
     /// The keys of every process of `fleet` (on `compute`, when given).
     pub(crate) fn keys_of(&self, fleet: &str, compute: Option<&str>) -> Vec<ProcessKey> {
-        self.of_fleet(fleet)
-            .filter(|p| compute.is_none_or(|c| p.state.key.compute_name == c))
-            .map(|p| p.state.key.clone())
-            .collect()
+        let key = |p: &Process| p.state.key.clone();
+        match compute {
+            Some(c) => self.of_compute(fleet, c).map(key).collect(),
+            None => self.of_fleet(fleet).map(key).collect(),
+        }
     }
 
     /// How many processes there are.
